@@ -1,0 +1,408 @@
+using System.Text;
+
+namespace FailoverDns.Protocol;
+
+/// <summary>
+/// Domain names in uncompressed wire form: length-prefixed labels ending with the root label
+/// (RFC 1035 §3.1). Reading follows compression pointers (§4.1.4) without ever looping.
+/// </summary>
+public static class DnsName
+{
+    public const int MaxLength = 255;
+    public const int MaxLabelLength = 63;
+
+    /// <summary>The root name in wire form.</summary>
+    public static ReadOnlySpan<byte> Root => [0];
+
+    /// <summary>
+    /// Reads a possibly compressed name at <paramref name="offset"/> and writes it uncompressed.
+    /// <paramref name="consumed"/> is the number of bytes the name occupies at <paramref name="offset"/>.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> message, int offset, Span<byte> destination, out int consumed, out int written)
+    {
+        consumed = 0;
+        written = 0;
+        var position = offset;
+        // A pointer must point strictly before the label that holds it; this makes loops impossible.
+        var lowestTarget = offset;
+        var jumped = false;
+        while (true)
+        {
+            if ((uint)position >= (uint)message.Length)
+            {
+                return false;
+            }
+
+            int length = message[position];
+            if (length == 0)
+            {
+                if (written >= destination.Length)
+                {
+                    return false;
+                }
+
+                destination[written++] = 0;
+                if (!jumped)
+                {
+                    consumed = position + 1 - offset;
+                }
+
+                return true;
+            }
+
+            switch (length & 0xC0)
+            {
+                case 0xC0:
+                    if (position + 1 >= message.Length)
+                    {
+                        return false;
+                    }
+
+                    var target = ((length & 0x3F) << 8) | message[position + 1];
+                    if (target >= lowestTarget)
+                    {
+                        return false;
+                    }
+
+                    if (!jumped)
+                    {
+                        consumed = position + 2 - offset;
+                        jumped = true;
+                    }
+
+                    lowestTarget = target;
+                    position = target;
+                    continue;
+                case 0x00:
+                    if (position + 1 + length > message.Length
+                        || written + 1 + length + 1 > MaxLength
+                        || written + 1 + length > destination.Length)
+                    {
+                        return false;
+                    }
+
+                    message.Slice(position, 1 + length).CopyTo(destination[written..]);
+                    written += 1 + length;
+                    position += 1 + length;
+                    continue;
+                default:
+                    return false; // 0x40 and 0x80 label types are not in use (RFC 6891 §5)
+            }
+        }
+    }
+
+    /// <summary>Checks that <paramref name="name"/> is exactly one well-formed uncompressed name.</summary>
+    public static bool IsValid(ReadOnlySpan<byte> name)
+    {
+        if (name.Length is 0 or > MaxLength)
+        {
+            return false;
+        }
+
+        var position = 0;
+        while (position < name.Length)
+        {
+            int length = name[position];
+            if (length == 0)
+            {
+                return position == name.Length - 1;
+            }
+
+            if (length > MaxLabelLength)
+            {
+                return false;
+            }
+
+            position += 1 + length;
+        }
+
+        return false;
+    }
+
+    /// <summary>The length of the uncompressed name at the start of <paramref name="name"/>, or -1.</summary>
+    public static int MeasureUncompressed(ReadOnlySpan<byte> name)
+    {
+        var position = 0;
+        while (position < name.Length && position < MaxLength)
+        {
+            int length = name[position];
+            if (length == 0)
+            {
+                return position + 1;
+            }
+
+            if (length > MaxLabelLength)
+            {
+                return -1;
+            }
+
+            position += 1 + length;
+        }
+
+        return -1;
+    }
+
+    public static int CountLabels(ReadOnlySpan<byte> name)
+    {
+        var count = 0;
+        var position = 0;
+        while (position < name.Length && name[position] != 0)
+        {
+            count++;
+            position += 1 + name[position];
+        }
+
+        return count;
+    }
+
+    /// <summary>The name without its first label (the parent); the root stays the root.</summary>
+    public static ReadOnlySpan<byte> Parent(ReadOnlySpan<byte> name) => name[0] == 0 ? name : name[(1 + name[0])..];
+
+    public static void ToLowerInPlace(Span<byte> name)
+    {
+        foreach (ref var b in name)
+        {
+            // Length bytes are at most 63 and so never in 'A'..'Z'; lowering them is harmless.
+            if ((uint)(b - 'A') <= 'Z' - 'A')
+            {
+                b |= 0x20;
+            }
+        }
+    }
+
+    public static byte[] ToLower(ReadOnlySpan<byte> name)
+    {
+        var copy = name.ToArray();
+        ToLowerInPlace(copy);
+        return copy;
+    }
+
+    /// <summary>ASCII case-insensitive equality of two uncompressed names (RFC 4343).</summary>
+    public static bool EqualsIgnoreCase(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i] && ToLowerAscii(a[i]) != ToLowerAscii(b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True when <paramref name="name"/> equals <paramref name="ancestor"/> or lies below it.</summary>
+    public static bool IsAtOrBelow(ReadOnlySpan<byte> name, ReadOnlySpan<byte> ancestor)
+    {
+        var position = 0;
+        while (name.Length - position > ancestor.Length)
+        {
+            position += 1 + name[position];
+        }
+
+        return name.Length - position == ancestor.Length && EqualsIgnoreCase(name[position..], ancestor);
+    }
+
+    /// <summary>
+    /// Parses a presentation-format name (RFC 1035 §5.1: <c>\X</c> and <c>\DDD</c> escapes). A name
+    /// without a trailing dot is relative and gets <paramref name="origin"/> appended.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> text, ReadOnlySpan<byte> origin, Span<byte> destination, out int written, out NameParseError error)
+    {
+        written = 0;
+        error = NameParseError.None;
+        if (text.IsEmpty)
+        {
+            error = NameParseError.Empty;
+            return false;
+        }
+
+        if (text is ".")
+        {
+            return TryAppend(Root, destination, ref written, out error);
+        }
+
+        Span<byte> label = stackalloc byte[MaxLabelLength + 1];
+        var labelLength = 0;
+        var absolute = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '.')
+            {
+                if (!TryEndLabel(label, labelLength, destination, ref written, out error))
+                {
+                    return false;
+                }
+
+                labelLength = 0;
+                if (i == text.Length - 1)
+                {
+                    absolute = true;
+                }
+
+                continue;
+            }
+
+            int value;
+            if (c == '\\')
+            {
+                if (i + 1 >= text.Length)
+                {
+                    error = NameParseError.BadEscape;
+                    return false;
+                }
+
+                if (char.IsAsciiDigit(text[i + 1]))
+                {
+                    if (i + 3 >= text.Length
+                        || !char.IsAsciiDigit(text[i + 2]) || !char.IsAsciiDigit(text[i + 3]))
+                    {
+                        error = NameParseError.BadEscape;
+                        return false;
+                    }
+
+                    value = ((text[i + 1] - '0') * 100) + ((text[i + 2] - '0') * 10) + (text[i + 3] - '0');
+                    if (value > 255)
+                    {
+                        error = NameParseError.BadEscape;
+                        return false;
+                    }
+
+                    i += 3;
+                }
+                else
+                {
+                    value = text[++i];
+                }
+            }
+            else
+            {
+                value = c;
+            }
+
+            if (value > 255)
+            {
+                error = NameParseError.BadEscape; // only octets can be written without \DDD
+                return false;
+            }
+
+            if (labelLength == MaxLabelLength)
+            {
+                error = NameParseError.LabelTooLong;
+                return false;
+            }
+
+            label[labelLength++] = (byte)value;
+        }
+
+        if (!absolute)
+        {
+            if (!TryEndLabel(label, labelLength, destination, ref written, out error))
+            {
+                return false;
+            }
+
+            if (origin.IsEmpty)
+            {
+                error = NameParseError.RelativeWithoutOrigin;
+                return false;
+            }
+
+            return TryAppend(origin, destination, ref written, out error);
+        }
+
+        return TryAppend(Root, destination, ref written, out error);
+    }
+
+    /// <summary>Parses an absolute or origin-relative name into a new array.</summary>
+    public static byte[]? Parse(string text, ReadOnlySpan<byte> origin = default)
+    {
+        Span<byte> buffer = stackalloc byte[MaxLength];
+        return TryParse(text, origin, buffer, out var written, out _) ? buffer[..written].ToArray() : null;
+    }
+
+    /// <summary>Presentation format with a trailing dot, escaping what must be escaped.</summary>
+    public static string ToText(ReadOnlySpan<byte> name)
+    {
+        if (name.IsEmpty || name[0] == 0)
+        {
+            return ".";
+        }
+
+        var builder = new StringBuilder(name.Length + 8);
+        var position = 0;
+        while (position < name.Length && name[position] != 0)
+        {
+            int length = name[position];
+            foreach (var b in name.Slice(position + 1, Math.Min(length, name.Length - position - 1)))
+            {
+                AppendEscaped(builder, b);
+            }
+
+            builder.Append('.');
+            position += 1 + length;
+        }
+
+        return builder.ToString();
+    }
+
+    private static void AppendEscaped(StringBuilder builder, byte b)
+    {
+        switch (b)
+        {
+            case (byte)'.' or (byte)'\\' or (byte)'"' or (byte)'(' or (byte)')' or (byte)';' or (byte)'@' or (byte)'$':
+                builder.Append('\\').Append((char)b);
+                break;
+            case <= 0x20 or >= 0x7F:
+                builder.Append('\\').Append(b.ToString("D3", System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            default:
+                builder.Append((char)b);
+                break;
+        }
+    }
+
+    private static bool TryEndLabel(ReadOnlySpan<byte> label, int labelLength, Span<byte> destination, ref int written, out NameParseError error)
+    {
+        if (labelLength == 0)
+        {
+            error = NameParseError.EmptyLabel;
+            return false;
+        }
+
+        // Reserve one byte for the root label that must still follow.
+        if (written + 1 + labelLength + 1 > MaxLength || written + 1 + labelLength > destination.Length)
+        {
+            error = NameParseError.NameTooLong;
+            return false;
+        }
+
+        destination[written] = (byte)labelLength;
+        label[..labelLength].CopyTo(destination[(written + 1)..]);
+        written += 1 + labelLength;
+        error = NameParseError.None;
+        return true;
+    }
+
+    private static bool TryAppend(ReadOnlySpan<byte> suffix, Span<byte> destination, ref int written, out NameParseError error)
+    {
+        if (written + suffix.Length > MaxLength || written + suffix.Length > destination.Length)
+        {
+            error = NameParseError.NameTooLong;
+            return false;
+        }
+
+        suffix.CopyTo(destination[written..]);
+        written += suffix.Length;
+        error = NameParseError.None;
+        return true;
+    }
+
+    private static byte ToLowerAscii(byte b) => (uint)(b - 'A') <= 'Z' - 'A' ? (byte)(b | 0x20) : b;
+}

@@ -1,0 +1,90 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace FailoverDns.Protocol;
+
+/// <summary>RDATA in presentation format (RFC 1035 §5.1, RFC 3597 §5 for unknown types).</summary>
+public static class RDataFormatter
+{
+    public static string ToText(RecordType type, ReadOnlySpan<byte> rdata)
+    {
+        if (!RDataCodec.IsWellFormed(type, rdata))
+        {
+            return Unknown(rdata);
+        }
+
+        switch (type)
+        {
+            case RecordType.A or RecordType.AAAA:
+                return new IPAddress(rdata).ToString();
+            case RecordType.CNAME or RecordType.NS or RecordType.PTR:
+                return DnsName.ToText(rdata);
+            case RecordType.MX:
+                return Invariant($"{BinaryPrimitives.ReadUInt16BigEndian(rdata)} {DnsName.ToText(rdata[2..])}");
+            case RecordType.SRV:
+                return Invariant($"{BinaryPrimitives.ReadUInt16BigEndian(rdata)} {BinaryPrimitives.ReadUInt16BigEndian(rdata[2..])} {BinaryPrimitives.ReadUInt16BigEndian(rdata[4..])} {DnsName.ToText(rdata[6..])}");
+            case RecordType.SOA:
+                var mname = DnsName.MeasureUncompressed(rdata);
+                var rname = DnsName.MeasureUncompressed(rdata[mname..]);
+                var numbers = rdata[(mname + rname)..];
+                return Invariant($"{DnsName.ToText(rdata[..mname])} {DnsName.ToText(rdata.Slice(mname, rname))} {ReadUInt32(numbers, 0)} {ReadUInt32(numbers, 4)} {ReadUInt32(numbers, 8)} {ReadUInt32(numbers, 12)} {ReadUInt32(numbers, 16)}");
+            case RecordType.TXT:
+                var builder = new StringBuilder();
+                var position = 0;
+                while (position < rdata.Length)
+                {
+                    if (builder.Length > 0)
+                    {
+                        builder.Append(' ');
+                    }
+
+                    AppendQuoted(builder, rdata.Slice(position + 1, rdata[position]));
+                    position += 1 + rdata[position];
+                }
+
+                return builder.ToString();
+            case RecordType.CAA:
+                var tag = Encoding.ASCII.GetString(rdata.Slice(2, rdata[1]));
+                var caa = new StringBuilder(Invariant($"{rdata[0]} {tag} "));
+                AppendQuoted(caa, rdata[(2 + rdata[1])..]);
+                return caa.ToString();
+            default:
+                return Unknown(rdata);
+        }
+    }
+
+    /// <summary>The name of a type: its mnemonic or TYPEnnn (RFC 3597 §5).</summary>
+    public static string TypeToText(RecordType type) =>
+        Enum.IsDefined(type) ? type.ToString() : Invariant($"TYPE{(ushort)type}");
+
+    private static string Unknown(ReadOnlySpan<byte> rdata) =>
+        rdata.IsEmpty ? @"\# 0" : Invariant($@"\# {rdata.Length} {Convert.ToHexStringLower(rdata)}");
+
+    private static uint ReadUInt32(ReadOnlySpan<byte> span, int offset) => BinaryPrimitives.ReadUInt32BigEndian(span[offset..]);
+
+    private static void AppendQuoted(StringBuilder builder, ReadOnlySpan<byte> text)
+    {
+        builder.Append('"');
+        foreach (var b in text)
+        {
+            switch (b)
+            {
+                case (byte)'"' or (byte)'\\':
+                    builder.Append('\\').Append((char)b);
+                    break;
+                case < 0x20 or >= 0x7F:
+                    builder.Append('\\').Append(b.ToString("D3", CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    builder.Append((char)b);
+                    break;
+            }
+        }
+
+        builder.Append('"');
+    }
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+}

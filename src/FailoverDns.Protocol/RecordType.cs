@@ -1,0 +1,21 @@
+namespace FailoverDns.Protocol;
+
+/// <summary>RR TYPE values (RFC 1035 §3.2.2, RFC 3596, RFC 2782, RFC 6891, RFC 8659).</summary>
+public enum RecordType : ushort
+{
+    A = 1,
+    NS = 2,
+    CNAME = 5,
+    SOA = 6,
+    PTR = 12,
+    MX = 15,
+    TXT = 16,
+    AAAA = 28,
+    SRV = 33,
+    OPT = 41,
+    DS = 43,
+    IXFR = 251,
+    AXFR = 252,
+    ANY = 255,
+    CAA = 257,
+}

@@ -1,0 +1,85 @@
+using FailoverDns.Server.Hosting;
+using FailoverDns.Server.Transport;
+using FailoverDns.Zones.Config;
+using Microsoft.Extensions.Hosting;
+
+namespace FailoverDns.Server;
+
+public static class Program
+{
+    private const string DefaultConfig = "config/failoverdns.yaml";
+
+    private const string Usage = """
+        usage: failoverdns [--config FILE]     serve the zones in FILE
+               failoverdns validate FILE       check FILE and print every error as file:line:col: message
+        The config file defaults to $FAILOVERDNS_CONFIG, then config/failoverdns.yaml.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["--help" or "-h"])
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
+        if (args is ["validate", var file])
+        {
+            return Validate(file);
+        }
+
+        var path = args switch
+        {
+            ["--config", var configFile] => configFile,
+            [] => Environment.GetEnvironmentVariable("FAILOVERDNS_CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultConfig,
+            _ => null,
+        };
+        if (path is null)
+        {
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        var loaded = ConfigLoader.Load(path);
+        if (!loaded.Succeeded)
+        {
+            await Console.Error.WriteLineAsync($"failoverdns: {path} is not valid; not starting:");
+            foreach (var error in loaded.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.ToString());
+            }
+
+            return 1;
+        }
+
+        using var host = FailoverDnsHost.Build(loaded.Config!, loaded.Snapshot!, args);
+        try
+        {
+            await host.RunAsync();
+            return 0;
+        }
+        catch (ListenerBindException e)
+        {
+            await Console.Error.WriteLineAsync($"failoverdns: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int Validate(string path)
+    {
+        var loaded = ConfigLoader.Load(path);
+        foreach (var error in loaded.Errors)
+        {
+            Console.Error.WriteLine(error.ToString());
+        }
+
+        if (!loaded.Succeeded)
+        {
+            return 1;
+        }
+
+        var zones = loaded.Snapshot!.Zones;
+        Console.WriteLine($"{path}: OK, {zones.Count} zone(s), {zones.Sum(z => z.RecordCount)} record(s)");
+        return 0;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Sockets;
+using FailoverDns.Server.Query;
+using FailoverDns.Zones.Config;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FailoverDns.Server.Transport;
+
+/// <summary>
+/// Binds every configured endpoint when the host starts (a busy port stops start-up with a clear
+/// message) and stops the listeners when it stops.
+/// </summary>
+internal sealed partial class DnsListenerService(
+    FailoverDnsConfig config,
+    QueryProcessor processor,
+    ILogger<DnsListenerService> logger) : IHostedService
+{
+    private const int PortZeroAttempts = 10;
+
+    private readonly List<IDisposable> _listeners = [];
+    private readonly List<IPEndPoint> _udp = [];
+    private readonly List<IPEndPoint> _tcp = [];
+
+    /// <summary>The UDP endpoints as bound (port 0 replaced by the real port).</summary>
+    public IReadOnlyList<IPEndPoint> UdpEndPoints => _udp;
+
+    public IReadOnlyList<IPEndPoint> TcpEndPoints => _tcp;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var workers = config.Server.UdpWorkers > 0 ? config.Server.UdpWorkers : Environment.ProcessorCount;
+        try
+        {
+            foreach (var endpoint in config.Listen)
+            {
+                BindEndpoint(endpoint, workers);
+            }
+        }
+        catch
+        {
+            StopAll();
+            throw;
+        }
+
+        foreach (var listener in _listeners)
+        {
+            switch (listener)
+            {
+                case UdpDnsListener udp:
+                    udp.Start();
+                    LogListening(logger, "UDP", udp.LocalEndPoint, udp.Workers);
+                    break;
+                case TcpDnsListener tcp:
+                    tcp.Start();
+                    LogListeningTcp(logger, tcp.LocalEndPoint);
+                    break;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        StopAll();
+        return Task.CompletedTask;
+    }
+
+    private void BindEndpoint(ListenEndpoint endpoint, int workers)
+    {
+        // With port 0, UDP and TCP must still share one port number: retry if TCP finds it taken.
+        for (var attempt = 1; ; attempt++)
+        {
+            UdpDnsListener? udp = null;
+            try
+            {
+                var target = endpoint.EndPoint;
+                if (endpoint.Udp)
+                {
+                    udp = UdpDnsListener.Bind(target, workers, processor, logger);
+                    target = udp.LocalEndPoint;
+                }
+
+                var tcp = endpoint.Tcp
+                    ? TcpDnsListener.Bind(target, config.Server.TcpIdleTimeout, config.Server.TcpMaxConnections, processor, logger)
+                    : null;
+                if (udp is not null)
+                {
+                    _listeners.Add(udp);
+                    _udp.Add(udp.LocalEndPoint);
+                }
+
+                if (tcp is not null)
+                {
+                    _listeners.Add(tcp);
+                    _tcp.Add(tcp.LocalEndPoint);
+                }
+
+                return;
+            }
+            catch (ListenerBindException e) when (endpoint.Port == 0 && attempt < PortZeroAttempts
+                && e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                udp?.Dispose();
+            }
+            catch
+            {
+                udp?.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private void StopAll()
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        _listeners.Clear();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on TCP {EndPoint}")]
+    private static partial void LogListeningTcp(ILogger logger, IPEndPoint endPoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Protocol} {EndPoint} ({Workers} workers)")]
+    private static partial void LogListening(ILogger logger, string protocol, IPEndPoint endPoint, int workers);
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Sockets;
+using FailoverDns.Server.Query;
+using Microsoft.Extensions.Logging;
+
+namespace FailoverDns.Server.Transport;
+
+/// <summary>
+/// Answers UDP on one endpoint with one SO_REUSEPORT socket per worker, each served by its own
+/// thread doing blocking receive and send: the design that keeps pace with Knot (DESIGN.md, Speed).
+/// Buffers and the peer address are allocated once per thread; the reply is written in place.
+/// </summary>
+internal sealed partial class UdpDnsListener : IDisposable
+{
+    private const int ReceiveBufferSize = ushort.MaxValue;
+
+    private readonly Socket[] _sockets;
+    private readonly Thread[] _threads;
+    private readonly QueryProcessor _processor;
+    private readonly ILogger _logger;
+    private volatile bool _stopping;
+
+    private UdpDnsListener(Socket[] sockets, int workers, QueryProcessor processor, ILogger logger)
+    {
+        _sockets = sockets;
+        _processor = processor;
+        _logger = logger;
+        LocalEndPoint = (IPEndPoint)sockets[0].LocalEndPoint!;
+        _threads = new Thread[workers];
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public int Workers => _threads.Length;
+
+    /// <summary>Binds every worker's socket now, so a busy port fails start-up and not later.</summary>
+    public static UdpDnsListener Bind(IPEndPoint endpoint, int workers, QueryProcessor processor, ILogger logger)
+    {
+        var port = SocketBinder.ProbeFreeUdpPort(endpoint);
+        var bound = new IPEndPoint(endpoint.Address, port);
+        var reusePort = SocketBinder.ReusePortSupported && workers > 1;
+        var sockets = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < (reusePort ? workers : 1); i++)
+            {
+                sockets.Add(SocketBinder.BindUdp(bound, reusePort));
+            }
+        }
+        catch
+        {
+            sockets.ForEach(s => s.Dispose());
+            throw;
+        }
+
+        return new UdpDnsListener([.. sockets], workers, processor, logger);
+    }
+
+    public void Start()
+    {
+        // Without SO_REUSEPORT the workers share one socket; blocking receives on it are thread-safe.
+        for (var i = 0; i < _threads.Length; i++)
+        {
+            var socket = _sockets[i % _sockets.Length];
+            _threads[i] = new Thread(() => Serve(socket))
+            {
+                IsBackground = true,
+                Name = $"udp {LocalEndPoint} #{i}",
+            };
+            _threads[i].Start();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        foreach (var socket in _sockets)
+        {
+            socket.Dispose(); // wakes the blocked receive
+        }
+
+        foreach (var thread in _threads)
+        {
+            thread?.Join(TimeSpan.FromSeconds(2));
+        }
+    }
+
+    private void Serve(Socket socket)
+    {
+        var request = new byte[ReceiveBufferSize];
+        var response = new byte[QueryProcessor.MaxUdpResponse];
+        var peer = new SocketAddress(socket.AddressFamily);
+        while (!_stopping)
+        {
+            int received;
+            try
+            {
+                received = socket.ReceiveFrom(request, SocketFlags.None, peer);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                if (_stopping)
+                {
+                    return;
+                }
+
+                continue; // e.g. an ICMP error reported on the socket: the next datagram is unaffected
+            }
+
+            int length;
+            try
+            {
+                length = _processor.Process(request.AsSpan(0, received), response, overTcp: false);
+            }
+            catch (Exception e)
+            {
+                // A bug must cost one query, never the worker.
+                LogProcessingFailed(_logger, e);
+                continue;
+            }
+
+            if (length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                socket.SendTo(response.AsSpan(0, length), SocketFlags.None, peer);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // The peer is unreachable or we are stopping; nothing to do for UDP.
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Query processing failed; the query was dropped")]
+    private static partial void LogProcessingFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,11 @@
+using FailoverDns.Protocol;
+using FailoverDns.Zones.Model;
+using FailoverDns.Zones.Text;
+
+namespace FailoverDns.Zones.Config;
+
+/// <summary>A zone as configured: its origin and every record, wherever it was written.</summary>
+public sealed record ZoneDefinition(byte[] Origin, IReadOnlyList<ZoneRecord> Records, SourceLocation Location)
+{
+    public string Name => DnsName.ToText(Origin);
+}

@@ -1,0 +1,65 @@
+using FailoverDns.Protocol;
+using FailoverDns.Zones.Model;
+
+namespace FailoverDns.Zones.Lookup;
+
+/// <summary>
+/// The authoritative lookup of RFC 1034 §4.3.2 for one name and type, without allocating:
+/// exact match, delegation, wildcard (RFC 4592), empty non-terminal, NXDOMAIN.
+/// CNAMEs are returned as answers; following them is the caller's loop.
+/// </summary>
+public static class ZoneLookup
+{
+    public static LookupResult Find(ZoneSnapshot snapshot, ReadOnlySpan<byte> lowercaseName, RecordType type)
+    {
+        var node = snapshot.FindNode(lowercaseName);
+        if (node is not null)
+        {
+            // DS lives on the parent side of a cut (RFC 4035 §3.1.4.1), everything else goes to the child.
+            var cut = node.Cut;
+            if (cut is not null && !(cut == node && type == RecordType.DS))
+            {
+                return Referral(cut);
+            }
+
+            return AnswerFrom(node, type, isWildcard: false);
+        }
+
+        // The closest encloser: the deepest existing ancestor.
+        var name = lowercaseName;
+        while (name.Length > 1)
+        {
+            name = DnsName.Parent(name);
+            var ancestor = snapshot.FindNode(name);
+            if (ancestor is null)
+            {
+                continue;
+            }
+
+            if (ancestor.Cut is not null)
+            {
+                return Referral(ancestor.Cut);
+            }
+
+            return ancestor.Wildcard is { } wildcard
+                ? AnswerFrom(wildcard, type, isWildcard: true)
+                : new LookupResult(LookupOutcome.NxDomain, ancestor.Zone, null, null, false);
+        }
+
+        return LookupResult.Refused;
+    }
+
+    private static LookupResult Referral(ZoneNode cut) =>
+        new(LookupOutcome.Referral, cut.Zone, cut, cut.Find(RecordType.NS), false);
+
+    private static LookupResult AnswerFrom(ZoneNode node, RecordType type, bool isWildcard)
+    {
+        // ANY gets one RRset, the first by type number (RFC 8482 §4.1), as Knot does.
+        var rrset = type == RecordType.ANY
+            ? (node.RRsets.Length > 0 ? node.RRsets[0] : null)
+            : node.Find(type) ?? node.Cname;
+        return rrset is null
+            ? new LookupResult(LookupOutcome.NoData, node.Zone, node, null, isWildcard)
+            : new LookupResult(LookupOutcome.Answer, node.Zone, node, rrset, isWildcard);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Buffers.Binary;
+using FailoverDns.Protocol;
+
+namespace FailoverDns.Zones.Model;
+
+/// <summary>
+/// The records of one owner and type, pre-encoded for the answer path: every record starts with the
+/// owner as a compression pointer to the question name (offset 12), which the writer patches when
+/// the owner lies elsewhere in the reply.
+/// </summary>
+public sealed class RRset
+{
+    public const ushort QuestionNamePointer = 0xC00C;
+
+    public RRset(RecordType type, uint ttl, IReadOnlyList<byte[]> data)
+    {
+        Type = type;
+        Ttl = ttl;
+        Data = data;
+        RecordOffsets = new int[data.Count];
+        Wire = new byte[data.Sum(d => 12 + d.Length)];
+        var position = 0;
+        for (var i = 0; i < data.Count; i++)
+        {
+            RecordOffsets[i] = position;
+            var record = Wire.AsSpan(position);
+            BinaryPrimitives.WriteUInt16BigEndian(record, QuestionNamePointer);
+            BinaryPrimitives.WriteUInt16BigEndian(record[2..], (ushort)type);
+            BinaryPrimitives.WriteUInt16BigEndian(record[4..], (ushort)RecordClass.IN);
+            BinaryPrimitives.WriteUInt32BigEndian(record[6..], ttl);
+            BinaryPrimitives.WriteUInt16BigEndian(record[10..], (ushort)data[i].Length);
+            data[i].CopyTo(record[12..]);
+            position += 12 + data[i].Length;
+        }
+    }
+
+    public RecordType Type { get; }
+
+    public uint Ttl { get; }
+
+    /// <summary>Each record's RDATA, uncompressed.</summary>
+    public IReadOnlyList<byte[]> Data { get; }
+
+    /// <summary>All records in wire form, owner = pointer to offset 12.</summary>
+    public byte[] Wire { get; }
+
+    /// <summary>Where each record starts in <see cref="Wire"/>.</summary>
+    public int[] RecordOffsets { get; }
+
+    /// <summary>Address records of in-zone targets of NS, MX and SRV records, for the additional section.</summary>
+    public IReadOnlyList<AdditionalTarget> Additional { get; internal set; } = [];
+
+    public int Count => RecordOffsets.Length;
+
+    /// <summary>The name this CNAME points to (only meaningful for CNAME).</summary>
+    public ReadOnlySpan<byte> CnameTarget => Data[0];
+}

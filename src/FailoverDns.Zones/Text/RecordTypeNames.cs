@@ -1,0 +1,50 @@
+using System.Globalization;
+using FailoverDns.Protocol;
+
+namespace FailoverDns.Zones.Text;
+
+/// <summary>Type mnemonics accepted in zone data: the supported types and TYPEnnn (RFC 3597 §5).</summary>
+public static class RecordTypeNames
+{
+    private static readonly Dictionary<string, RecordType> Supported = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["A"] = RecordType.A,
+        ["AAAA"] = RecordType.AAAA,
+        ["CNAME"] = RecordType.CNAME,
+        ["NS"] = RecordType.NS,
+        ["SOA"] = RecordType.SOA,
+        ["MX"] = RecordType.MX,
+        ["TXT"] = RecordType.TXT,
+        ["SRV"] = RecordType.SRV,
+        ["CAA"] = RecordType.CAA,
+        ["PTR"] = RecordType.PTR,
+    };
+
+    private static readonly HashSet<RecordType> NotData = [RecordType.OPT, RecordType.AXFR, RecordType.IXFR, RecordType.ANY, (RecordType)0];
+
+    public static IEnumerable<string> SupportedNames => Supported.Keys;
+
+    public static bool TryParse(string text, out RecordType type)
+    {
+        if (Supported.TryGetValue(text, out type))
+        {
+            return true;
+        }
+
+        if (text.Length > 4 && text.StartsWith("TYPE", StringComparison.OrdinalIgnoreCase)
+            && ushort.TryParse(text.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            && !NotData.Contains((RecordType)number))
+        {
+            type = (RecordType)number;
+            return true;
+        }
+
+        type = default;
+        return false;
+    }
+
+    /// <summary>True for mnemonics of real types this server cannot parse from text, so the error can say so.</summary>
+    public static bool IsKnownButUnsupported(string text) => text.ToUpperInvariant() is
+        "HINFO" or "DNAME" or "DS" or "DNSKEY" or "RRSIG" or "NSEC" or "NSEC3" or "NSEC3PARAM" or "TLSA" or "SSHFP"
+        or "NAPTR" or "SPF" or "LOC" or "RP" or "AFSDB" or "CERT" or "SVCB" or "HTTPS" or "URI" or "SMIMEA" or "OPENPGPKEY" or "CDS" or "CDNSKEY";
+}

@@ -11,6 +11,10 @@ public static class DnsName
     public const int MaxLength = 255;
     public const int MaxLabelLength = 63;
 
+    // A name has at most 127 labels and encoders point only at labels, so no well-formed name needs
+    // more hops; the cap bounds the work of chains of pointers to pointers, which add no labels.
+    private const int MaxPointerHops = 128;
+
     /// <summary>The root name in wire form.</summary>
     public static ReadOnlySpan<byte> Root => [0];
 
@@ -26,6 +30,7 @@ public static class DnsName
         // A pointer must point strictly before the label that holds it; this makes loops impossible.
         var lowestTarget = offset;
         var jumped = false;
+        var hops = 0;
         while (true)
         {
             if ((uint)position >= (uint)message.Length)
@@ -59,7 +64,7 @@ public static class DnsName
                     }
 
                     var target = ((length & 0x3F) << 8) | message[position + 1];
-                    if (target >= lowestTarget)
+                    if (target >= lowestTarget || ++hops > MaxPointerHops)
                     {
                         return false;
                     }

@@ -36,14 +36,22 @@ public static class ConfigLoader
     {
         var errors = new List<ConfigError>();
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             var message = e.InnerException?.Message ?? e.Message;
             return Failed(new ConfigError(new SourceLocation(path, (int)e.Start.Line, (int)e.Start.Column), $"YAML syntax: {message}"));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet throws this, not a YamlException, for some unclosed flow collections ("a: [" then a
+            // new key); the last event it parsed is where it gave up.
+            var start = parser.Current?.Start ?? Mark.Empty;
+            return Failed(new ConfigError(new SourceLocation(path, (int)start.Line, (int)start.Column), "YAML syntax: cannot parse from here (is a '[' or '{' left unclosed?)"));
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode rootNode)

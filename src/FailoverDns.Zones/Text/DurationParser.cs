@@ -16,6 +16,12 @@ public static class DurationParser
 
         if (double.TryParse(rest, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var bareSeconds))
         {
+            // The same bound as for units below: TimeSpan.FromSeconds throws past TimeSpan.MaxValue.
+            if (bareSeconds > TimeSpan.MaxValue.TotalSeconds / 2)
+            {
+                return false;
+            }
+
             duration = TimeSpan.FromSeconds(bareSeconds);
             return true;
         }

@@ -232,7 +232,7 @@ public static class ZoneSnapshotBuilder
                 }
             }
 
-            rrset.Additional = targets;
+            rrset.Additional = [.. targets];
         }
     }
 }

@@ -49,7 +49,7 @@ internal sealed partial class DnsListenerService(
             {
                 case UdpDnsListener udp:
                     udp.Start();
-                    LogListening(logger, "UDP", udp.LocalEndPoint, udp.Workers);
+                    LogListening(logger, "UDP", udp.LocalEndPoint, udp.Workers, udp.Batching ? "recvmmsg batches" : "one datagram per call");
                     break;
                 case TcpDnsListener tcp:
                     tcp.Start();
@@ -78,7 +78,7 @@ internal sealed partial class DnsListenerService(
                 var target = endpoint.EndPoint;
                 if (endpoint.Udp)
                 {
-                    udp = UdpDnsListener.Bind(target, workers, processor, logger);
+                    udp = UdpDnsListener.Bind(target, workers, config.Server.UdpBatching, processor, logger);
                     target = udp.LocalEndPoint;
                 }
 
@@ -125,6 +125,6 @@ internal sealed partial class DnsListenerService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on TCP {EndPoint}")]
     private static partial void LogListeningTcp(ILogger logger, IPEndPoint endPoint);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Protocol} {EndPoint} ({Workers} workers)")]
-    private static partial void LogListening(ILogger logger, string protocol, IPEndPoint endPoint, int workers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Protocol} {EndPoint} ({Workers} workers, {Mode})")]
+    private static partial void LogListening(ILogger logger, string protocol, IPEndPoint endPoint, int workers, string mode);
 }

@@ -14,15 +14,20 @@ internal sealed partial class UdpDnsListener : IDisposable
 {
     private const int ReceiveBufferSize = ushort.MaxValue;
 
+    /// <summary>How often a batching worker blocked in recvmmsg wakes to see whether it should stop.</summary>
+    private static readonly TimeSpan StopCheckInterval = TimeSpan.FromMilliseconds(200);
+
     private readonly Socket[] _sockets;
     private readonly Thread[] _threads;
     private readonly QueryProcessor _processor;
     private readonly ILogger _logger;
+    private readonly bool _batching;
     private volatile bool _stopping;
 
-    private UdpDnsListener(Socket[] sockets, int workers, QueryProcessor processor, ILogger logger)
+    private UdpDnsListener(Socket[] sockets, int workers, bool batching, QueryProcessor processor, ILogger logger)
     {
         _sockets = sockets;
+        _batching = batching;
         _processor = processor;
         _logger = logger;
         LocalEndPoint = (IPEndPoint)sockets[0].LocalEndPoint!;
@@ -33,8 +38,11 @@ internal sealed partial class UdpDnsListener : IDisposable
 
     public int Workers => _threads.Length;
 
+    /// <summary>True when the workers use recvmmsg/sendmmsg batches rather than one call per datagram.</summary>
+    public bool Batching => _batching;
+
     /// <summary>Binds every worker's socket now, so a busy port fails start-up and not later.</summary>
-    public static UdpDnsListener Bind(IPEndPoint endpoint, int workers, QueryProcessor processor, ILogger logger)
+    public static UdpDnsListener Bind(IPEndPoint endpoint, int workers, bool batching, QueryProcessor processor, ILogger logger)
     {
         var port = SocketBinder.ProbeFreeUdpPort(endpoint);
         var bound = new IPEndPoint(endpoint.Address, port);
@@ -53,7 +61,7 @@ internal sealed partial class UdpDnsListener : IDisposable
             throw;
         }
 
-        return new UdpDnsListener([.. sockets], workers, processor, logger);
+        return new UdpDnsListener([.. sockets], workers, batching && MmsgInterop.IsSupported, processor, logger);
     }
 
     public void Start()
@@ -62,7 +70,17 @@ internal sealed partial class UdpDnsListener : IDisposable
         for (var i = 0; i < _threads.Length; i++)
         {
             var socket = _sockets[i % _sockets.Length];
-            _threads[i] = new Thread(() => Serve(socket))
+            _threads[i] = new Thread(() =>
+            {
+                if (_batching)
+                {
+                    ServeBatches(socket);
+                }
+                else
+                {
+                    Serve(socket);
+                }
+            })
             {
                 IsBackground = true,
                 Name = $"udp {LocalEndPoint} #{i}",
@@ -131,6 +149,62 @@ internal sealed partial class UdpDnsListener : IDisposable
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
                 // The peer is unreachable or we are stopping; nothing to do for UDP.
+            }
+        }
+    }
+
+    /// <summary>The Linux path: up to <see cref="MmsgBatch.Size"/> datagrams per receive and per send call.</summary>
+    private void ServeBatches(Socket socket)
+    {
+        var handle = socket.SafeHandle;
+        var referenced = false;
+        using var batch = new MmsgBatch(QueryProcessor.MaxUdpResponse);
+        try
+        {
+            // Keeps the descriptor alive while this thread uses it, even after Dispose.
+            handle.DangerousAddRef(ref referenced);
+            var fd = handle.DangerousGetHandle();
+            if (!MmsgInterop.TrySetReceiveTimeout(fd, StopCheckInterval))
+            {
+                Serve(socket);
+                return;
+            }
+
+            while (!_stopping)
+            {
+                var received = batch.Receive(fd);
+                if (received <= 0)
+                {
+                    continue; // the receive timeout (EAGAIN) or a signal: look at the stop flag again
+                }
+
+                for (var slot = 0; slot < received; slot++)
+                {
+                    int length;
+                    try
+                    {
+                        length = _processor.Process(batch.Request(slot), batch.ResponseBuffer(slot), overTcp: false);
+                    }
+                    catch (Exception e)
+                    {
+                        LogProcessingFailed(_logger, e);
+                        continue;
+                    }
+
+                    if (length > 0)
+                    {
+                        batch.Queue(slot, length);
+                    }
+                }
+
+                batch.Flush(fd);
+            }
+        }
+        finally
+        {
+            if (referenced)
+            {
+                handle.DangerousRelease();
             }
         }
     }

@@ -164,6 +164,7 @@ public static class ConfigLoader
         var options = new ServerOptions
         {
             UdpWorkers = ReadInt(map, "udpWorkers", defaults.UdpWorkers, 0, 256),
+            UdpBatching = ReadBool(map, "udpBatching", defaults.UdpBatching),
             TcpIdleTimeout = ReadDuration(map, "tcpIdleTimeout", defaults.TcpIdleTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
             TcpMaxConnections = ReadInt(map, "tcpMaxConnections", defaults.TcpMaxConnections, 1, 1_000_000),
         };
@@ -298,11 +299,13 @@ public static class ConfigLoader
     {
         var firstNameserver = nameservers switch
         {
-            YamlSequenceNode { Children: [YamlScalarNode { Value: { } first }, ..] } => first,
-            YamlScalarNode { Value: { } only } => only,
+            YamlSequenceNode { Children: [YamlScalarNode { Value: not null } first, ..] } => first,
+            YamlScalarNode { Value: not null } only => only,
             _ => null,
         };
-        var primary = soa.Scalar("primary") ?? firstNameserver;
+        var primary = soa.Scalar("primary");
+        var primaryNode = primary is null ? firstNameserver : soa["primary"];
+        primary ??= firstNameserver?.Value;
         var email = soa.Scalar("email") ?? "hostmaster";
         var serial = soa.Scalar("serial") ?? "1";
         var refresh = soa.Scalar("refresh") ?? "3600";
@@ -317,11 +320,22 @@ public static class ConfigLoader
             return null;
         }
 
-        var rname = EmailToName(email);
-        var text = $"{primary} {rname} {serial} {refresh} {retry} {expire} {negativeTtl}";
-        var records = new List<ZoneRecord>();
-        AddParsed(soa, null, origin, origin, RecordType.SOA, ttl, text, records, errors);
-        return records.FirstOrDefault();
+        // Each field is lexed where it is written, so an error points at that field, not at 'soa:'.
+        var tokens = new List<ZoneToken>();
+        tokens.AddRange(Lex(soa, primaryNode, primary, errors));
+        tokens.AddRange(Lex(soa, soa["email"], EmailToName(email), errors));
+        foreach (var (key, text) in new[] { ("serial", serial), ("refresh", refresh), ("retry", retry), ("expire", expire), ("negativeTtl", negativeTtl) })
+        {
+            tokens.AddRange(Lex(soa, soa[key], text, errors));
+        }
+
+        if (!RDataParser.TryParse(RecordType.SOA, tokens, origin, out var data, out var error))
+        {
+            errors.Add(error!.Location == default ? error with { Location = soa.Location } : error);
+            return null;
+        }
+
+        return new ZoneRecord(origin, RecordType.SOA, ttl, data, soa.Location);
     }
 
     /// <summary><c>hostmaster@example.com</c> becomes <c>hostmaster.example.com.</c> (RFC 1035 §8), dots in the local part escaped.</summary>
@@ -398,10 +412,7 @@ public static class ConfigLoader
     private static void AddParsed(YamlMap map, YamlNode? node, byte[] owner, byte[] origin, RecordType type, uint ttl, string text, List<ZoneRecord> records, List<ConfigError> errors)
     {
         var location = node is null ? map.Location : map.At(node);
-        // A quoted YAML scalar starts one column before its text.
-        var column = node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.DoubleQuoted or YamlDotNet.Core.ScalarStyle.SingleQuoted } ? location.Column + 1 : location.Column;
-        var lines = ZoneLexer.Split(text, location.File, location.Line, column, errors);
-        var tokens = lines.SelectMany(l => l.Tokens).ToArray();
+        var tokens = Lex(map, node, text, errors);
         if (tokens.Length == 0)
         {
             errors.Add(new ConfigError(location, $"the {RDataFormatter.TypeToText(type)} value is empty"));
@@ -415,6 +426,15 @@ public static class ConfigLoader
         }
 
         records.Add(new ZoneRecord(owner, type, ttl, data, location));
+    }
+
+    /// <summary>Splits a value in zone-file form into words located in the YAML scalar it came from.</summary>
+    private static ZoneToken[] Lex(YamlMap map, YamlNode? node, string text, List<ConfigError> errors)
+    {
+        var location = node is null ? map.Location : map.At(node);
+        // A quoted YAML scalar starts one column before its text.
+        var column = node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.DoubleQuoted or YamlDotNet.Core.ScalarStyle.SingleQuoted } ? location.Column + 1 : location.Column;
+        return ZoneLexer.Split(text, location.File, location.Line, column, errors).SelectMany(l => l.Tokens).ToArray();
     }
 
     private static uint ReadTtl(YamlMap map, string key, uint fallback)

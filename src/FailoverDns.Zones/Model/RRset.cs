@@ -48,7 +48,7 @@ public sealed class RRset
     public int[] RecordOffsets { get; }
 
     /// <summary>Address records of in-zone targets of NS, MX and SRV records, for the additional section.</summary>
-    public IReadOnlyList<AdditionalTarget> Additional { get; internal set; } = [];
+    public AdditionalTarget[] Additional { get; internal set; } = [];
 
     public int Count => RecordOffsets.Length;
 

@@ -93,8 +93,10 @@ public static class RDataParser
 
             if (c > 0x7F)
             {
-                // Non-ASCII text is stored as UTF-8, as other servers do.
-                result.AddRange(System.Text.Encoding.UTF8.GetBytes(c.ToString()));
+                // Non-ASCII text is stored as UTF-8, as other servers do; a surrogate pair is one character.
+                var length = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+                result.AddRange(System.Text.Encoding.UTF8.GetBytes(text.Substring(i, length)));
+                i += length - 1;
                 continue;
             }
 
@@ -129,7 +131,7 @@ public static class RDataParser
         {
             var token = Take(family == AddressFamily.InterNetwork ? "an IPv4 address" : "an IPv6 address");
             var valid = IPAddress.TryParse(token.Text, out var address) && address.AddressFamily == family
-                && (family == AddressFamily.InterNetworkV6 ? !token.Text.Contains('%') : IsDottedQuad(token.Text));
+                && (family == AddressFamily.InterNetworkV6 ? IsIPv6Text(token.Text) : IsDottedQuad(token.Text));
             if (!valid)
             {
                 throw Fail(token, family == AddressFamily.InterNetwork
@@ -275,8 +277,12 @@ public static class RDataParser
         private static bool IsDottedQuad(string text)
         {
             var parts = text.Split('.');
-            return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit));
+            // No leading zeros: IPAddress.TryParse reads "010" as octal 8; inet_pton rejects it.
+            return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0'));
         }
+
+        // IPAddress.TryParse also takes "[2001:db8::1]:53" (dropping the port) and "fe80::1%eth0".
+        private static bool IsIPv6Text(string text) => text.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.');
     }
 
     public static string Describe(NameParseError error) => error switch

@@ -4,7 +4,7 @@ namespace FailoverDns.Protocol.Tests;
 
 public class DnsHeaderTests
 {
-    private static readonly byte[] _header =
+    private static readonly byte[] Header =
     [
         0xBE, 0xEF, // ID
         0x85, 0x83, // QR=1, OPCODE=0, AA=1, TC=0, RD=1, RA=1, Z=0, RCODE=3 (NXDOMAIN)
@@ -17,7 +17,7 @@ public class DnsHeaderTests
     [Fact]
     public void TryRead_ValidHeader_ReadsEveryField()
     {
-        DnsHeader.TryRead(_header, out var header).Should().BeTrue();
+        DnsHeader.TryRead(Header, out var header).Should().BeTrue();
 
         header.Id.Should().Be(0xBEEF);
         header.Flags.Should().Be(0x8583);
@@ -37,7 +37,7 @@ public class DnsHeaderTests
     [Fact]
     public void TryRead_LongerInput_ReadsOnlyTheFirstTwelveBytes()
     {
-        byte[] message = [.. _header, 0xFF, 0xFF, 0xFF];
+        byte[] message = [.. Header, 0xFF, 0xFF, 0xFF];
 
         DnsHeader.TryRead(message, out var header).Should().BeTrue();
 
@@ -52,7 +52,7 @@ public class DnsHeaderTests
 
         header.TryWrite(buffer).Should().BeTrue();
 
-        buffer.Should().Equal(_header);
+        buffer.Should().Equal(Header);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public class DnsHeaderTests
     [InlineData(11)]
     public void TryRead_ShorterThanHeader_ReturnsFalse(int length)
     {
-        DnsHeader.TryRead(_header.AsSpan(0, length), out var header).Should().BeFalse();
+        DnsHeader.TryRead(Header.AsSpan(0, length), out var header).Should().BeFalse();
 
         header.Should().Be(default(DnsHeader));
     }

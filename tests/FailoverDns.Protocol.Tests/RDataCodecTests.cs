@@ -5,14 +5,14 @@ namespace FailoverDns.Protocol.Tests;
 public class RDataCodecTests
 {
     // Every RDATA vector below follows this prefix, so its compression pointers can point back into it.
-    private static readonly byte[] _prefix =
+    private static readonly byte[] Prefix =
     [
         0x07, (byte)'e', (byte)'x', (byte)'a', (byte)'m', (byte)'p', (byte)'l', (byte)'e', // "example" (offset 0)
         0x04, (byte)'t', (byte)'e', (byte)'s', (byte)'t', // "test" (offset 8)
         0x00, // root
     ];
 
-    private static readonly int _rdataOffset = _prefix.Length; // 14
+    private static readonly int RdataOffset = Prefix.Length; // 14
 
     [Fact]
     public void TryRead_A_CopiesFourBytes()
@@ -82,9 +82,9 @@ public class RDataCodecTests
     public void TryRead_NameRunningPastRdLength_ReturnsFalse()
     {
         // RDLENGTH covers "www" only; the pointer after it lies outside the RDATA.
-        byte[] message = [.. _prefix, 0x03, (byte)'w', (byte)'w', (byte)'w', 0xC0, 0x00];
+        byte[] message = [.. Prefix, 0x03, (byte)'w', (byte)'w', (byte)'w', 0xC0, 0x00];
 
-        RDataCodec.TryRead(message, _rdataOffset, 4, RecordType.CNAME, new byte[512], out _).Should().BeFalse();
+        RDataCodec.TryRead(message, RdataOffset, 4, RecordType.CNAME, new byte[512], out _).Should().BeFalse();
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class RDataCodecTests
         TryRead(RecordType.SRV, rdata).Should().BeFalse();
     }
 
-    private static readonly byte[] _soaNumbers =
+    private static readonly byte[] SoaNumbers =
     [
         0x78, 0xA3, 0xF1, 0x75, // SERIAL 2024010101
         0x00, 0x00, 0x1C, 0x20, // REFRESH 7200
@@ -158,12 +158,12 @@ public class RDataCodecTests
             0x03, (byte)'n', (byte)'s', (byte)'1', 0xC0, 0x00, // MNAME ns1 + pointer to example.test
             0x0A, (byte)'h', (byte)'o', (byte)'s', (byte)'t', (byte)'m', (byte)'a', (byte)'s', (byte)'t', (byte)'e', (byte)'r', // RNAME "hostmaster"
             0xC0, 0x00, // + pointer to example.test
-            .. _soaNumbers,
+            .. SoaNumbers,
         ];
 
         var expanded = Read(RecordType.SOA, rdata);
 
-        expanded.Should().Equal([.. Wire.Name("ns1.example.test"), .. Wire.Name("hostmaster.example.test"), .. _soaNumbers]);
+        expanded.Should().Equal([.. Wire.Name("ns1.example.test"), .. Wire.Name("hostmaster.example.test"), .. SoaNumbers]);
         RDataCodec.SoaSerial(expanded).Should().Be(2024010101);
         RDataCodec.SoaMinimum(expanded).Should().Be(300);
         RDataCodec.IsWellFormed(RecordType.SOA, expanded).Should().BeTrue();
@@ -256,7 +256,7 @@ public class RDataCodecTests
     [InlineData(int.MaxValue, 1)]
     public void TryRead_RangeOutsideMessage_ReturnsFalse(int offset, int length)
     {
-        byte[] message = [.. _prefix, 0x01, 0x02, 0x03, 0x04]; // 18 bytes
+        byte[] message = [.. Prefix, 0x01, 0x02, 0x03, 0x04]; // 18 bytes
 
         RDataCodec.TryRead(message, offset, length, (RecordType)999, new byte[512], out _).Should().BeFalse();
     }
@@ -273,13 +273,13 @@ public class RDataCodecTests
             RecordType.A => [0x7F, 0x00, 0x00, 0x01],
             RecordType.CNAME => [0xC0, 0x00],
             RecordType.MX => [0x00, 0x0A, 0xC0, 0x00],
-            _ => [0xC0, 0x00, 0xC0, 0x00, .. _soaNumbers],
+            _ => [0xC0, 0x00, 0xC0, 0x00, .. SoaNumbers],
         };
-        byte[] message = [.. _prefix, .. rdata];
+        byte[] message = [.. Prefix, .. rdata];
         var expanded = Read(type, rdata);
 
-        RDataCodec.TryRead(message, _rdataOffset, rdata.Length, type, new byte[expanded.Length - 1], out _).Should().BeFalse();
-        RDataCodec.TryRead(message, _rdataOffset, rdata.Length, type, new byte[expanded.Length], out var written).Should().BeTrue();
+        RDataCodec.TryRead(message, RdataOffset, rdata.Length, type, new byte[expanded.Length - 1], out _).Should().BeFalse();
+        RDataCodec.TryRead(message, RdataOffset, rdata.Length, type, new byte[expanded.Length], out var written).Should().BeTrue();
         written.Should().Be(expanded.Length);
     }
 
@@ -339,15 +339,15 @@ public class RDataCodecTests
 
     private static byte[] Read(RecordType type, byte[] rdata)
     {
-        byte[] message = [.. _prefix, .. rdata];
+        byte[] message = [.. Prefix, .. rdata];
         var destination = new byte[rdata.Length + (2 * DnsName.MaxLength)];
-        RDataCodec.TryRead(message, _rdataOffset, rdata.Length, type, destination, out var written).Should().BeTrue();
+        RDataCodec.TryRead(message, RdataOffset, rdata.Length, type, destination, out var written).Should().BeTrue();
         return destination[..written];
     }
 
     private static bool TryRead(RecordType type, byte[] rdata)
     {
-        byte[] message = [.. _prefix, .. rdata];
-        return RDataCodec.TryRead(message, _rdataOffset, rdata.Length, type, new byte[rdata.Length + (2 * DnsName.MaxLength)], out _);
+        byte[] message = [.. Prefix, .. rdata];
+        return RDataCodec.TryRead(message, RdataOffset, rdata.Length, type, new byte[rdata.Length + (2 * DnsName.MaxLength)], out _);
     }
 }

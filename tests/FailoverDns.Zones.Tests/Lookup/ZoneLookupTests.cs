@@ -56,7 +56,7 @@ public sealed class ZoneLookupTests
     private const string Parent = "example.test.";
     private const string Child = "child.example.test.";
 
-    private static readonly ZoneSnapshot _snapshot = TestZone.Build((Parent, ParentZone), (Child, ChildZone));
+    private static readonly ZoneSnapshot Snapshot = TestZone.Build((Parent, ParentZone), (Child, ChildZone));
 
     public static TheoryData<string, string, LookupOutcome, string?, string[]> Cases => new()
     {
@@ -159,7 +159,7 @@ public sealed class ZoneLookupTests
     {
         var question = DnsName.ToLower(TestZone.Name(qname));
 
-        var result = ZoneLookup.Find(_snapshot, question, Enum.Parse<RecordType>(qtype));
+        var result = ZoneLookup.Find(Snapshot, question, Enum.Parse<RecordType>(qtype));
 
         result.Outcome.Should().Be(outcome);
         (result.Zone?.Name).Should().Be(zone);
@@ -183,7 +183,7 @@ public sealed class ZoneLookupTests
 
     private const string Rfc4592Soa = "example. 300 IN SOA ns.example.com. hostmaster.example. 1 3600 900 1209600 300";
 
-    private static readonly ZoneSnapshot _rfc4592 = TestZone.Build(("example.", Rfc4592Zone));
+    private static readonly ZoneSnapshot Rfc4592 = TestZone.Build(("example.", Rfc4592Zone));
 
     /// <summary>The examples of RFC 4592 §2.2.1, answered as the RFC says.</summary>
     public static TheoryData<string, string, LookupOutcome, string[]> Rfc4592Cases => new()
@@ -204,7 +204,7 @@ public sealed class ZoneLookupTests
     {
         var question = TestZone.Name(qname);
 
-        var result = ZoneLookup.Find(_rfc4592, question, Enum.Parse<RecordType>(qtype));
+        var result = ZoneLookup.Find(Rfc4592, question, Enum.Parse<RecordType>(qtype));
 
         result.Outcome.Should().Be(outcome);
         Section(question, result).Should().Equal(expected);
@@ -265,9 +265,9 @@ public sealed class ZoneLookupTests
         result.Outcome.Should().Be(LookupOutcome.NxDomain);
         result.Zone!.Soa.Ttl.Should().Be(30);
         result.Zone.NegativeSoa.Ttl.Should().Be(30);
-        _snapshot.Zones[0].Soa.Ttl.Should().Be(3600);
-        _snapshot.Zones[0].NegativeSoa.Ttl.Should().Be(60);
-        _snapshot.Zones[0].NegativeSoa.Data.Should().BeEquivalentTo(_snapshot.Zones[0].Soa.Data);
+        Snapshot.Zones[0].Soa.Ttl.Should().Be(3600);
+        Snapshot.Zones[0].NegativeSoa.Ttl.Should().Be(60);
+        Snapshot.Zones[0].NegativeSoa.Data.Should().BeEquivalentTo(Snapshot.Zones[0].Soa.Data);
     }
 
     [Fact]
@@ -294,7 +294,7 @@ public sealed class ZoneLookupTests
             .Select(TestZone.Name).ToArray();
         foreach (var question in questions)
         {
-            ZoneLookup.Find(_snapshot, question, RecordType.A);
+            ZoneLookup.Find(Snapshot, question, RecordType.A);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -302,14 +302,14 @@ public sealed class ZoneLookupTests
         {
             foreach (var question in questions)
             {
-                ZoneLookup.Find(_snapshot, question, RecordType.A);
+                ZoneLookup.Find(Snapshot, question, RecordType.A);
             }
         }
 
         (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0, "the lookup is on the query path, which must not allocate");
     }
 
-    private static LookupResult Find(string name, RecordType type) => ZoneLookup.Find(_snapshot, TestZone.Name(name), type);
+    private static LookupResult Find(string name, RecordType type) => ZoneLookup.Find(Snapshot, TestZone.Name(name), type);
 
     /// <summary>The section a server would fill from the result: answer, referral NS, or negative SOA.</summary>
     private static string[] Section(ReadOnlySpan<byte> question, LookupResult result) => result.Outcome switch

@@ -5,7 +5,7 @@ namespace FailoverDns.Zones.Tests.Text;
 
 public sealed class RDataParserTests
 {
-    private static readonly byte[] _origin = Wire.Name("example", "test");
+    private static readonly byte[] Origin = Wire.Name("example", "test");
 
     [Theory]
     [InlineData("192.0.2.1", new byte[] { 192, 0, 2, 1 })]
@@ -229,7 +229,7 @@ public sealed class RDataParserTests
     [InlineData(RecordType.CAA, "missing CAA flags")]
     public void TryParse_NoTokens_ReportsMissingWithoutLocation(RecordType type, string message)
     {
-        RDataParser.TryParse(type, [], _origin, out _, out var error).Should().BeFalse();
+        RDataParser.TryParse(type, [], Origin, out _, out var error).Should().BeFalse();
         error!.Message.Should().Be(message);
         error.Location.Should().Be(default(SourceLocation), "the caller knows where the record is and fills it in");
     }
@@ -279,7 +279,7 @@ public sealed class RDataParserTests
     private static byte[] Parse(RecordType type, string text)
     {
         var tokens = Lex(text);
-        RDataParser.TryParse(type, tokens, _origin, out var data, out var error).Should().BeTrue(error?.ToString());
+        RDataParser.TryParse(type, tokens, Origin, out var data, out var error).Should().BeTrue(error?.ToString());
         error.Should().BeNull();
         RDataCodec.IsWellFormed(type, data).Should().BeTrue("the parser produces what the codec accepts");
         return data;
@@ -287,7 +287,7 @@ public sealed class RDataParserTests
 
     private static ConfigError ParseError(RecordType type, string text)
     {
-        RDataParser.TryParse(type, Lex(text), _origin, out _, out var error).Should().BeFalse();
+        RDataParser.TryParse(type, Lex(text), Origin, out _, out var error).Should().BeFalse();
         return error!;
     }
 

@@ -5,7 +5,7 @@ namespace FailoverDns.Zones.Tests.Text;
 
 public sealed class ZoneFileParserTests
 {
-    private static readonly byte[] _origin = TestZone.Name("example.test.");
+    private static readonly byte[] Origin = TestZone.Name("example.test.");
 
     [Fact]
     public void ParseText_FullZone_ReturnsEveryRecord()
@@ -125,7 +125,7 @@ public sealed class ZoneFileParserTests
     [InlineData("    300 IN A 192.0.2.1", 300u)]
     public void ParseText_TtlAndClassInEitherOrder_Accepted(string line, uint ttl)
     {
-        var records = ZoneFileParser.ParseText("www A 192.0.2.9\n" + line, "t.zone", _origin, 3600, Errors(out var errors));
+        var records = ZoneFileParser.ParseText("www A 192.0.2.9\n" + line, "t.zone", Origin, 3600, Errors(out var errors));
 
         errors.Should().BeEmpty();
         records[1].ToString().Should().Be($"www.example.test. {ttl} IN A 192.0.2.1");
@@ -151,7 +151,7 @@ public sealed class ZoneFileParserTests
     [Fact]
     public void ParseText_QuotedTxtWithEscapes_Decoded()
     {
-        var records = ZoneFileParser.ParseText("""x TXT "say \"hi\"" "a;b" "\065\\" unquoted""", "t.zone", _origin, 3600, Errors(out var errors));
+        var records = ZoneFileParser.ParseText("""x TXT "say \"hi\"" "a;b" "\065\\" unquoted""", "t.zone", Origin, 3600, Errors(out var errors));
 
         errors.Should().BeEmpty();
         records.Single().Data.Should().Equal([
@@ -165,7 +165,7 @@ public sealed class ZoneFileParserTests
     [Fact]
     public void ParseText_GenericType_AcceptedAsRfc3597()
     {
-        var records = ZoneFileParser.ParseText("x TYPE999 \\# 3 010203\ny type1 \\# 4 c0000201\nz TYPE65535 \\# 0\n", "t.zone", _origin, 3600, Errors(out var errors));
+        var records = ZoneFileParser.ParseText("x TYPE999 \\# 3 010203\ny type1 \\# 4 c0000201\nz TYPE65535 \\# 0\n", "t.zone", Origin, 3600, Errors(out var errors));
 
         errors.Should().BeEmpty();
         records.Select(r => r.ToString()).Should().Equal(
@@ -226,7 +226,7 @@ public sealed class ZoneFileParserTests
             bad3 HINFO a b
             """;
 
-        var records = ZoneFileParser.ParseText(Text, "t.zone", _origin, 3600, Errors(out var errors));
+        var records = ZoneFileParser.ParseText(Text, "t.zone", Origin, 3600, Errors(out var errors));
 
         errors.Select(e => e.ToString()).Should().Equal(
             "t.zone:2:8: '1.2.3' is not an IPv4 address (write four numbers 0-255, e.g. 192.0.2.1)",
@@ -256,7 +256,7 @@ public sealed class ZoneFileParserTests
     [Fact]
     public void ParseText_RecordLocation_IsStartOfLine()
     {
-        var records = ZoneFileParser.ParseText("a A 192.0.2.1\n\n  A 192.0.2.2\n", "t.zone", _origin, 3600, Errors(out _));
+        var records = ZoneFileParser.ParseText("a A 192.0.2.1\n\n  A 192.0.2.2\n", "t.zone", Origin, 3600, Errors(out _));
 
         records.Select(r => r.Location).Should().Equal(new SourceLocation("t.zone", 1, 1), new SourceLocation("t.zone", 3, 1));
     }
@@ -275,7 +275,7 @@ public sealed class ZoneFileParserTests
             $INCLUDE hosts/web.zone sub.example.test.
             """);
 
-        var records = ZoneFileParser.Parse(main, _origin, 3600, Errors(out var errors));
+        var records = ZoneFileParser.Parse(main, Origin, 3600, Errors(out var errors));
 
         errors.Should().BeEmpty();
         records.Select(r => r.ToString()).Should().Equal(
@@ -295,7 +295,7 @@ public sealed class ZoneFileParserTests
         var included = dir.Write("bad.zone", "ok A 192.0.2.1\nbad A 192.0.2.300\n");
         var main = dir.Write("main.zone", "$INCLUDE bad.zone\n");
 
-        ZoneFileParser.Parse(main, _origin, 3600, Errors(out var errors));
+        ZoneFileParser.Parse(main, Origin, 3600, Errors(out var errors));
 
         errors.Select(e => e.ToString()).Should().Equal(
             $"{included}:2:7: '192.0.2.300' is not an IPv4 address (write four numbers 0-255, e.g. 192.0.2.1)");
@@ -308,7 +308,7 @@ public sealed class ZoneFileParserTests
         var a = dir.Write("a.zone", "a A 192.0.2.1\n$INCLUDE b.zone\n");
         dir.Write("b.zone", "b A 192.0.2.2\n$INCLUDE a.zone\n");
 
-        ZoneFileParser.Parse(a, _origin, 3600, Errors(out var errors));
+        ZoneFileParser.Parse(a, Origin, 3600, Errors(out var errors));
 
         errors.Should().ContainSingle()
             .Which.Message.Should().Be("$INCLUDE nested deeper than 8 levels (an include loop?)");
@@ -322,7 +322,7 @@ public sealed class ZoneFileParserTests
         using var dir = new TempDirectory();
         var self = dir.Write("self.zone", "$INCLUDE self.zone\n");
 
-        ZoneFileParser.Parse(self, _origin, 3600, Errors(out var errors));
+        ZoneFileParser.Parse(self, Origin, 3600, Errors(out var errors));
 
         errors.Select(e => e.ToString()).Should().Equal($"{self}:1:1: $INCLUDE nested deeper than 8 levels (an include loop?)");
     }
@@ -333,7 +333,7 @@ public sealed class ZoneFileParserTests
         using var dir = new TempDirectory();
         var main = dir.Write("main.zone", "a A 192.0.2.1\n$INCLUDE  missing.zone\n");
 
-        var records = ZoneFileParser.Parse(main, _origin, 3600, Errors(out var errors));
+        var records = ZoneFileParser.Parse(main, Origin, 3600, Errors(out var errors));
 
         records.Should().ContainSingle();
         errors.Should().ContainSingle();
@@ -346,7 +346,7 @@ public sealed class ZoneFileParserTests
     {
         var referencedFrom = new SourceLocation("config.yaml", 7, 11);
 
-        ZoneFileParser.Parse("/nonexistent/dir/x.zone", _origin, 3600, Errors(out var errors), referencedFrom);
+        ZoneFileParser.Parse("/nonexistent/dir/x.zone", Origin, 3600, Errors(out var errors), referencedFrom);
 
         errors.Should().ContainSingle().Which.Location.Should().Be(referencedFrom);
         errors[0].Message.Should().StartWith("cannot read zone file '/nonexistent/dir/x.zone'");
@@ -359,8 +359,8 @@ public sealed class ZoneFileParserTests
         const string Text = "$TTL 60\n@ NS ns1\nns1 A 192.0.2.1\n";
         var path = dir.Write("z.zone", Text);
 
-        var fromFile = ZoneFileParser.Parse(path, _origin, 3600, Errors(out _)).Select(r => r.ToString());
-        var fromText = ZoneFileParser.ParseText(Text, path, _origin, 3600, Errors(out _)).Select(r => r.ToString());
+        var fromFile = ZoneFileParser.Parse(path, Origin, 3600, Errors(out _)).Select(r => r.ToString());
+        var fromText = ZoneFileParser.ParseText(Text, path, Origin, 3600, Errors(out _)).Select(r => r.ToString());
 
         fromFile.Should().Equal(fromText);
     }
@@ -368,11 +368,11 @@ public sealed class ZoneFileParserTests
     private static List<ConfigError> Errors(out List<ConfigError> errors) => errors = [];
 
     private static List<string> Parse(string text, out List<ConfigError> errors, uint defaultTtl = 3600) =>
-        ZoneFileParser.ParseText(text, "t.zone", _origin, defaultTtl, Errors(out errors)).Select(r => r.ToString()).ToList();
+        ZoneFileParser.ParseText(text, "t.zone", Origin, defaultTtl, Errors(out errors)).Select(r => r.ToString()).ToList();
 
     private static List<string> ParseErrors(string text)
     {
-        var records = ZoneFileParser.ParseText(text, "t.zone", _origin, 3600, Errors(out var errors));
+        var records = ZoneFileParser.ParseText(text, "t.zone", Origin, 3600, Errors(out var errors));
         records.Should().BeEmpty();
         return errors.Select(e => e.ToString()).ToList();
     }

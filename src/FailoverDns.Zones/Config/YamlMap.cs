@@ -1,3 +1,4 @@
+using System.Globalization;
 using FailoverDns.Zones.Text;
 using YamlDotNet.RepresentationModel;
 
@@ -106,5 +107,73 @@ internal sealed class YamlMap
                 Error(key, $"unknown key '{(key as YamlScalarNode)?.Value ?? key.ToString()}' (expected one of: {known})");
             }
         }
+    }
+
+    public uint Ttl(string key, uint fallback)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!TtlParser.TryParse(text, out var ttl))
+        {
+            Error(this[key]!, $"'{key}' must be 0-{TtlParser.MaxTtl} seconds or a duration like 5m, not '{text}'");
+            return fallback;
+        }
+
+        return ttl;
+    }
+
+    public int Int(string key, int fallback, int min, int max)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            Error(this[key]!, $"'{key}' must be a whole number from {min} to {max}, not '{text}'");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    public TimeSpan Duration(string key, TimeSpan fallback, TimeSpan min, TimeSpan max)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!DurationParser.TryParse(text, out var value) || value < min || value > max)
+        {
+            Error(this[key]!, $"'{key}' must be a duration from {DurationParser.Format(min)} to {DurationParser.Format(max)} (like 500ms, 10s, 1m), not '{text}'");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    public bool Bool(string key, bool fallback)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!bool.TryParse(text, out var value))
+        {
+            Error(this[key]!, $"'{key}' must be true or false, not '{text}'");
+            return fallback;
+        }
+
+        return value;
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using FailoverDns.Protocol;
 
@@ -130,16 +129,14 @@ public static class RDataParser
         public byte[] Address(AddressFamily family)
         {
             var token = Take(family == AddressFamily.InterNetwork ? "an IPv4 address" : "an IPv6 address");
-            var valid = IPAddress.TryParse(token.Text, out var address) && address.AddressFamily == family
-                && (family == AddressFamily.InterNetworkV6 ? IsIPv6Text(token.Text) : IsDottedQuad(token.Text));
-            if (!valid)
+            if (!AddressText.TryParse(token.Text, family, out var address))
             {
                 throw Fail(token, family == AddressFamily.InterNetwork
                     ? $"'{token.Text}' is not an IPv4 address (write four numbers 0-255, e.g. 192.0.2.1)"
                     : $"'{token.Text}' is not an IPv6 address (e.g. 2001:db8::1)");
             }
 
-            return address!.GetAddressBytes();
+            return address.GetAddressBytes();
         }
 
         public byte[] Name()
@@ -273,16 +270,6 @@ public static class RDataParser
             BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
             return bytes;
         }
-
-        private static bool IsDottedQuad(string text)
-        {
-            var parts = text.Split('.');
-            // No leading zeros: IPAddress.TryParse reads "010" as octal 8; inet_pton rejects it.
-            return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0'));
-        }
-
-        // IPAddress.TryParse also takes "[2001:db8::1]:53" (dropping the port) and "fe80::1%eth0".
-        private static bool IsIPv6Text(string text) => text.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.');
     }
 
     public static string Describe(NameParseError error) => error switch

@@ -1,6 +1,7 @@
 using System.Net;
 using FailoverDns.Protocol;
 using FailoverDns.Zones.Config;
+using FailoverDns.Zones.Text;
 using FailoverDns.Zones.Lookup;
 
 namespace FailoverDns.Zones.Tests.Config;
@@ -379,7 +380,7 @@ public sealed class ConfigLoaderTests
     [InlineData("[2001:db8::1]:65535", "[2001:db8::1]:65535")]
     public void TryParseEndpoint_AddressAndPort_Parsed(string text, string expected)
     {
-        ConfigLoader.TryParseEndpoint(text, out var endpoint).Should().BeTrue();
+        AddressText.TryParseEndpoint(text, ConfigLoader.DefaultPort, out var endpoint).Should().BeTrue();
         endpoint.ToString().Should().Be(expected);
     }
 
@@ -394,9 +395,13 @@ public sealed class ConfigLoaderTests
     [InlineData("[::1]:")]
     [InlineData("[::1]:99999")]
     [InlineData("192.0.2.256")]
+    [InlineData("1.2.3")]
+    [InlineData("127.1")]
+    [InlineData("010.0.0.1:53")]
+    [InlineData("fe80::1%eth0")]
     public void TryParseEndpoint_Invalid_ReturnsFalse(string text)
     {
-        ConfigLoader.TryParseEndpoint(text, out _).Should().BeFalse();
+        AddressText.TryParseEndpoint(text, ConfigLoader.DefaultPort, out _).Should().BeFalse();
     }
 
     private static List<string> Records(ConfigLoadResult result)

@@ -1,5 +1,6 @@
 using FailoverDns.Protocol;
 using FailoverDns.Zones.Config;
+using FailoverDns.Zones.Failover;
 using FailoverDns.Zones.Model;
 using FailoverDns.Zones.Text;
 
@@ -17,6 +18,7 @@ public static class ZoneSnapshotBuilder
         var errorCount = errors.Count;
         var seen = new Dictionary<byte[], ZoneDefinition>(WireNameComparer.Instance);
         var zones = new List<(Zone Zone, Dictionary<byte[], ZoneNode> Nodes)>();
+        var failoverSets = new List<FailoverSet>();
         foreach (var definition in definitions)
         {
             if (!seen.TryAdd(definition.Origin, definition))
@@ -25,7 +27,7 @@ public static class ZoneSnapshotBuilder
                 continue;
             }
 
-            var built = BuildZone(definition, errors);
+            var built = BuildZone(definition, failoverSets, errors);
             if (built is not null)
             {
                 zones.Add(built.Value);
@@ -50,7 +52,7 @@ public static class ZoneSnapshotBuilder
             }
         }
 
-        return new ZoneSnapshot(zones.Select(z => z.Zone).ToArray(), index);
+        return new ZoneSnapshot(zones.Select(z => z.Zone).ToArray(), index, failoverSets);
     }
 
     private static byte[] DeepestZone(byte[] name, Dictionary<byte[], ZoneDefinition> zones)
@@ -68,7 +70,7 @@ public static class ZoneSnapshotBuilder
         }
     }
 
-    private static (Zone, Dictionary<byte[], ZoneNode>)? BuildZone(ZoneDefinition definition, List<ConfigError> errors)
+    private static (Zone, Dictionary<byte[], ZoneNode>)? BuildZone(ZoneDefinition definition, List<FailoverSet> failoverSets, List<ConfigError> errors)
     {
         var errorCount = errors.Count;
         var origin = definition.Origin;
@@ -111,6 +113,8 @@ public static class ZoneSnapshotBuilder
             CheckNode(name, records, origin, errors);
         }
 
+        var failoverByName = FailoverSetChecks.ByName(definition, byName, errors);
+
         if (errors.Count > errorCount)
         {
             return null;
@@ -118,13 +122,13 @@ public static class ZoneSnapshotBuilder
 
         var zone = new Zone(origin, MakeRRset(RecordType.SOA, soaRecords.Take(1).ToList()));
         var nodes = new Dictionary<byte[], ZoneNode>(WireNameComparer.Instance);
-        foreach (var (name, records) in byName)
+        foreach (var name in byName.Keys.Union(failoverByName.Keys, WireNameComparer.Instance))
         {
-            var rrsets = records.GroupBy(r => r.Type)
-                .OrderBy(g => (ushort)g.Key)
-                .Select(g => g.Key == RecordType.SOA ? zone.Soa : MakeRRset(g.Key, g.ToList()))
-                .ToArray();
-            nodes[name] = new ZoneNode(name, zone, rrsets);
+            var plain = (byName.GetValueOrDefault(name) ?? [])
+                .GroupBy(r => r.Type)
+                .Select(g => g.Key == RecordType.SOA ? zone.Soa : MakeRRset(g.Key, g.ToList()));
+            var failover = (failoverByName.GetValueOrDefault(name) ?? []).Select(set => FailoverSetChecks.Compile(set, failoverSets));
+            nodes[name] = new ZoneNode(name, zone, [.. plain.Concat(failover).OrderBy(r => (ushort)r.Type)]);
         }
 
         zone.RecordCount = nodes.Values.Sum(n => n.RRsets.Sum(r => r.Count));

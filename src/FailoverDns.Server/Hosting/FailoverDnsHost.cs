@@ -1,3 +1,8 @@
+using FailoverDns.Health.Checks;
+using FailoverDns.Health.Monitoring;
+using FailoverDns.Health.Probes;
+using FailoverDns.Health.State;
+using FailoverDns.Server.Failover;
 using FailoverDns.Server.Query;
 using FailoverDns.Server.Transport;
 using FailoverDns.Zones;
@@ -12,7 +17,7 @@ namespace FailoverDns.Server.Hosting;
 /// <summary>Wires the server together from a loaded configuration.</summary>
 public static class FailoverDnsHost
 {
-    public static IHost Build(FailoverDnsConfig config, ZoneSnapshot snapshot, string[]? args = null)
+    public static IHost Build(FailoverDnsConfig config, ZoneSnapshot snapshot, string[]? args = null, TimeProvider? timeProvider = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -30,7 +35,23 @@ public static class FailoverDnsHost
         builder.Services.AddSingleton(new ZoneStore(snapshot));
         builder.Services.AddSingleton<QueryProcessor>();
         builder.Services.AddSingleton<DnsListenerService>();
+        builder.Services.AddSingleton(timeProvider ?? TimeProvider.System);
+        builder.Services.AddSingleton(sp => new HealthStateStore(config.HealthChecks, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<FailoverCoordinator>();
+        builder.Services.AddSingleton(new HealthMonitorOptions());
+        builder.Services.AddSingleton<Func<EndpointCheckOptions, IProbe>>(sp => options => ProbeFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new HealthMonitor(
+            config.HealthChecks,
+            sp.GetRequiredService<HealthStateStore>(),
+            sp.GetRequiredService<Func<EndpointCheckOptions, IProbe>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<HealthMonitorOptions>(),
+            sp.GetRequiredService<ILogger<HealthMonitor>>()));
+
+        // Start order: sockets bound, then the coordinator listening for transitions, then probes.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DnsListenerService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         return builder.Build();
     }
 }

@@ -104,7 +104,7 @@ public sealed class QueryProcessor(ZoneStore store)
                 }
 
                 zone = result.Zone;
-                if (result.Outcome != LookupOutcome.Referral)
+                if (result.Outcome is not (LookupOutcome.Referral or LookupOutcome.ServFail))
                 {
                     flags |= DnsHeader.AuthoritativeFlag;
                 }
@@ -117,6 +117,8 @@ public sealed class QueryProcessor(ZoneStore store)
 
             switch (result.Outcome)
             {
+                case LookupOutcome.ServFail:
+                    return ResponseCode.ServFail; // a failover set with no healthy tier, by its policy
                 case LookupOutcome.Referral:
                     var cutOffset = ownerOffset + currentLength - result.Node!.Name.Length;
                     var nsStart = writer.TryWriteRRset(result.RRset!, cutOffset);
@@ -127,7 +129,7 @@ public sealed class QueryProcessor(ZoneStore store)
                     }
 
                     writer.AuthorityCount += (ushort)result.RRset!.Count;
-                    WriteAdditional(ref writer, result.RRset, nsStart);
+                    WriteAdditional(ref writer, snapshot, result.RRset, nsStart);
                     return ResponseCode.NoError;
                 case LookupOutcome.NxDomain or LookupOutcome.NoData:
                     var apexOffset = ownerOffset + currentLength - result.Zone!.Origin.Length;
@@ -160,7 +162,7 @@ public sealed class QueryProcessor(ZoneStore store)
             var followCname = rrset.Type == RecordType.CNAME && type is not (RecordType.CNAME or RecordType.ANY);
             if (!followCname)
             {
-                WriteAdditional(ref writer, rrset, start);
+                WriteAdditional(ref writer, snapshot, rrset, start);
                 return ResponseCode.NoError;
             }
 
@@ -181,20 +183,22 @@ public sealed class QueryProcessor(ZoneStore store)
     }
 
     /// <summary>Addresses of in-zone NS/MX/SRV targets; dropped silently when they do not fit (RFC 1035 §4.1).</summary>
-    private static void WriteAdditional(ref ResponseWriter writer, RRset rrset, int start)
+    private static void WriteAdditional(ref ResponseWriter writer, ZoneSnapshot snapshot, RRset rrset, int start)
     {
         foreach (var target in rrset.Additional)
         {
             var nameOffset = start + rrset.RecordOffsets[target.RecordIndex] + target.NameOffset;
-            if (target.A is { } a && writer.TryWriteRRset(a, nameOffset) >= 0)
-            {
-                writer.AdditionalCount += (ushort)a.Count;
-            }
+            WriteAddresses(ref writer, snapshot.Resolve(target.A), nameOffset);
+            WriteAddresses(ref writer, snapshot.Resolve(target.Aaaa), nameOffset);
+        }
+    }
 
-            if (target.Aaaa is { } aaaa && writer.TryWriteRRset(aaaa, nameOffset) >= 0)
-            {
-                writer.AdditionalCount += (ushort)aaaa.Count;
-            }
+    private static void WriteAddresses(ref ResponseWriter writer, RRset? addresses, int nameOffset)
+    {
+        // A failover set may answer nothing (NODATA) or SERVFAIL; neither belongs in Additional.
+        if (addresses is { Count: > 0 } && writer.TryWriteRRset(addresses, nameOffset) >= 0)
+        {
+            writer.AdditionalCount += (ushort)addresses.Count;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using FailoverDns.Health.Checks;
 using FailoverDns.Zones.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -59,15 +60,46 @@ public static class ConfigLoader
         var listen = ReadListen(root);
         var server = ReadServer(root);
         var logging = ReadLogging(root);
+        var healthChecks = HealthCheckReader.Read(root, errors);
         var zones = ZoneReader.Read(root, path, errors);
+        CheckFailoverReferences(zones, healthChecks.Select(c => c.Check).ToList(), errors);
         root.RejectUnknownKeys();
 
-        var config = new FailoverDnsConfig(path, listen, server, logging, zones);
+        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)] };
         var snapshot = errors.Count == 0 ? ZoneSnapshotBuilder.Build(zones, errors) : null;
         return new ConfigLoadResult(errors.Count == 0 ? config : null, errors.Count == 0 ? snapshot : null, errors);
     }
 
     private static ConfigLoadResult Failed(ConfigError error) => new(null, null, [error]);
+
+    /// <summary>Every tier but the last is guarded by a check that exists; the last may go unchecked.</summary>
+    private static void CheckFailoverReferences(List<ZoneDefinition> zones, List<HealthCheckDefinition> checks, List<ConfigError> errors)
+    {
+        var names = checks.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var set in zones.SelectMany(z => z.Failover))
+        {
+            for (var i = 0; i < set.Tiers.Count; i++)
+            {
+                var tier = set.Tiers[i];
+                var label = TierLabel(set, i);
+                if (tier.HealthCheck is null && i < set.Tiers.Count - 1)
+                {
+                    errors.Add(new ConfigError(tier.Location, $"the {label} of {set} has no healthCheck, so it could never be failed away from"));
+                }
+                else if (tier.HealthCheck is { } name && !names.Contains(name))
+                {
+                    errors.Add(new ConfigError(tier.Location, $"the {label} of {set} names health check '{name}', which is not defined under healthChecks"));
+                }
+            }
+        }
+    }
+
+    private static string TierLabel(Failover.FailoverSetDefinition set, int tier) => (set.Tiers.Count, tier) switch
+    {
+        (_, 0) => "primary",
+        (2, 1) => "secondary",
+        _ => FormattableString.Invariant($"tier {tier + 1}"),
+    };
 
     private static List<ListenEndpoint> ReadListen(YamlMap root)
     {

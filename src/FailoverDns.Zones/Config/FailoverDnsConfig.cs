@@ -1,3 +1,5 @@
+using FailoverDns.Health.Checks;
+
 namespace FailoverDns.Zones.Config;
 
 /// <summary>A validated configuration file.</summary>
@@ -6,4 +8,7 @@ public sealed record FailoverDnsConfig(
     IReadOnlyList<ListenEndpoint> Listen,
     ServerOptions Server,
     LoggingOptions Logging,
-    IReadOnlyList<ZoneDefinition> Zones);
+    IReadOnlyList<ZoneDefinition> Zones)
+{
+    public IReadOnlyList<HealthCheckDefinition> HealthChecks { get; init; } = [];
+}

@@ -47,6 +47,10 @@ internal sealed class YamlMap
 
     public void Error(YamlNode node, string message) => _errors.Add(new ConfigError(At(node), message));
 
+    /// <summary>Reports a problem at <paramref name="key"/>'s value, or at the mapping when the key is absent.</summary>
+    public void Error(string? key, string message) =>
+        _errors.Add(new ConfigError(key is not null && this[key] is { } node ? At(node) : Location, message));
+
     public string? Scalar(string key)
     {
         var node = this[key];
@@ -96,9 +100,10 @@ internal sealed class YamlMap
 
     public YamlMap Child(YamlMappingNode node) => new(node, _file, _errors);
 
-    /// <summary>Reports every key that no lookup asked for.</summary>
-    public void RejectUnknownKeys()
+    /// <summary>Reports every key that no lookup asked for (nor <paramref name="alsoKnown"/> names).</summary>
+    public void RejectUnknownKeys(params string[] alsoKnown)
     {
+        _known.UnionWith(alsoKnown);
         foreach (var key in _node.Children.Keys)
         {
             if (key is not YamlScalarNode { Value: var name } || name is null || !_known.Contains(name))

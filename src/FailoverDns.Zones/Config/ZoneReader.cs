@@ -45,6 +45,7 @@ internal static class ZoneReader
         var nameservers = map["nameservers"];
         var file = map.Scalar("file");
         var recordNodes = map.Sequence("records").ToList();
+        var failoverNodes = map.Sequence("failover").ToList();
         map.RejectUnknownKeys();
         if (nameText is null)
         {
@@ -104,7 +105,7 @@ internal static class ZoneReader
             }
         }
 
-        return new ZoneDefinition(origin, records, map.Location);
+        return new ZoneDefinition(origin, records, map.Location) { Failover = FailoverReader.Read(map, failoverNodes, origin, errors) };
     }
 
     private static ZoneRecord? ReadSoa(YamlMap soa, byte[] origin, uint zoneTtl, YamlNode? nameservers, List<ConfigError> errors)
@@ -162,33 +163,42 @@ internal static class ZoneReader
         var name = map.Scalar("name");
         var typeText = map.Scalar("type");
         var ttl = map.Ttl("ttl", zoneTtl);
-        var value = map["value"];
-        var values = map["values"];
-        map.RejectUnknownKeys();
         if (name is null || typeText is null)
         {
+            map.RejectUnknownKeys("value", "values");
             errors.Add(new ConfigError(map.Location, "a record needs 'name' and 'type'"));
             return;
         }
 
         if (!RecordTypeNames.TryParse(typeText, out var type))
         {
+            map.RejectUnknownKeys("value", "values");
             map.Error(map["type"]!, ZoneFileParser.UnknownTypeMessage(typeText));
             return;
         }
 
+        var owner = ParseOwner(map, name, origin, errors);
+        var parsed = ReadValues(map, "a record", owner ?? origin, origin, type, ttl, errors);
+        map.RejectUnknownKeys();
+        if (owner is not null && parsed is not null)
+        {
+            records.AddRange(parsed);
+        }
+    }
+
+    /// <summary>The <c>value</c> or <c>values</c> of a mapping as records; null when they are missing or invalid.</summary>
+    internal static List<ZoneRecord>? ReadValues(YamlMap map, string what, byte[] owner, byte[] origin, RecordType type, uint ttl, List<ConfigError> errors)
+    {
+        var value = map["value"];
+        var values = map["values"];
         if ((value is null) == (values is null))
         {
-            errors.Add(new ConfigError(map.Location, "a record needs exactly one of 'value' or 'values'"));
-            return;
+            errors.Add(new ConfigError(map.Location, $"{what} needs exactly one of 'value' or 'values'"));
+            return null;
         }
 
-        var owner = ParseOwner(map, name, origin, errors);
-        if (owner is null)
-        {
-            return;
-        }
-
+        var errorCount = errors.Count;
+        var records = new List<ZoneRecord>();
         var items = value is not null ? [value] : values is YamlSequenceNode list ? list.Children : (IList<YamlNode>)[values!];
         foreach (var item in items)
         {
@@ -201,9 +211,16 @@ internal static class ZoneReader
                 map.Error(item, "a record value is one line of text in zone-file form, e.g. \"10 mail.example.com.\"");
             }
         }
+
+        if (records.Count == 0 && errors.Count == errorCount)
+        {
+            errors.Add(new ConfigError(map.Location, "'values' is empty"));
+        }
+
+        return errors.Count == errorCount ? records : null;
     }
 
-    private static byte[]? ParseOwner(YamlMap map, string name, byte[] origin, List<ConfigError> errors)
+    internal static byte[]? ParseOwner(YamlMap map, string name, byte[] origin, List<ConfigError> errors)
     {
         if (name is "@" or "")
         {

@@ -16,4 +16,7 @@ public enum LookupOutcome
 
     /// <summary>The name is in no zone served here.</summary>
     Refused,
+
+    /// <summary>A failover set with no healthy tier whose policy is to fail the query.</summary>
+    ServFail,
 }

@@ -22,7 +22,7 @@ public static class ZoneLookup
                 return Referral(cut);
             }
 
-            return AnswerFrom(node, type, isWildcard: false);
+            return AnswerFrom(snapshot, node, type, isWildcard: false);
         }
 
         // The closest encloser: the deepest existing ancestor.
@@ -42,7 +42,7 @@ public static class ZoneLookup
             }
 
             return ancestor.Wildcard is { } wildcard
-                ? AnswerFrom(wildcard, type, isWildcard: true)
+                ? AnswerFrom(snapshot, wildcard, type, isWildcard: true)
                 : new LookupResult(LookupOutcome.NxDomain, ancestor.Zone, null, null, false);
         }
 
@@ -52,14 +52,30 @@ public static class ZoneLookup
     private static LookupResult Referral(ZoneNode cut) =>
         new(LookupOutcome.Referral, cut.Zone, cut, cut.Find(RecordType.NS), false);
 
-    private static LookupResult AnswerFrom(ZoneNode node, RecordType type, bool isWildcard)
+    private static LookupResult AnswerFrom(ZoneSnapshot snapshot, ZoneNode node, RecordType type, bool isWildcard)
     {
         // ANY gets one RRset, the first by type number (RFC 8482 §4.1), as Knot does.
-        var rrset = type == RecordType.ANY
-            ? (node.RRsets.Length > 0 ? node.RRsets[0] : null)
-            : node.Find(type) ?? node.Cname;
+        var rrset = type == RecordType.ANY ? FirstServed(snapshot, node) : snapshot.Resolve(node.Find(type)) ?? snapshot.Resolve(node.Cname);
+        if (rrset == RRset.ServFail)
+        {
+            return new LookupResult(LookupOutcome.ServFail, node.Zone, node, null, isWildcard);
+        }
+
         return rrset is null
             ? new LookupResult(LookupOutcome.NoData, node.Zone, node, null, isWildcard)
             : new LookupResult(LookupOutcome.Answer, node.Zone, node, rrset, isWildcard);
+    }
+
+    private static RRset? FirstServed(ZoneSnapshot snapshot, ZoneNode node)
+    {
+        foreach (var candidate in node.RRsets)
+        {
+            if (snapshot.Resolve(candidate) is { } served && served != RRset.ServFail)
+            {
+                return served;
+            }
+        }
+
+        return null;
     }
 }

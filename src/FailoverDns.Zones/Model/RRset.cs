@@ -12,8 +12,9 @@ public sealed class RRset
 {
     public const ushort QuestionNamePointer = 0xC00C;
 
-    public RRset(RecordType type, uint ttl, IReadOnlyList<byte[]> data)
+    public RRset(RecordType type, uint ttl, IReadOnlyList<byte[]> data, int failoverSlot = -1)
     {
+        FailoverSlot = failoverSlot;
         Type = type;
         Ttl = ttl;
         Data = data;
@@ -34,7 +35,16 @@ public sealed class RRset
         }
     }
 
+    /// <summary>Stands for "answer SERVFAIL" where a failover set's policy says so.</summary>
+    public static RRset ServFail { get; } = new(0, 0, []);
+
     public RecordType Type { get; }
+
+    /// <summary>
+    /// For a failover set's placeholder in a node: the slot whose active answer the snapshot holds
+    /// (<see cref="ZoneSnapshot.Resolve"/>); -1 for ordinary RRsets.
+    /// </summary>
+    public int FailoverSlot { get; }
 
     public uint Ttl { get; }
 

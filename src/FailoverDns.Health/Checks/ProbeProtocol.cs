@@ -1,0 +1,8 @@
+namespace FailoverDns.Health.Checks;
+
+public enum ProbeProtocol
+{
+    Http,
+    Https,
+    Tcp,
+}

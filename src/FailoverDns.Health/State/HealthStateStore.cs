@@ -1,0 +1,168 @@
+using FailoverDns.Health.Checks;
+using FailoverDns.Health.Policy;
+using FailoverDns.Health.Probes;
+
+namespace FailoverDns.Health.State;
+
+/// <summary>
+/// Owns every check's state. Probe results come in, the threshold policy decides, calculated checks
+/// follow their children, and each change is announced once through <see cref="Transitioned"/>.
+/// </summary>
+public sealed class HealthStateStore
+{
+    public const int HistorySize = 20;
+
+    private readonly object _gate = new();
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, HealthCheckState> _states = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<HealthCheckDefinition>> _parents = new(StringComparer.Ordinal);
+
+    public HealthStateStore(IEnumerable<HealthCheckDefinition> definitions, TimeProvider time)
+    {
+        _time = time;
+        var now = time.GetUtcNow();
+        foreach (var definition in definitions)
+        {
+            var status = definition.Disabled ? HealthStatus.Healthy : HealthStatus.Unknown;
+            _states[definition.Name] = new HealthCheckState(definition, status, now, 0, 0, null, null, [], 0, 0, 0);
+            foreach (var child in definition.Calculated?.Children ?? [])
+            {
+                if (!_parents.TryGetValue(child, out var parents))
+                {
+                    _parents[child] = parents = [];
+                }
+
+                parents.Add(definition);
+            }
+        }
+    }
+
+    /// <summary>Raised after a check changes state, outside the store's lock, once per change.</summary>
+    public event Action<HealthTransition>? Transitioned;
+
+    public IReadOnlyList<HealthCheckState> All
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _states.Values.OrderBy(s => s.Name, StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>True once every enabled endpoint check has at least one result.</summary>
+    public bool FirstRoundComplete
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _states.Values.All(s => s.Definition.Endpoint is null || s.Definition.Disabled || s.LastResult is not null);
+            }
+        }
+    }
+
+    public HealthCheckState? Get(string name)
+    {
+        lock (_gate)
+        {
+            return _states.GetValueOrDefault(name);
+        }
+    }
+
+    /// <summary>Applies one probe result to the check <paramref name="name"/> (and the calculated checks above it).</summary>
+    public void Record(string name, ProbeResult result)
+    {
+        var transitions = new List<HealthTransition>();
+        lock (_gate)
+        {
+            if (!_states.TryGetValue(name, out var state) || state.Definition.Disabled)
+            {
+                return;
+            }
+
+            var definition = state.Definition;
+            var passed = result.Succeeded != definition.Invert;
+            var next = ThresholdPolicy.Apply(
+                new ThresholdState(state.Status, state.ConsecutiveSuccesses, state.ConsecutiveFailures),
+                passed,
+                definition.FailureThreshold,
+                definition.RecoveryThreshold);
+            var history = state.History.Count < HistorySize ? state.History : state.History.Skip(1);
+            var updated = state with
+            {
+                Status = next.Status,
+                ConsecutiveSuccesses = next.ConsecutiveSuccesses,
+                ConsecutiveFailures = next.ConsecutiveFailures,
+                LastResult = result,
+                LastFailure = result.Succeeded ? state.LastFailure : result,
+                History = [.. history, result],
+                Probes = state.Probes + 1,
+                Failures = state.Failures + (result.Succeeded ? 0 : 1),
+            };
+            SetStatus(updated, next.Status, Describe(definition, result, next), transitions);
+        }
+
+        Announce(transitions);
+    }
+
+    private void SetStatus(HealthCheckState updated, HealthStatus status, string reason, List<HealthTransition> transitions)
+    {
+        var previous = _states[updated.Name];
+        if (previous.Status != status)
+        {
+            var now = _time.GetUtcNow();
+            updated = updated with { Status = status, Since = now, Transitions = previous.Transitions + 1 };
+            transitions.Add(new HealthTransition(updated.Name, previous.Status, status, reason, now));
+        }
+
+        _states[updated.Name] = updated;
+        if (previous.Status == status)
+        {
+            return;
+        }
+
+        foreach (var parent in _parents.GetValueOrDefault(updated.Name) ?? [])
+        {
+            Recalculate(parent, transitions);
+        }
+    }
+
+    private void Recalculate(HealthCheckDefinition parent, List<HealthTransition> transitions)
+    {
+        var current = _states[parent.Name];
+        if (parent.Disabled)
+        {
+            return;
+        }
+
+        var rule = parent.Calculated!;
+        var children = rule.Children.Select(c => _states.TryGetValue(c, out var s) ? s.Status : HealthStatus.Unknown).ToList();
+        var status = ThresholdPolicy.Calculate(children, rule.RequiredHealthy);
+        if (parent.Invert)
+        {
+            status = ThresholdPolicy.Invert(status);
+        }
+
+        var healthy = children.Count(c => c != HealthStatus.Unhealthy);
+        var reason = FormattableString.Invariant($"{healthy} of {children.Count} checks healthy, {rule.RequiredHealthy} required");
+        SetStatus(current, status, reason, transitions);
+    }
+
+    private void Announce(List<HealthTransition> transitions)
+    {
+        foreach (var transition in transitions)
+        {
+            Transitioned?.Invoke(transition);
+        }
+    }
+
+    private static string Describe(HealthCheckDefinition definition, ProbeResult result, ThresholdState next)
+    {
+        var run = result.Succeeded == !definition.Invert
+            ? FormattableString.Invariant($"{next.ConsecutiveSuccesses} passed in a row")
+            : FormattableString.Invariant($"{next.ConsecutiveFailures} failed in a row");
+        return definition.Invert ? $"{result.Detail} (inverted), {run}" : $"{result.Detail}, {run}";
+    }
+}

@@ -1,0 +1,286 @@
+using System.Globalization;
+using FailoverDns.Health.Checks;
+using FailoverDns.Protocol;
+using FailoverDns.Zones.Text;
+using YamlDotNet.RepresentationModel;
+
+namespace FailoverDns.Zones.Config;
+
+/// <summary>
+/// Reads the <c>healthChecks</c> section. Defaults follow Route 53; timeouts default to Route 53's
+/// but never more than half the interval, and a timeout set at or above the interval is an error.
+/// </summary>
+internal static class HealthCheckReader
+{
+    private static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
+
+    public static List<(HealthCheckDefinition Check, SourceLocation Location)> Read(YamlMap root, List<ConfigError> errors)
+    {
+        var checks = new List<(HealthCheckDefinition, SourceLocation)>();
+        var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var node in root.Sequence("healthChecks"))
+        {
+            if (node is not YamlMappingNode mapping)
+            {
+                root.Error(node, "each health check is a mapping with at least name and type");
+                continue;
+            }
+
+            var map = root.Child(mapping);
+            var check = ReadCheck(map, errors);
+            if (check is null)
+            {
+                continue;
+            }
+
+            if (!names.TryAdd(check.Name, map.Location))
+            {
+                map.Error(map["name"]!, $"health check '{check.Name}' is defined twice (first at {names[check.Name]})");
+                continue;
+            }
+
+            checks.Add((check, map.Location));
+        }
+
+        CheckCalculated(checks, errors);
+        return checks;
+    }
+
+    private static HealthCheckDefinition? ReadCheck(YamlMap map, List<ConfigError> errors)
+    {
+        var name = map.Scalar("name");
+        var type = map.Scalar("type")?.ToLowerInvariant();
+        var failureThreshold = map.Int("failureThreshold", HealthCheckDefinition.DefaultThreshold, 1, 10);
+        var recoveryThreshold = map.Int("recoveryThreshold", failureThreshold, 1, 10);
+        var invert = map.Bool("invert", false);
+        var disabled = map.Bool("disabled", false);
+        EndpointCheckOptions? endpoint = null;
+        CalculatedCheck? calculated = null;
+        switch (type)
+        {
+            case "http" or "https" or "tcp":
+                endpoint = ReadEndpoint(map, type);
+                break;
+            case "calculated":
+                calculated = ReadCalculated(map);
+                break;
+            case null:
+                break;
+            default:
+                map.Error(map["type"]!, $"health check type must be http, https, tcp or calculated, not '{type}'");
+                break;
+        }
+
+        map.RejectUnknownKeys();
+        if (name is null || type is null)
+        {
+            errors.Add(new ConfigError(map.Location, "a health check needs 'name' and 'type'"));
+            return null;
+        }
+
+        if (endpoint is null && calculated is null)
+        {
+            return null;
+        }
+
+        return new HealthCheckDefinition
+        {
+            Name = name,
+            Endpoint = endpoint,
+            Calculated = calculated,
+            FailureThreshold = failureThreshold,
+            RecoveryThreshold = recoveryThreshold,
+            Invert = invert,
+            Disabled = disabled,
+        };
+    }
+
+    private static EndpointCheckOptions? ReadEndpoint(YamlMap map, string type)
+    {
+        var protocol = type switch
+        {
+            "https" => ProbeProtocol.Https,
+            "tcp" => ProbeProtocol.Tcp,
+            _ => ProbeProtocol.Http,
+        };
+        var target = map.Scalar("target");
+        var defaultPort = protocol switch
+        {
+            ProbeProtocol.Https => 443,
+            ProbeProtocol.Http => 80,
+            _ => 0,
+        };
+        var port = map.Int("port", defaultPort, 1, 65535);
+        var path = map.Scalar("path") ?? "/";
+        var host = map.Scalar("host");
+        var sni = map.Bool("sni", true);
+        var serverName = map.Scalar("serverName");
+        var validate = map.Bool("validateCertificate", false);
+        var statuses = ReadStatuses(map);
+        var match = map.Scalar("match");
+        var interval = map.Duration("interval", TimeSpan.FromSeconds(30), MinInterval, MaxInterval);
+        var half = interval / 2;
+        var connectDefault = Min(protocol == ProbeProtocol.Tcp ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(4), half);
+        var connectTimeout = map.Duration("connectTimeout", connectDefault, MinTimeout, MaxInterval);
+        var responseTimeout = map.Duration("responseTimeout", Min(TimeSpan.FromSeconds(2), half), MinTimeout, MaxInterval);
+
+        var valid = true;
+        if (target is null || !IsHostOrAddress(target))
+        {
+            valid = Fail(map, "target", $"'target' must be an IP address or a host name, not '{target}'");
+        }
+
+        if (protocol == ProbeProtocol.Tcp && map["port"] is null)
+        {
+            valid = Fail(map, null, "a tcp health check needs 'port'");
+        }
+
+        if (!path.StartsWith('/'))
+        {
+            valid = Fail(map, "path", $"'path' must start with '/', not '{path}'");
+        }
+
+        if (connectTimeout >= interval)
+        {
+            valid = Fail(map, "connectTimeout", $"connectTimeout ({DurationParser.Format(connectTimeout)}) must be below the interval ({DurationParser.Format(interval)})");
+        }
+
+        if (responseTimeout >= interval)
+        {
+            valid = Fail(map, "responseTimeout", $"responseTimeout ({DurationParser.Format(responseTimeout)}) must be below the interval ({DurationParser.Format(interval)})");
+        }
+
+        if (protocol == ProbeProtocol.Tcp)
+        {
+            foreach (var key in new[] { "path", "host", "match", "healthyStatus", "sni", "serverName", "validateCertificate" })
+            {
+                if (map[key] is { } node)
+                {
+                    map.Error(node, $"'{key}' has no meaning for a tcp health check");
+                    valid = false;
+                }
+            }
+        }
+
+        if (!valid || statuses is null)
+        {
+            return null;
+        }
+
+        return new EndpointCheckOptions
+        {
+            Protocol = protocol,
+            Target = target!,
+            Port = port,
+            Path = path,
+            HostHeader = host,
+            Sni = sni,
+            ServerName = serverName,
+            ValidateCertificate = validate,
+            HealthyStatuses = statuses,
+            Match = match,
+            Interval = interval,
+            ConnectTimeout = connectTimeout,
+            ResponseTimeout = responseTimeout,
+        };
+    }
+
+    private static CalculatedCheck? ReadCalculated(YamlMap map)
+    {
+        var children = map.Sequence("checks").OfType<YamlScalarNode>().Select(n => n.Value ?? "").ToList();
+        var require = map.Scalar("require") ?? "all";
+        if (children.Count == 0)
+        {
+            Fail(map, "checks", "a calculated health check needs 'checks', the names of the checks it combines");
+            return null;
+        }
+
+        int required;
+        if (require == "all")
+        {
+            required = children.Count;
+        }
+        else if (require == "any")
+        {
+            required = 1;
+        }
+        else if (!int.TryParse(require, NumberStyles.None, CultureInfo.InvariantCulture, out required) || required < 1 || required > children.Count)
+        {
+            Fail(map, "require", $"'require' must be all, any, or a number from 1 to {children.Count}, not '{require}'");
+            return null;
+        }
+
+        return new CalculatedCheck(children, required);
+    }
+
+    /// <summary>Codes and ranges: <c>[200, "200-299", 301]</c>; default 200-399 (Route 53).</summary>
+    private static List<StatusRange>? ReadStatuses(YamlMap map)
+    {
+        if (map["healthyStatus"] is null)
+        {
+            return [.. StatusRange.Default];
+        }
+
+        var ranges = new List<StatusRange>();
+        foreach (var node in map.Sequence("healthyStatus"))
+        {
+            var text = (node as YamlScalarNode)?.Value ?? "";
+            var parts = text.Split('-');
+            if (parts.Length is 1 or 2
+                && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var from)
+                && int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var to)
+                && from is >= 100 and <= 599 && to >= from && to <= 599)
+            {
+                ranges.Add(new StatusRange(from, to));
+            }
+            else
+            {
+                map.Error(node, $"a healthy status is a code like 200 or a range like 200-299 (100-599), not '{text}'");
+                return null;
+            }
+        }
+
+        return ranges;
+    }
+
+    /// <summary>Calculated checks name existing checks and do not contain themselves.</summary>
+    private static void CheckCalculated(List<(HealthCheckDefinition Check, SourceLocation Location)> checks, List<ConfigError> errors)
+    {
+        var byName = checks.ToDictionary(c => c.Check.Name, StringComparer.Ordinal);
+        foreach (var (check, location) in checks.Where(c => c.Check.Calculated is not null))
+        {
+            foreach (var child in check.Calculated!.Children.Where(c => !byName.ContainsKey(c)))
+            {
+                errors.Add(new ConfigError(location, $"calculated health check '{check.Name}' names '{child}', which is not a health check"));
+            }
+
+            if (Reaches(check.Name, check.Name, byName, []))
+            {
+                errors.Add(new ConfigError(location, $"calculated health check '{check.Name}' depends on itself"));
+            }
+        }
+    }
+
+    private static bool Reaches(string from, string target, Dictionary<string, (HealthCheckDefinition Check, SourceLocation Location)> byName, HashSet<string> visited)
+    {
+        if (!byName.TryGetValue(from, out var entry) || entry.Check.Calculated is null || !visited.Add(from))
+        {
+            return false;
+        }
+
+        return entry.Check.Calculated.Children.Any(child => child == target || Reaches(child, target, byName, visited));
+    }
+
+    private static bool IsHostOrAddress(string text) =>
+        AddressText.TryParse(text, out _) || (text.Length > 0 && DnsName.Parse(text.TrimEnd('.') + ".") is not null && !text.Contains(' ', StringComparison.Ordinal));
+
+    private static bool Fail(YamlMap map, string? key, string message)
+    {
+        map.Error(key, message);
+        return false;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

@@ -1,0 +1,19 @@
+using FailoverDns.Protocol;
+using FailoverDns.Zones.Text;
+
+namespace FailoverDns.Zones.Failover;
+
+/// <summary>
+/// A failover record set as configured: tiers in order of preference (primary, secondary, …);
+/// the first healthy tier is served.
+/// </summary>
+public sealed record FailoverSetDefinition(
+    byte[] Name,
+    RecordType Type,
+    uint Ttl,
+    IReadOnlyList<FailoverTierDefinition> Tiers,
+    AllUnhealthyPolicy WhenAllUnhealthy,
+    SourceLocation Location)
+{
+    public override string ToString() => $"{DnsName.ToText(Name)} {RDataFormatter.TypeToText(Type)}";
+}

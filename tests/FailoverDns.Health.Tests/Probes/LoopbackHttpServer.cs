@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace FailoverDns.Health.Tests.Probes;
+
+/// <summary>
+/// A tiny HTTP/1.1 (optionally TLS) server on a loopback port chosen by the OS, with the raw
+/// control the probe tests need: stalls, garbage, exact bodies, and a record of what the client
+/// sent (request line, headers, SNI).
+/// </summary>
+internal sealed class LoopbackHttpServer : IAsyncDisposable
+{
+    // Every wait in the server is bounded, so a broken test fails instead of hanging.
+    private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromSeconds(10);
+
+    private readonly TcpListener _listener;
+    private readonly ServerReply _reply;
+    private readonly X509Certificate2? _certificate;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
+    private readonly ConcurrentQueue<string?> _sniNames = new();
+    private readonly Task _acceptLoop;
+    private int _connections;
+
+    private LoopbackHttpServer(IPAddress address, ServerReply reply, X509Certificate2? certificate)
+    {
+        _reply = reply;
+        _certificate = certificate;
+        _listener = new TcpListener(address, 0);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    public int Port { get; }
+
+    public int ConnectionCount => Volatile.Read(ref _connections);
+
+    public IReadOnlyList<ReceivedRequest> Requests => [.. _requests];
+
+    /// <summary>The SNI name of each TLS handshake, null when the client sent none.</summary>
+    public IReadOnlyList<string?> SniNames => [.. _sniNames];
+
+    public static LoopbackHttpServer Start(ServerReply reply, X509Certificate2? certificate = null, IPAddress? address = null) =>
+        new(address ?? IPAddress.Loopback, reply, certificate);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _acceptLoop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var connections = new List<Task>();
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                Interlocked.Increment(ref _connections);
+                connections.Add(ServeAsync(socket));
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // Stopped.
+        }
+
+        await Task.WhenAll(connections).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        lifetime.CancelAfter(ConnectionLifetime);
+        var token = lifetime.Token;
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        try
+        {
+            if (_certificate is not null)
+            {
+                if (_reply.Behaviour == ServerBehaviour.NoTlsHandshake)
+                {
+                    await Task.Delay(Timeout.Infinite, token);
+                    return;
+                }
+
+                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = tls;
+                await tls.AuthenticateAsServerAsync(
+                    new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateSelectionCallback = (_, hostName) =>
+                        {
+                            _sniNames.Enqueue(string.IsNullOrEmpty(hostName) ? null : hostName);
+                            return _certificate;
+                        },
+                    },
+                    token);
+            }
+
+            if (_reply.Behaviour == ServerBehaviour.Garbage)
+            {
+                // Like an SSH server: speaks first, and not HTTP (nor TLS).
+                await stream.WriteAsync("SSH-2.0-OpenSSH_9.2\r\n"u8.ToArray(), token);
+                await stream.FlushAsync(token);
+                await Task.Delay(TimeSpan.FromSeconds(1), token);
+                return;
+            }
+
+            var request = await ReadRequestAsync(stream, token);
+            if (request is null)
+            {
+                return;
+            }
+
+            _requests.Enqueue(request);
+            await ReplyAsync(stream, token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or System.Security.Authentication.AuthenticationException)
+        {
+            // The client went away, rejected the certificate, or the test is over.
+        }
+        finally
+        {
+            await stream.DisposeAsync();
+        }
+    }
+
+    private async Task ReplyAsync(Stream stream, CancellationToken token)
+    {
+        switch (_reply.Behaviour)
+        {
+            case ServerBehaviour.NeverRespond:
+                await Task.Delay(Timeout.Infinite, token);
+                return;
+            case ServerBehaviour.CloseWithoutResponse:
+                return;
+            case ServerBehaviour.HeadersThenStall:
+                await stream.WriteAsync(Head(contentLength: 100), token);
+                await stream.FlushAsync(token);
+                await Task.Delay(Timeout.Infinite, token);
+                return;
+            default:
+                await stream.WriteAsync(Head(_reply.Body.Length), token);
+                await stream.WriteAsync(_reply.Body, token);
+                await stream.FlushAsync(token);
+                return;
+        }
+    }
+
+    private byte[] Head(int contentLength)
+    {
+        var head = new StringBuilder()
+            .Append(FormattableString.Invariant($"HTTP/1.1 {_reply.Status} Test\r\n"))
+            .Append(FormattableString.Invariant($"Content-Length: {contentLength}\r\n"))
+            .Append("Connection: close\r\n");
+        foreach (var header in _reply.ExtraHeaders)
+        {
+            head.Append(header).Append("\r\n");
+        }
+
+        return Encoding.ASCII.GetBytes(head.Append("\r\n").ToString());
+    }
+
+    private static async Task<ReceivedRequest?> ReadRequestAsync(Stream stream, CancellationToken token)
+    {
+        var buffer = new byte[16 * 1024];
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(filled), token);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            filled += read;
+            var end = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8);
+            if (end >= 0)
+            {
+                return Parse(Encoding.ASCII.GetString(buffer, 0, end));
+            }
+        }
+
+        return null;
+    }
+
+    private static ReceivedRequest Parse(string head)
+    {
+        var lines = head.Split("\r\n");
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in lines.Skip(1))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0)
+            {
+                headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+            }
+        }
+
+        return new ReceivedRequest(lines[0], headers);
+    }
+}

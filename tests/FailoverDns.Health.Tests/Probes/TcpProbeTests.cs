@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+using FailoverDns.Health.Probes;
+
+namespace FailoverDns.Health.Tests.Probes;
+
+public sealed class TcpProbeTests
+{
+    [Fact]
+    public async Task ProbeAsync_Listening_Succeeds()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+            var result = await TestProbes.RunAsync(TestProbes.Tcp(port));
+
+            result.Succeeded.Should().BeTrue(result.Detail);
+            result.Detail.Should().Be("connected to 127.0.0.1");
+            result.StatusCode.Should().BeNull();
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task ProbeAsync_ClosedPort_FailsWithConnectionRefused()
+    {
+        var result = await TestProbes.RunAsync(TestProbes.Tcp(TestProbes.ClosedPort()));
+
+        result.Failure.Should().Be(ProbeFailure.ConnectionRefused);
+    }
+
+    [Fact]
+    public async Task ProbeAsync_UnresolvableHost_FailsWithDnsFailure()
+    {
+        var result = await TestProbes.RunAsync(TestProbes.Tcp(80, "nonexistent.invalid"));
+
+        result.Failure.Should().Be(ProbeFailure.DnsFailure);
+    }
+
+    [Fact]
+    public async Task ProbeAsync_AcceptQueueFull_FailsWithConnectTimeout()
+    {
+        using var listener = await SaturatedListener.StartAsync();
+        listener.IsSaturated.Should().BeTrue("the kernel should drop SYNs to a listener with a full accept queue");
+        var options = TestProbes.Tcp(listener.Port) with { ConnectTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var result = await TestProbes.RunAsync(options);
+
+        result.Failure.Should().Be(ProbeFailure.ConnectTimeout);
+        result.Latency.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(250)).And.BeLessThan(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task ProbeAsync_CallerCancelled_ThrowsOperationCanceled()
+    {
+        using var listener = await SaturatedListener.StartAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        var act = () => TestProbes.RunAsync(TestProbes.Tcp(listener.Port), cancel.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task ProbeAsync_ManualClock_TakesTimesFromTimeProvider()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var clock = new ManualClock(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+            using var probe = ProbeFactory.Create(TestProbes.Tcp(((IPEndPoint)listener.LocalEndpoint).Port), clock);
+
+            var result = await probe.ProbeAsync(CancellationToken.None).WaitAsync(TestProbes.Deadline);
+
+            result.Succeeded.Should().BeTrue(result.Detail);
+            result.Latency.Should().Be(TimeSpan.Zero);
+            result.CompletedAt.Should().Be(clock.GetUtcNow());
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+}

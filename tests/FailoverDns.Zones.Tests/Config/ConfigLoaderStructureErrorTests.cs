@@ -16,7 +16,7 @@ public sealed class ConfigLoaderStructureErrorTests
                 nameservers: [ns1.example.test.]
                 recrods:
                   - { name: www, type: A, value: 192.0.2.1 }
-            """).Should().Equal("test.yaml:5:5: unknown key 'recrods' (expected one of: file, name, nameservers, records, soa, ttl)");
+            """).Should().Equal("test.yaml:5:5: unknown key 'recrods' (expected one of: failover, file, name, nameservers, records, soa, ttl)");
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class ConfigLoaderStructureErrorTests
               - name: example.test
             """).Should().Equal(
             "test.yaml:1:1: the config has no 'zones': nothing to serve",
-            "test.yaml:1:1: unknown key 'zone' (expected one of: listen, logging, server, zones)");
+            "test.yaml:1:1: unknown key 'zone' (expected one of: healthChecks, listen, logging, server, zones)");
         LoadErrors.Of(LoadErrors.Zone + """
                   - { name: www, type: A, valeu: 192.0.2.1 }
             """).Should().Equal(

@@ -67,7 +67,9 @@ public static class ConfigLoader
 
         var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)] };
         var snapshot = errors.Count == 0 ? ZoneSnapshotBuilder.Build(zones, errors) : null;
-        return new ConfigLoadResult(errors.Count == 0 ? config : null, errors.Count == 0 ? snapshot : null, errors);
+        // Reported in the order they appear in the files, whichever check found them.
+        var ordered = errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).ToList();
+        return new ConfigLoadResult(errors.Count == 0 ? config : null, errors.Count == 0 ? snapshot : null, ordered);
     }
 
     private static ConfigLoadResult Failed(ConfigError error) => new(null, null, [error]);

@@ -31,8 +31,8 @@ public sealed class ConfigLoaderStructureErrorTests
         LoadErrors.Of(LoadErrors.Zone + """
                   - { name: www, type: A, valeu: 192.0.2.1 }
             """).Should().Equal(
-            "test.yaml:7:31: unknown key 'valeu' (expected one of: name, ttl, type, value, values)",
-            "test.yaml:7:9: a record needs exactly one of 'value' or 'values'");
+            "test.yaml:7:9: a record needs exactly one of 'value' or 'values'",
+            "test.yaml:7:31: unknown key 'valeu' (expected one of: name, ttl, type, value, values)");
         LoadErrors.Of("""
             zones:
               - name: example.test

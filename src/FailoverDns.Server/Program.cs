@@ -78,8 +78,8 @@ public static class Program
             return 1;
         }
 
-        var zones = loaded.Snapshot!.Zones;
-        Console.WriteLine($"{path}: OK, {zones.Count} zone(s), {zones.Sum(z => z.RecordCount)} record(s)");
+        var snapshot = loaded.Snapshot!;
+        Console.WriteLine($"{path}: OK, {snapshot.Zones.Count} zone(s), {snapshot.Zones.Sum(z => z.RecordCount)} record(s), {snapshot.FailoverSets.Count} failover set(s), {loaded.Config!.HealthChecks.Count} health check(s)");
         return 0;
     }
 }

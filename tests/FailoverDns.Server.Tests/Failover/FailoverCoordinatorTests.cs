@@ -1,0 +1,113 @@
+using FailoverDns.Health.Probes;
+using FailoverDns.Health.State;
+using FailoverDns.Protocol;
+using FailoverDns.Server.Failover;
+using FailoverDns.Server.Query;
+using FailoverDns.Server.Tests.Support;
+using FailoverDns.Zones;
+using FluentAssertions;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FailoverDns.Server.Tests.Failover;
+
+/// <summary>Health results in, answers out: the coordinator without sockets, probes or clocks.</summary>
+public sealed class FailoverCoordinatorTests
+{
+    private const string Yaml = """
+        listen: [127.0.0.1:0]
+        healthChecks:
+          - { name: a, type: tcp, target: 127.0.0.1, port: 1, failureThreshold: 1, recoveryThreshold: 1 }
+          - { name: b, type: tcp, target: 127.0.0.1, port: 2, failureThreshold: 1, recoveryThreshold: 1 }
+        zones:
+          - name: example.test
+            soa: { email: hostmaster@example.test }
+            nameservers: [ns1.example.test.]
+            records:
+              - { name: ns1, type: A, value: 192.0.2.53 }
+              - { name: "@", type: MX, value: "10 mail" }
+            failover:
+              - name: mail
+                type: A
+                ttl: 30
+                tiers:
+                  - { value: 10.0.0.1, healthCheck: a }
+                  - { value: 10.0.1.1, healthCheck: b }
+                  - { value: 10.0.2.1 }
+        """;
+
+    private readonly ZoneStore _zones;
+    private readonly HealthStateStore _health;
+    private readonly FailoverCoordinator _coordinator;
+    private readonly QueryProcessor _processor;
+
+    public FailoverCoordinatorTests()
+    {
+        var loaded = TestZone.Load(Yaml);
+        _zones = new ZoneStore(loaded.Snapshot!);
+        _health = new HealthStateStore(loaded.Config!.HealthChecks, TimeProvider.System);
+        _coordinator = new FailoverCoordinator(_zones, _health, NullLogger<FailoverCoordinator>.Instance);
+        _coordinator.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _processor = new QueryProcessor(_zones);
+    }
+
+    private void Report(string check, bool passed) =>
+        _health.Record(check, passed
+            ? ProbeResult.Success(TimeSpan.FromMilliseconds(1), DateTimeOffset.UtcNow, "connected")
+            : ProbeResult.Failed(ProbeFailure.ConnectionRefused, "connection refused", TimeSpan.FromMilliseconds(1), DateTimeOffset.UtcNow));
+
+    private string[] Answer(string name, RecordType type, bool additional = false)
+    {
+        var buffer = new byte[QueryProcessor.MaxUdpResponse];
+        var length = _processor.Process(Queries.Build(name, type, ednsPayload: 1232), buffer, overTcp: false);
+        DnsMessage.TryParse(buffer.AsSpan(0, length), out var reply).Should().BeTrue();
+        return [.. (additional ? reply!.Additionals : reply!.Answers).Select(r => r.ToString())];
+    }
+
+    [Fact]
+    public void Apply_TiersFailOneByOne_ServesFirstHealthyTier()
+    {
+        Answer("mail.example.test", RecordType.A).Should().Equal("mail.example.test. 30 IN A 10.0.0.1");
+
+        Report("a", passed: false);
+        Answer("mail.example.test", RecordType.A).Should().Equal("mail.example.test. 30 IN A 10.0.1.1");
+
+        Report("b", passed: false);
+        Answer("mail.example.test", RecordType.A).Should().Equal("mail.example.test. 30 IN A 10.0.2.1");
+
+        Report("a", passed: true);
+        Answer("mail.example.test", RecordType.A).Should().Equal("mail.example.test. 30 IN A 10.0.0.1");
+    }
+
+    [Fact]
+    public void Apply_Switch_ReachesAdditionalSectionToo()
+    {
+        Report("a", passed: false);
+
+        Answer("example.test", RecordType.MX, additional: true).Should().Equal("mail.example.test. 30 IN A 10.0.1.1");
+    }
+
+    [Fact]
+    public void Apply_Switch_PublishesNewSnapshotAndLeavesOldOneUntouched()
+    {
+        var before = _zones.Current;
+        var set = before.FailoverSets.Single();
+
+        Report("a", passed: false);
+
+        _zones.Current.Should().NotBeSameAs(before);
+        before.ActiveAnswer(set).Should().BeSameAs(set.Tiers[0], "a published snapshot never changes");
+        _zones.Current.ActiveAnswer(set).Should().BeSameAs(set.Tiers[1]);
+        _coordinator.DecisionFor(set).Tier.Should().Be(1);
+    }
+
+    [Fact]
+    public void Apply_NoChange_DoesNotPublish()
+    {
+        var before = _zones.Current;
+
+        Report("a", passed: true);
+        Report("b", passed: true);
+
+        _zones.Current.Should().BeSameAs(before);
+    }
+}

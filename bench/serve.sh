@@ -11,7 +11,7 @@ dir=$(mktemp -d /tmp/failoverdns-bench.XXXXXX)
 cat > "$dir/bench.yaml" <<YAML
 listen: [127.0.0.1:$port]
 server: { udpWorkers: $workers }
-logging: { level: Warning }
+logging: { level: ${LOG_LEVEL:-Warning} }
 zones:
   - name: $origin
     file: $zone

@@ -1,11 +1,13 @@
 using FailoverDns.Server.Hosting;
 using FailoverDns.Server.Transport;
 using FailoverDns.Zones.Config;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace FailoverDns.Server;
 
-public static class Program
+public static partial class Program
 {
     private const string DefaultConfig = "config/failoverdns.yaml";
 
@@ -40,6 +42,7 @@ public static class Program
             return 2;
         }
 
+        var loading = System.Diagnostics.Stopwatch.StartNew();
         var loaded = ConfigLoader.Load(path);
         if (!loaded.Succeeded)
         {
@@ -53,6 +56,15 @@ public static class Program
         }
 
         using var host = FailoverDnsHost.Build(loaded.Config!, loaded.Snapshot!, args);
+        var snapshot = loaded.Snapshot!;
+        LogLoaded(
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FailoverDns"),
+            path,
+            snapshot.Zones.Count,
+            snapshot.Zones.Sum(z => z.RecordCount),
+            snapshot.FailoverSets.Count,
+            loaded.Config!.HealthChecks.Count,
+            loading.ElapsedMilliseconds);
         try
         {
             await host.RunAsync();
@@ -82,4 +94,7 @@ public static class Program
         Console.WriteLine($"{path}: OK, {snapshot.Zones.Count} zone(s), {snapshot.Zones.Sum(z => z.RecordCount)} record(s), {snapshot.FailoverSets.Count} failover set(s), {loaded.Config!.HealthChecks.Count} health check(s)");
         return 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Path}: {Zones} zones, {Records} records, {FailoverSets} failover sets, {HealthChecks} health checks in {Milliseconds} ms")]
+    private static partial void LogLoaded(ILogger logger, string path, int zones, int records, int failoverSets, int healthChecks, long milliseconds);
 }

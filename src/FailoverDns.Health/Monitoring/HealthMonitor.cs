@@ -26,12 +26,32 @@ public sealed partial class HealthMonitor(
             .GroupBy(d => d.Endpoint!)
             .Select(g => (g.Key, (IReadOnlyList<string>)[.. g.Select(d => d.Name)]))];
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Probes.Select(p => Task.Run(() => ProbeLoopAsync(p.Endpoint, p.Checks, stoppingToken), CancellationToken.None)));
-
-    private async Task ProbeLoopAsync(EndpointCheckOptions endpoint, IReadOnlyList<string> checks, CancellationToken stopping)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var probe = probeFactory(endpoint);
+        // Every probe is built before any loop starts: options the factory rejects fault the service
+        // at once, instead of ending one loop whose fault waits behind the others until shutdown
+        // while its checks stay unprobed (and so served as healthy).
+        var probes = new List<IProbe>(Probes.Count);
+        try
+        {
+            foreach (var (endpoint, _) in Probes)
+            {
+                probes.Add(probeFactory(endpoint));
+            }
+
+            await Task.WhenAll(Probes.Select((p, i) => Task.Run(() => ProbeLoopAsync(probes[i], p.Endpoint, p.Checks, stoppingToken), CancellationToken.None)));
+        }
+        finally
+        {
+            foreach (var probe in probes)
+            {
+                probe.Dispose();
+            }
+        }
+    }
+
+    private async Task ProbeLoopAsync(IProbe probe, EndpointCheckOptions endpoint, IReadOnlyList<string> checks, CancellationToken stopping)
+    {
         var random = new Random(HashCode.Combine(endpoint, Environment.TickCount));
         while (!stopping.IsCancellationRequested)
         {

@@ -1,5 +1,4 @@
 using System.Net;
-using FailoverDns.Health.Checks;
 using FailoverDns.Zones.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -60,9 +59,10 @@ public static class ConfigLoader
         var listen = ReadListen(root);
         var server = ReadServer(root);
         var logging = ReadLogging(root);
-        var healthChecks = HealthCheckReader.Read(root, errors);
+        var declaredChecks = new HashSet<string>(StringComparer.Ordinal);
+        var healthChecks = HealthCheckReader.Read(root, declaredChecks, errors);
         var zones = ZoneReader.Read(root, path, errors);
-        CheckFailoverReferences(zones, healthChecks.Select(c => c.Check).ToList(), errors);
+        CheckFailoverReferences(zones, declaredChecks, errors);
         root.RejectUnknownKeys();
 
         var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)] };
@@ -74,10 +74,12 @@ public static class ConfigLoader
 
     private static ConfigLoadResult Failed(ConfigError error) => new(null, null, [error]);
 
-    /// <summary>Every tier but the last is guarded by a check that exists; the last may go unchecked.</summary>
-    private static void CheckFailoverReferences(List<ZoneDefinition> zones, List<HealthCheckDefinition> checks, List<ConfigError> errors)
+    /// <summary>
+    /// Every tier but the last is guarded by a check that exists; the last may go unchecked. A check
+    /// defined with errors exists here: its own errors are reported where it is defined.
+    /// </summary>
+    private static void CheckFailoverReferences(List<ZoneDefinition> zones, HashSet<string> names, List<ConfigError> errors)
     {
-        var names = checks.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var set in zones.SelectMany(z => z.Failover))
         {
             for (var i = 0; i < set.Tiers.Count; i++)
@@ -86,11 +88,11 @@ public static class ConfigLoader
                 var label = TierLabel(set, i);
                 if (tier.HealthCheck is null && i < set.Tiers.Count - 1)
                 {
-                    errors.Add(new ConfigError(tier.Location, $"the {label} of {set} has no healthCheck, so it could never be failed away from"));
+                    errors.Add(new ConfigError(tier.Location, $"{label} of {set} has no healthCheck, so it could never be failed away from"));
                 }
                 else if (tier.HealthCheck is { } name && !names.Contains(name))
                 {
-                    errors.Add(new ConfigError(tier.Location, $"the {label} of {set} names health check '{name}', which is not defined under healthChecks"));
+                    errors.Add(new ConfigError(tier.HealthCheckLocation ?? tier.Location, $"{label} of {set} names health check '{name}', which is not defined under healthChecks"));
                 }
             }
         }
@@ -98,8 +100,8 @@ public static class ConfigLoader
 
     private static string TierLabel(Failover.FailoverSetDefinition set, int tier) => (set.Tiers.Count, tier) switch
     {
-        (_, 0) => "primary",
-        (2, 1) => "secondary",
+        (_, 0) => "the primary",
+        (2, 1) => "the secondary",
         _ => FormattableString.Invariant($"tier {tier + 1}"),
     };
 

@@ -124,6 +124,9 @@ internal static class FailoverReader
         var check = map.Scalar("healthCheck");
         var records = ZoneReader.ReadValues(map, "a tier", origin, origin, type, 0, errors);
         map.RejectUnknownKeys();
-        return records is null ? null : new FailoverTierDefinition([.. records.Select(r => r.Data)], check, map.Location);
+        return records is null ? null : new FailoverTierDefinition([.. records.Select(r => r.Data)], check, map.Location)
+        {
+            HealthCheckLocation = check is null ? null : map.At(map["healthCheck"]!),
+        };
     }
 }

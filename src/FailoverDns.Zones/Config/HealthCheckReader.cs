@@ -16,7 +16,18 @@ internal static class HealthCheckReader
     private static readonly TimeSpan MaxInterval = TimeSpan.FromHours(1);
     private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
 
-    public static List<(HealthCheckDefinition Check, SourceLocation Location)> Read(YamlMap root, List<ConfigError> errors)
+    /// <summary>Keys that belong to one type or another: not "unknown" while the type itself is missing or wrong.</summary>
+    private static readonly string[] TypeKeys =
+    [
+        "target", "port", "path", "host", "sni", "serverName", "validateCertificate", "healthyStatus", "match",
+        "interval", "connectTimeout", "responseTimeout", "checks", "require",
+    ];
+
+    /// <summary>
+    /// The valid checks. <paramref name="declared"/> receives every name defined, valid or not, so that
+    /// a reference to a check with an error is not reported a second time as a reference to nothing.
+    /// </summary>
+    public static List<(HealthCheckDefinition Check, SourceLocation Location)> Read(YamlMap root, ISet<string> declared, List<ConfigError> errors)
     {
         var checks = new List<(HealthCheckDefinition, SourceLocation)>();
         var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
@@ -32,9 +43,15 @@ internal static class HealthCheckReader
             var check = ReadCheck(map, errors);
             if (check is null)
             {
+                if (map["name"] is YamlScalarNode { Value: { } name })
+                {
+                    declared.Add(name);
+                }
+
                 continue;
             }
 
+            declared.Add(check.Name);
             if (!names.TryAdd(check.Name, map.Location))
             {
                 map.Error(map["name"]!, $"health check '{check.Name}' is defined twice (first at {names[check.Name]})");
@@ -44,7 +61,7 @@ internal static class HealthCheckReader
             checks.Add((check, map.Location));
         }
 
-        CheckCalculated(checks, errors);
+        CheckCalculated(checks, declared, errors);
         return checks;
     }
 
@@ -73,7 +90,7 @@ internal static class HealthCheckReader
                 break;
         }
 
-        map.RejectUnknownKeys();
+        map.RejectUnknownKeys(type is "http" or "https" or "tcp" or "calculated" ? [] : TypeKeys);
         if (name is null || type is null)
         {
             errors.Add(new ConfigError(map.Location, "a health check needs 'name' and 'type'"));
@@ -127,7 +144,11 @@ internal static class HealthCheckReader
         var responseTimeout = map.Duration("responseTimeout", Min(TimeSpan.FromSeconds(2), half), MinTimeout, MaxInterval);
 
         var valid = true;
-        if (target is null || !IsHostOrAddress(target))
+        if (target is null)
+        {
+            valid = Fail(map, null, $"a health check of type {type} needs 'target', an IP address or a host name");
+        }
+        else if (!IsHostOrAddress(target))
         {
             valid = Fail(map, "target", $"'target' must be an IP address or a host name, not '{target}'");
         }
@@ -193,7 +214,12 @@ internal static class HealthCheckReader
         var require = map.Scalar("require") ?? "all";
         if (children.Count == 0)
         {
-            Fail(map, "checks", "a calculated health check needs 'checks', the names of the checks it combines");
+            // A 'checks' that is not a list has been reported as such already.
+            if (map["checks"] is null or YamlSequenceNode or YamlScalarNode { Value: null or "" })
+            {
+                Fail(map, "checks", "a calculated health check needs 'checks', the names of the checks it combines");
+            }
+
             return null;
         }
 
@@ -224,7 +250,20 @@ internal static class HealthCheckReader
         }
 
         var ranges = new List<StatusRange>();
-        foreach (var node in map.Sequence("healthyStatus"))
+        var nodes = map.Sequence("healthyStatus").ToList();
+        if (nodes.Count == 0)
+        {
+            // An empty list would make every response unhealthy, which is never what was meant. (Anything
+            // else that is not a list has been reported as such already.)
+            if (map["healthyStatus"] is YamlSequenceNode or YamlScalarNode { Value: null or "" })
+            {
+                map.Error(map["healthyStatus"]!, "'healthyStatus' lists no status; write codes like 200 or ranges like 200-299, or leave it out for 200-399");
+            }
+
+            return null;
+        }
+
+        foreach (var node in nodes)
         {
             var text = (node as YamlScalarNode)?.Value ?? "";
             var parts = text.Split('-');
@@ -246,12 +285,12 @@ internal static class HealthCheckReader
     }
 
     /// <summary>Calculated checks name existing checks and do not contain themselves.</summary>
-    private static void CheckCalculated(List<(HealthCheckDefinition Check, SourceLocation Location)> checks, List<ConfigError> errors)
+    private static void CheckCalculated(List<(HealthCheckDefinition Check, SourceLocation Location)> checks, ISet<string> declared, List<ConfigError> errors)
     {
         var byName = checks.ToDictionary(c => c.Check.Name, StringComparer.Ordinal);
         foreach (var (check, location) in checks.Where(c => c.Check.Calculated is not null))
         {
-            foreach (var child in check.Calculated!.Children.Where(c => !byName.ContainsKey(c)))
+            foreach (var child in check.Calculated!.Children.Where(c => !declared.Contains(c)))
             {
                 errors.Add(new ConfigError(location, $"calculated health check '{check.Name}' names '{child}', which is not a health check"));
             }
@@ -273,8 +312,22 @@ internal static class HealthCheckReader
         return entry.Check.Calculated.Children.Any(child => child == target || Reaches(child, target, byName, visited));
     }
 
-    private static bool IsHostOrAddress(string text) =>
-        AddressText.TryParse(text, out _) || (text.Length > 0 && DnsName.Parse(text.TrimEnd('.') + ".") is not null && !text.Contains(' ', StringComparison.Ordinal));
+    /// <summary>
+    /// An address, or a host name of letters, digits, hyphens and underscores: not a URL, and not a
+    /// mistyped address such as 192.0.2.300 (a top-level label is never all digits, RFC 3696 §2).
+    /// </summary>
+    private static bool IsHostOrAddress(string text)
+    {
+        if (AddressText.TryParse(text, out _))
+        {
+            return true;
+        }
+
+        var labels = text.TrimEnd('.').Split('.');
+        return DnsName.Parse(text.TrimEnd('.') + ".") is not null
+            && labels.All(l => l.Length > 0 && l.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            && !labels[^1].All(char.IsAsciiDigit);
+    }
 
     private static bool Fail(YamlMap map, string? key, string message)
     {

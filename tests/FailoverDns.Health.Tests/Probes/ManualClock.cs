@@ -5,6 +5,7 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _armedWaiters = [];
     private DateTimeOffset _now = start;
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
@@ -31,6 +32,37 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
         return timer;
     }
 
+    /// <summary>How long until each timer that is waiting to fire fires, soonest first.</summary>
+    public IReadOnlyList<TimeSpan> ArmedDueIn
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _timers.Where(t => t.DueAt is not null).Select(t => t.DueAt!.Value - _now).Order()];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes once at least <paramref name="count"/> timers wait to fire (a loop parked in a delay),
+    /// or fails after <paramref name="timeout"/>: the test waits on that event, never on a real sleep.
+    /// </summary>
+    public Task WaitForArmedTimersAsync(int count, TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            if (ArmedCountLocked() >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _armedWaiters.Add((count, reached));
+            return reached.Task.WaitAsync(timeout);
+        }
+    }
+
     public void Advance(TimeSpan by)
     {
         List<ManualTimer> due;
@@ -47,6 +79,18 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
         foreach (var timer in due)
         {
             timer.Fire();
+        }
+    }
+
+    private int ArmedCountLocked() => _timers.Count(t => t.DueAt is not null);
+
+    private void SignalArmedLocked()
+    {
+        var armed = ArmedCountLocked();
+        foreach (var waiter in _armedWaiters.Where(w => armed >= w.Count).ToList())
+        {
+            _armedWaiters.Remove(waiter);
+            waiter.Reached.TrySetResult();
         }
     }
 
@@ -68,6 +112,7 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
             lock (clock._gate)
             {
                 DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : clock._now + dueTime;
+                clock.SignalArmedLocked();
             }
 
             return true;

@@ -1,0 +1,373 @@
+using FailoverDns.Protocol;
+using FailoverDns.Zones.Config;
+using FailoverDns.Zones.Failover;
+using FailoverDns.Zones.Lookup;
+using FailoverDns.Zones.Model;
+
+namespace FailoverDns.Zones.Tests.Lookup;
+
+/// <summary>
+/// Lookups of names that hold failover sets: the node holds a placeholder and the snapshot says
+/// which tier (or nothing, or SERVFAIL) it answers; a new snapshot switches without touching the old.
+/// </summary>
+public sealed class FailoverLookupTests
+{
+    private const string Config = """
+        healthChecks:
+          - { name: web, type: http, target: 192.0.2.1 }
+          - { name: backup, type: http, target: 192.0.2.2 }
+        zones:
+          - name: example.test
+            soa: { email: hostmaster@example.test, negativeTtl: 120 }
+            nameservers: [ns1.example.test.]
+            records:
+              - { name: ns1, type: A, value: 192.0.2.53 }
+              - { name: "@", type: MX, values: ["10 mail", "20 mx.example.net."] }
+              - { name: www, type: TXT, value: '"web"' }
+            failover:
+              - name: www
+                type: A
+                primary: { value: 192.0.2.1, healthCheck: web }
+                secondary: { value: 192.0.2.2 }
+              - name: mail
+                type: A
+                ttl: 30
+                primary: { values: [192.0.2.25, 192.0.2.25], healthCheck: web }
+                secondary: { value: 192.0.2.26 }
+              - name: only
+                type: AAAA
+                whenAllUnhealthy: nodata
+                tiers:
+                  - { value: "2001:db8::1", healthCheck: web }
+                  - { value: "2001:db8::2", healthCheck: backup }
+                  - { value: "2001:db8::3" }
+              - name: api
+                type: CNAME
+                whenAllUnhealthy: servfail
+                primary: { value: api.east.example.net., healthCheck: web }
+                secondary: { value: api.west.example.net., healthCheck: backup }
+              - name: "*.w"
+                type: A
+                primary: { value: 192.0.2.80, healthCheck: web }
+                secondary: { value: 192.0.2.81 }
+        """;
+
+    // Negative answers: SOA TTL = min(SOA TTL 3600, SOA MINIMUM 120) (RFC 2308 §3).
+    private const string Soa = "example.test. 120 IN SOA ns1.example.test. hostmaster.example.test. 1 3600 900 1209600 120";
+
+    private static readonly ZoneSnapshot Initial = Load();
+
+    [Fact]
+    public void Build_FailoverSets_CompiledWithEveryTierPreEncoded()
+    {
+        Initial.FailoverSets.Select(s => $"{s.Name} {RDataFormatter.TypeToText(s.Type)}").Should().BeEquivalentTo(
+            "www.example.test. A", "mail.example.test. A", "only.example.test. AAAA", "api.example.test. CNAME", "*.w.example.test. A");
+        Initial.FailoverSets.Select(s => s.Slot).Should().Equal(Enumerable.Range(0, Initial.FailoverSets.Count), "a set's slot is its index");
+
+        var only = Set(Initial, "only.example.test.", RecordType.AAAA);
+        only.Tiers.Select(t => TestZone.Format(only.Definition.Name, t).Single()).Should().Equal(
+            "only.example.test. 60 IN AAAA 2001:db8::1",
+            "only.example.test. 60 IN AAAA 2001:db8::2",
+            "only.example.test. 60 IN AAAA 2001:db8::3");
+        TestZone.Format(TestZone.Name("mail.example.test."), Set(Initial, "mail.example.test.", RecordType.A).Tiers[0])
+            .Should().Equal(["mail.example.test. 30 IN A 192.0.2.25"], "identical values in a tier collapse into one record (RFC 2181 §5)");
+    }
+
+    [Fact]
+    public void Find_FreshSnapshot_ServesEveryPrimaryTier()
+    {
+        Answer(Initial, "www.example.test.", RecordType.A).Should().Equal("www.example.test. 60 IN A 192.0.2.1");
+        Answer(Initial, "mail.example.test.", RecordType.A).Should().Equal("mail.example.test. 30 IN A 192.0.2.25");
+        Answer(Initial, "only.example.test.", RecordType.AAAA).Should().Equal("only.example.test. 60 IN AAAA 2001:db8::1");
+        Answer(Initial, "api.example.test.", RecordType.CNAME).Should().Equal("api.example.test. 60 IN CNAME api.east.example.net.");
+        Answer(Initial, "x.w.example.test.", RecordType.A).Should().Equal("x.w.example.test. 60 IN A 192.0.2.80");
+        foreach (var set in Initial.FailoverSets)
+        {
+            Initial.ActiveAnswer(set).Should().BeSameAs(set.Tiers[0], "until health is known every set serves its primary");
+        }
+    }
+
+    [Fact]
+    public void Find_FailoverSetBesidePlainRecords_PlainRecordsUnaffected()
+    {
+        Answer(Initial, "www.example.test.", RecordType.TXT).Should().Equal("www.example.test. 3600 IN TXT \"web\"");
+
+        var switched = With(Initial, ("www.example.test.", RecordType.A, 1));
+
+        Answer(switched, "www.example.test.", RecordType.TXT).Should().Equal("www.example.test. 3600 IN TXT \"web\"");
+    }
+
+    [Fact]
+    public void WithFailoverAnswers_AnotherTier_ServedWhileTheOriginalSnapshotIsUnchanged()
+    {
+        var switched = With(Initial, ("www.example.test.", RecordType.A, 1), ("only.example.test.", RecordType.AAAA, 2));
+
+        Answer(switched, "www.example.test.", RecordType.A).Should().Equal("www.example.test. 60 IN A 192.0.2.2");
+        Answer(switched, "only.example.test.", RecordType.AAAA).Should().Equal("only.example.test. 60 IN AAAA 2001:db8::3");
+        Answer(switched, "mail.example.test.", RecordType.A).Should().Equal(["mail.example.test. 30 IN A 192.0.2.25"], "sets not switched keep their answer");
+
+        Answer(Initial, "www.example.test.", RecordType.A).Should().Equal("www.example.test. 60 IN A 192.0.2.1");
+        Answer(Initial, "only.example.test.", RecordType.AAAA).Should().Equal("only.example.test. 60 IN AAAA 2001:db8::1");
+
+        switched.Zones.Should().BeSameAs(Initial.Zones, "nodes and zones are shared, only the active answers differ");
+        switched.FailoverSets.Should().BeSameAs(Initial.FailoverSets);
+        switched.NodeCount.Should().Be(Initial.NodeCount);
+    }
+
+    [Fact]
+    public void WithFailoverAnswers_BackToThePrimary_ServesThePrimaryAgain()
+    {
+        var secondary = With(Initial, ("www.example.test.", RecordType.A, 1));
+        var back = With(secondary, ("www.example.test.", RecordType.A, 0));
+
+        Answer(secondary, "www.example.test.", RecordType.A).Should().Equal("www.example.test. 60 IN A 192.0.2.2");
+        Answer(back, "www.example.test.", RecordType.A).Should().Equal("www.example.test. 60 IN A 192.0.2.1");
+    }
+
+    [Fact]
+    public void WithFailoverAnswers_WrongNumberOfAnswers_Throws()
+    {
+        var act = () => Initial.WithFailoverAnswers(new RRset?[Initial.FailoverSets.Count + 1]);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("answers");
+    }
+
+    [Fact]
+    public void Find_WildcardFailoverSet_SynthesizesTheActiveTier()
+    {
+        var switched = With(Initial, ("*.w.example.test.", RecordType.A, 1));
+
+        var result = ZoneLookup.Find(switched, TestZone.Name("x.w.example.test."), RecordType.A);
+
+        result.Outcome.Should().Be(LookupOutcome.Answer);
+        result.IsWildcard.Should().BeTrue();
+        TestZone.Format(TestZone.Name("x.w.example.test."), result.RRset).Should().Equal("x.w.example.test. 60 IN A 192.0.2.81");
+    }
+
+    [Theory]
+    [InlineData("only.example.test.", "AAAA")]
+    [InlineData("only.example.test.", "A")]
+    [InlineData("www.example.test.", "A")]
+    [InlineData("api.example.test.", "CNAME")]
+    [InlineData("api.example.test.", "A")]
+    [InlineData("x.w.example.test.", "A")]
+    public void Find_NullAnswer_NoDataWithTheSoa(string name, string type)
+    {
+        var snapshot = WithAll(Initial, null);
+
+        var result = ZoneLookup.Find(snapshot, TestZone.Name(name), Enum.Parse<RecordType>(type));
+
+        result.Outcome.Should().Be(LookupOutcome.NoData, "the name exists even when its only data answers nothing (RFC 2308 §2.2), so not NXDOMAIN");
+        result.RRset.Should().BeNull();
+        result.Node.Should().NotBeNull();
+        TestZone.Format(result.Zone!.Origin, result.Zone.NegativeSoa).Should().Equal(Soa);
+    }
+
+    [Fact]
+    public void Find_NameWithOnlyAFailoverSet_ExistsForOtherTypes()
+    {
+        ZoneLookup.Find(Initial, TestZone.Name("only.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.NoData);
+        ZoneLookup.Find(Initial, TestZone.Name("mail.example.test."), RecordType.MX).Outcome.Should().Be(LookupOutcome.NoData);
+        ZoneLookup.Find(Initial, TestZone.Name("x.only.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.NxDomain);
+        ZoneLookup.Find(Initial, TestZone.Name("w.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.NoData, "the parent of a wildcard set is an empty non-terminal");
+    }
+
+    [Theory]
+    [InlineData("www.example.test.", "A")]
+    [InlineData("api.example.test.", "CNAME")]
+    [InlineData("api.example.test.", "AAAA")]
+    [InlineData("x.w.example.test.", "A")]
+    public void Find_ServFailMarker_ServFailOutcome(string name, string type)
+    {
+        var snapshot = WithAll(Initial, RRset.ServFail);
+
+        var result = ZoneLookup.Find(snapshot, TestZone.Name(name), Enum.Parse<RecordType>(type));
+
+        result.Outcome.Should().Be(LookupOutcome.ServFail);
+        result.RRset.Should().BeNull("the marker itself is never an answer to write");
+        result.Node.Should().NotBeNull();
+        result.Zone!.Name.Should().Be("example.test.");
+    }
+
+    [Fact]
+    public void Find_ServFailMarker_OtherTypesOfTheNameStillAnswered()
+    {
+        var snapshot = WithAll(Initial, RRset.ServFail);
+
+        Answer(snapshot, "www.example.test.", RecordType.TXT).Should().Equal("www.example.test. 3600 IN TXT \"web\"");
+        ZoneLookup.Find(snapshot, TestZone.Name("www.example.test."), RecordType.AAAA).Outcome.Should().Be(LookupOutcome.NoData);
+    }
+
+    [Fact]
+    public void Find_CnameFailoverSet_AnswersEveryTypeWithTheActiveCname()
+    {
+        var switched = With(Initial, ("api.example.test.", RecordType.CNAME, 1));
+
+        foreach (var type in new[] { RecordType.A, RecordType.AAAA, RecordType.MX, RecordType.CNAME })
+        {
+            Answer(Initial, "api.example.test.", type).Should().Equal("api.example.test. 60 IN CNAME api.east.example.net.");
+            Answer(switched, "api.example.test.", type).Should().Equal("api.example.test. 60 IN CNAME api.west.example.net.");
+        }
+
+        var result = ZoneLookup.Find(switched, TestZone.Name("api.example.test."), RecordType.A);
+        result.RRset!.Type.Should().Be(RecordType.CNAME, "the caller follows a CNAME by the answer's type");
+        result.RRset.CnameTarget.ToArray().Should().Equal(Wire.Name("api", "west", "example", "net"));
+        result.Node!.Cname.Should().NotBeNull();
+        result.Node.Cname!.FailoverSlot.Should().BeGreaterThanOrEqualTo(0, "the node holds the placeholder, not a tier");
+    }
+
+    [Fact]
+    public void Find_Any_SkipsNoDataAndServFailPlaceholders()
+    {
+        Answer(Initial, "www.example.test.", RecordType.ANY).Should().Equal(["www.example.test. 60 IN A 192.0.2.1"], "A sorts before TXT (RFC 8482 §4.1)");
+
+        foreach (var marker in new[] { null, RRset.ServFail })
+        {
+            var snapshot = WithAll(Initial, marker);
+
+            Answer(snapshot, "www.example.test.", RecordType.ANY).Should().Equal("www.example.test. 3600 IN TXT \"web\"");
+            var only = ZoneLookup.Find(snapshot, TestZone.Name("only.example.test."), RecordType.ANY);
+            only.Outcome.Should().Be(LookupOutcome.NoData, "ANY never fails the query for one set (marker {0})", marker is null ? "null" : "ServFail");
+            only.RRset.Should().BeNull();
+        }
+    }
+
+    [Fact]
+    public void Find_AnyWithPrimaryServed_AnswersTheActiveTier()
+    {
+        var switched = With(Initial, ("api.example.test.", RecordType.CNAME, 1));
+
+        Answer(switched, "api.example.test.", RecordType.ANY).Should().Equal("api.example.test. 60 IN CNAME api.west.example.net.");
+    }
+
+    [Fact]
+    public void Find_MxTargetIsAFailoverSet_AdditionalResolvesToTheActiveTier()
+    {
+        var result = ZoneLookup.Find(Initial, TestZone.Name("example.test."), RecordType.MX);
+
+        result.Outcome.Should().Be(LookupOutcome.Answer);
+        var target = result.RRset!.Additional.Should().ContainSingle("only mail.example.test. is in the zone").Subject;
+        target.RecordIndex.Should().Be(0);
+        target.Aaaa.Should().BeNull();
+        target.A!.FailoverSlot.Should().Be(Set(Initial, "mail.example.test.", RecordType.A).Slot, "the link holds the placeholder, resolved per snapshot");
+
+        var mail = TestZone.Name("mail.example.test.");
+        TestZone.Format(mail, Initial.Resolve(target.A)).Should().Equal("mail.example.test. 30 IN A 192.0.2.25");
+        var switched = With(Initial, ("mail.example.test.", RecordType.A, 1));
+        TestZone.Format(mail, switched.Resolve(target.A)).Should().Equal("mail.example.test. 30 IN A 192.0.2.26");
+        WithAll(Initial, null).Resolve(target.A).Should().BeNull();
+        WithAll(Initial, RRset.ServFail).Resolve(target.A).Should().BeSameAs(RRset.ServFail);
+    }
+
+    [Fact]
+    public void Resolve_PlainRRsetOrNull_ReturnedAsIs()
+    {
+        var txt = Initial.FindNode(TestZone.Name("www.example.test."))!.Find(RecordType.TXT);
+
+        txt!.FailoverSlot.Should().Be(-1);
+        Initial.Resolve(txt).Should().BeSameAs(txt);
+        WithAll(Initial, null).Resolve(txt).Should().BeSameAs(txt);
+        Initial.Resolve(null).Should().BeNull();
+    }
+
+    [Fact]
+    public void Answer_Decisions_MapToTierNothingOrServFail()
+    {
+        var set = Set(Initial, "only.example.test.", RecordType.AAAA);
+
+        set.Answer(new FailoverDecision(0, false, AllUnhealthyPolicy.NoData)).Should().BeSameAs(set.Tiers[0]);
+        set.Answer(new FailoverDecision(2, false, AllUnhealthyPolicy.NoData)).Should().BeSameAs(set.Tiers[2]);
+        set.Answer(new FailoverDecision(0, true, AllUnhealthyPolicy.Primary)).Should().BeSameAs(set.Tiers[0]);
+        set.Answer(new FailoverDecision(2, true, AllUnhealthyPolicy.LastTier)).Should().BeSameAs(set.Tiers[2]);
+        set.Answer(new FailoverDecision(-1, true, AllUnhealthyPolicy.NoData)).Should().BeNull();
+        set.Answer(new FailoverDecision(-1, true, AllUnhealthyPolicy.ServFail)).Should().BeSameAs(RRset.ServFail);
+    }
+
+    [Fact]
+    public void Find_PolicyDecisionsPublished_AnswersFollowTheDecisionTable()
+    {
+        // What the coordinator does: decide per set from tier health, publish one new snapshot.
+        var snapshot = Publish(Initial, [false, false, false]);
+        ZoneLookup.Find(snapshot, TestZone.Name("only.example.test."), RecordType.AAAA).Outcome.Should().Be(LookupOutcome.NoData, "its policy is nodata");
+        ZoneLookup.Find(snapshot, TestZone.Name("api.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.ServFail, "its policy is servfail");
+        Answer(snapshot, "www.example.test.", RecordType.A).Should().Equal(["www.example.test. 60 IN A 192.0.2.1"], "the default policy fails open to the primary");
+
+        snapshot = Publish(snapshot, [false, true, true]);
+        Answer(snapshot, "only.example.test.", RecordType.AAAA).Should().Equal("only.example.test. 60 IN AAAA 2001:db8::2");
+        Answer(snapshot, "api.example.test.", RecordType.A).Should().Equal("api.example.test. 60 IN CNAME api.west.example.net.");
+        Answer(snapshot, "www.example.test.", RecordType.A).Should().Equal("www.example.test. 60 IN A 192.0.2.2");
+    }
+
+    [Fact]
+    public void Find_FailoverName_DoesNotAllocate()
+    {
+        var snapshots = new[] { Initial, WithAll(Initial, null), WithAll(Initial, RRset.ServFail) };
+        var questions = new[] { "www.example.test.", "only.example.test.", "api.example.test.", "x.w.example.test." }.Select(TestZone.Name).ToArray();
+        foreach (var snapshot in snapshots)
+        {
+            foreach (var question in questions)
+            {
+                ZoneLookup.Find(snapshot, question, RecordType.A);
+                ZoneLookup.Find(snapshot, question, RecordType.ANY);
+            }
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            foreach (var snapshot in snapshots)
+            {
+                foreach (var question in questions)
+                {
+                    ZoneLookup.Find(snapshot, question, RecordType.A);
+                    ZoneLookup.Find(snapshot, question, RecordType.ANY);
+                }
+            }
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0, "resolving a placeholder is on the query path, which must not allocate");
+    }
+
+    private static ZoneSnapshot Load()
+    {
+        var result = ConfigLoader.LoadText(Config, "failover.yaml");
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("the test config does not load:\n" + string.Join("\n", result.Errors));
+        }
+
+        return result.Snapshot!;
+    }
+
+    private static FailoverSet Set(ZoneSnapshot snapshot, string name, RecordType type) =>
+        snapshot.FailoverSets.Single(s => s.Name == name && s.Type == type);
+
+    /// <summary>A snapshot in which the named sets serve the given tier and every other set what it served in <paramref name="snapshot"/>.</summary>
+    private static ZoneSnapshot With(ZoneSnapshot snapshot, params (string Name, RecordType Type, int Tier)[] switches)
+    {
+        var answers = snapshot.FailoverSets.Select(snapshot.ActiveAnswer).ToArray();
+        foreach (var (name, type, tier) in switches)
+        {
+            var set = Set(snapshot, name, type);
+            answers[set.Slot] = set.Tiers[tier];
+        }
+
+        return snapshot.WithFailoverAnswers(answers);
+    }
+
+    /// <summary>A snapshot in which every set answers <paramref name="answer"/> (null for NODATA, or <see cref="RRset.ServFail"/>).</summary>
+    private static ZoneSnapshot WithAll(ZoneSnapshot snapshot, RRset? answer) =>
+        snapshot.WithFailoverAnswers([.. snapshot.FailoverSets.Select(_ => answer)]);
+
+    /// <summary>Every set decides with tier health <paramref name="healthy"/> (cut to its tier count), as the coordinator would.</summary>
+    private static ZoneSnapshot Publish(ZoneSnapshot snapshot, bool[] healthy) =>
+        snapshot.WithFailoverAnswers([.. snapshot.FailoverSets.Select(s => s.Answer(FailoverPolicy.Choose(healthy[..s.Tiers.Length], s.Definition.WhenAllUnhealthy)))]);
+
+    private static string[] Answer(ZoneSnapshot snapshot, string name, RecordType type)
+    {
+        var question = TestZone.Name(name);
+        var result = ZoneLookup.Find(snapshot, question, type);
+        result.Outcome.Should().Be(LookupOutcome.Answer, "{0} {1} should be answered", name, type);
+        return TestZone.Format(question, result.RRset);
+    }
+}

@@ -10,7 +10,7 @@ dll=${FAILOVERDNS_DLL:-$here/../artifacts/publish/failoverdns.dll}
 dir=$(mktemp -d /tmp/failoverdns-bench.XXXXXX)
 cat > "$dir/bench.yaml" <<YAML
 listen: [127.0.0.1:$port]
-server: { udpWorkers: $workers }
+server: { udpWorkers: $workers, udpBatching: ${UDP_BATCHING:-true} }
 logging: { level: ${LOG_LEVEL:-Warning} }
 zones:
   - name: $origin

@@ -9,12 +9,11 @@ namespace FailoverDns.Server;
 
 public static partial class Program
 {
-    private const string DefaultConfig = "config/failoverdns.yaml";
-
     private const string Usage = """
-        usage: failoverdns [--config FILE]     serve the zones in FILE
+        usage: failoverdns [--config FILE] [--listen ADDR:PORT]...   serve the zones in FILE
                failoverdns validate FILE       check FILE and print every error as file:line:col: message
         The config file defaults to $FAILOVERDNS_CONFIG, then config/failoverdns.yaml.
+        --listen (or $FAILOVERDNS_LISTEN, comma-separated) replaces the config's listen addresses.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -30,18 +29,15 @@ public static partial class Program
             return Validate(file);
         }
 
-        var path = args switch
+        var commandLine = CommandLine.Parse(args, Environment.GetEnvironmentVariable, out var usageError);
+        if (commandLine is null)
         {
-            ["--config", var configFile] => configFile,
-            [] => Environment.GetEnvironmentVariable("FAILOVERDNS_CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultConfig,
-            _ => null,
-        };
-        if (path is null)
-        {
+            await Console.Error.WriteLineAsync($"failoverdns: {usageError}");
             await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
 
+        var path = commandLine.ConfigPath;
         var loading = System.Diagnostics.Stopwatch.StartNew();
         var loaded = ConfigLoader.Load(path);
         if (!loaded.Succeeded)
@@ -55,7 +51,7 @@ public static partial class Program
             return 1;
         }
 
-        using var host = FailoverDnsHost.Build(loaded.Config!, loaded.Snapshot!, args);
+        using var host = FailoverDnsHost.Build(commandLine.Apply(loaded.Config!), loaded.Snapshot!);
         var snapshot = loaded.Snapshot!;
         LogLoaded(
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FailoverDns"),

@@ -49,6 +49,9 @@ public sealed class ZoneSnapshot
     /// </summary>
     public RRset? Resolve(RRset? rrset) => rrset is { FailoverSlot: >= 0 } ? _active[rrset.FailoverSlot] : rrset;
 
+    /// <summary>A copy of every failover set's answer by slot, to change some and pass to <see cref="WithFailoverAnswers"/>.</summary>
+    public RRset?[] CopyFailoverAnswers() => [.. _active];
+
     /// <summary>The answer a failover set gives in this snapshot.</summary>
     public RRset? ActiveAnswer(FailoverSet set) => _active[set.Slot];
 

@@ -114,6 +114,7 @@ public static class ZoneSnapshotBuilder
         }
 
         var failoverByName = FailoverSetChecks.ByName(definition, byName, errors);
+        var firstSet = failoverSets.Count;
 
         if (errors.Count > errorCount)
         {
@@ -131,11 +132,17 @@ public static class ZoneSnapshotBuilder
             nodes[name] = new ZoneNode(name, zone, [.. plain.Concat(failover).OrderBy(r => (ushort)r.Type)]);
         }
 
+        var zoneSets = failoverSets.Skip(firstSet).ToList();
         zone.RecordCount = nodes.Values.Sum(n => n.RRsets.Sum(r => r.Count));
         AddEmptyNonTerminals(nodes, zone);
         LinkCutsAndWildcards(nodes, origin);
-        LinkAdditional(nodes);
-        return (zone, nodes);
+        foreach (var set in zoneSets.Where(s => nodes[DnsName.ToLower(s.Definition.Name)].Cut is not null))
+        {
+            errors.Add(new ConfigError(set.Definition.Location, $"failover set {set.Definition} lies at or below a delegation, where the child zone answers; it would never be served"));
+        }
+
+        LinkAdditional(nodes, nodes.Values.SelectMany(n => n.RRsets).Concat(zoneSets.SelectMany(s => s.Tiers)));
+        return errors.Count > errorCount ? null : (zone, nodes);
     }
 
     private static void CheckNode(byte[] name, List<ZoneRecord> records, byte[] origin, List<ConfigError> errors)
@@ -216,9 +223,10 @@ public static class ZoneSnapshotBuilder
         }
     }
 
-    private static void LinkAdditional(Dictionary<byte[], ZoneNode> nodes)
+    /// <summary>Links NS, MX and SRV RRsets (failover tiers included) to their targets' address RRsets.</summary>
+    private static void LinkAdditional(Dictionary<byte[], ZoneNode> nodes, IEnumerable<RRset> rrsets)
     {
-        foreach (var rrset in nodes.Values.SelectMany(n => n.RRsets))
+        foreach (var rrset in rrsets)
         {
             var offset = RDataCodec.TargetNameOffset(rrset.Type);
             if (rrset.Type is not (RecordType.NS or RecordType.MX or RecordType.SRV))

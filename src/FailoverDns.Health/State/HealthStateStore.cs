@@ -35,6 +35,13 @@ public sealed class HealthStateStore
                 parents.Add(definition);
             }
         }
+
+        // Disabled children are healthy from the start; a calculation over them must not wait for a change.
+        var initial = new List<HealthTransition>();
+        foreach (var definition in _states.Values.Select(s => s.Definition).Where(d => d.Calculated is not null).ToList())
+        {
+            Recalculate(definition, initial);
+        }
     }
 
     /// <summary>Raised after a check changes state, outside the store's lock, once per change.</summary>

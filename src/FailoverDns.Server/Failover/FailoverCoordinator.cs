@@ -18,6 +18,7 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
 {
     private readonly object _gate = new();
     private readonly Dictionary<FailoverSet, FailoverDecision> _decisions = [];
+    private (IReadOnlyList<FailoverSet>? Sets, Dictionary<string, List<FailoverSet>> ByCheck) _index = (null, []);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -42,18 +43,30 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
     }
 
     /// <summary>Runs the policy for every set against current health and publishes if anything changed.</summary>
-    public void Apply()
+    public void Apply() => Apply(null);
+
+    /// <summary>
+    /// Runs the policy for the sets that <paramref name="check"/> guards (all sets when null) and
+    /// publishes one new snapshot if any answer changed. Only affected sets are visited, so a burst
+    /// of transitions over thousands of checks stays cheap.
+    /// </summary>
+    private void Apply(string? check)
     {
         lock (_gate)
         {
             var snapshot = zones.Current;
-            var answers = new RRset?[snapshot.FailoverSets.Count];
-            var changed = false;
-            foreach (var set in snapshot.FailoverSets)
+            var sets = check is null ? snapshot.FailoverSets : SetsGuardedBy(snapshot, check);
+            RRset?[]? answers = null;
+            foreach (var set in sets)
             {
                 var decision = FailoverPolicy.Choose([.. set.Definition.Tiers.Select(t => IsHealthy(t.HealthCheck))], set.Definition.WhenAllUnhealthy);
-                answers[set.Slot] = set.Answer(decision);
-                changed |= answers[set.Slot] != snapshot.ActiveAnswer(set);
+                var answer = set.Answer(decision);
+                if (answer != snapshot.ActiveAnswer(set))
+                {
+                    answers ??= snapshot.CopyFailoverAnswers();
+                    answers[set.Slot] = answer;
+                }
+
                 var previous = _decisions.TryGetValue(set, out var before) ? before : new FailoverDecision(0, false, decision.Policy);
                 if (previous != decision)
                 {
@@ -63,11 +76,35 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
                 _decisions[set] = decision;
             }
 
-            if (changed)
+            if (answers is not null)
             {
                 zones.Publish(snapshot.WithFailoverAnswers(answers));
             }
         }
+    }
+
+    private List<FailoverSet> SetsGuardedBy(ZoneSnapshot snapshot, string check)
+    {
+        if (_index.Sets != snapshot.FailoverSets)
+        {
+            var byCheck = new Dictionary<string, List<FailoverSet>>(StringComparer.Ordinal);
+            foreach (var set in snapshot.FailoverSets)
+            {
+                foreach (var name in set.Definition.Tiers.Select(t => t.HealthCheck).OfType<string>().Distinct(StringComparer.Ordinal))
+                {
+                    if (!byCheck.TryGetValue(name, out var list))
+                    {
+                        byCheck[name] = list = [];
+                    }
+
+                    list.Add(set);
+                }
+            }
+
+            _index = (snapshot.FailoverSets, byCheck);
+        }
+
+        return _index.ByCheck.TryGetValue(check, out var guarded) ? guarded : [];
     }
 
     private void OnTransition(HealthTransition transition)
@@ -85,7 +122,7 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
                 break;
         }
 
-        Apply();
+        Apply(transition.Check);
     }
 
     private bool IsHealthy(string? check) => check is null || (health.Get(check)?.IsHealthy ?? true);

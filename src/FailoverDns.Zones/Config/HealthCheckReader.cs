@@ -158,6 +158,11 @@ internal static class HealthCheckReader
             valid = Fail(map, null, "a tcp health check needs 'port'");
         }
 
+        if (host is not null && !IsHostHeader(host))
+        {
+            valid = Fail(map, "host", $"'host' must be a host name or address, optionally with :port (e.g. www.example.com or www.example.com:8080), not '{host}'");
+        }
+
         if (!path.StartsWith('/'))
         {
             valid = Fail(map, "path", $"'path' must start with '/', not '{path}'");
@@ -327,6 +332,26 @@ internal static class HealthCheckReader
         return DnsName.Parse(text.TrimEnd('.') + ".") is not null
             && labels.All(l => l.Length > 0 && l.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             && !labels[^1].All(char.IsAsciiDigit);
+    }
+
+    /// <summary>A Host header value: host, IPv4, or [IPv6], each optionally followed by :port (RFC 9110 §7.2).</summary>
+    private static bool IsHostHeader(string text)
+    {
+        var host = text;
+        var colon = text.LastIndexOf(':');
+        if (colon > text.LastIndexOf(']'))
+        {
+            if (!int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                return false;
+            }
+
+            host = text[..colon];
+        }
+
+        return host.StartsWith('[') && host.EndsWith(']')
+            ? AddressText.TryParse(host[1..^1], System.Net.Sockets.AddressFamily.InterNetworkV6, out _)
+            : !host.Contains(':', StringComparison.Ordinal) && IsHostOrAddress(host);
     }
 
     private static bool Fail(YamlMap map, string? key, string message)

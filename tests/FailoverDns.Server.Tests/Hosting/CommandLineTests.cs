@@ -1,0 +1,64 @@
+using FailoverDns.Server.Hosting;
+using FailoverDns.Server.Tests.Support;
+using FluentAssertions;
+
+namespace FailoverDns.Server.Tests.Hosting;
+
+public sealed class CommandLineTests
+{
+    private static readonly Dictionary<string, string> NoEnvironment = [];
+
+    private static CommandLine? Parse(string[] args, Dictionary<string, string>? environment = null) =>
+        CommandLine.Parse(args, name => (environment ?? NoEnvironment).GetValueOrDefault(name), out _);
+
+    [Fact]
+    public void Parse_Nothing_UsesDefaultConfig()
+    {
+        var commandLine = Parse([])!;
+
+        commandLine.ConfigPath.Should().Be("config/failoverdns.yaml");
+        commandLine.Listen.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Parse_ConfigAndListen_AreTaken()
+    {
+        var commandLine = Parse(["--config", "/etc/f.yaml", "--listen", "127.0.0.1:5300", "--listen", "[::1]:5300"])!;
+
+        commandLine.ConfigPath.Should().Be("/etc/f.yaml");
+        commandLine.Listen.Select(e => e.ToString()).Should().Equal("127.0.0.1:5300", "[::1]:5300");
+    }
+
+    [Fact]
+    public void Parse_Environment_IsTheFallback()
+    {
+        var environment = new Dictionary<string, string> { ["FAILOVERDNS_CONFIG"] = "/etc/failoverdns/failoverdns.yaml", ["FAILOVERDNS_LISTEN"] = "0.0.0.0:5300, [::]:5300" };
+
+        var commandLine = Parse([], environment)!;
+
+        commandLine.ConfigPath.Should().Be("/etc/failoverdns/failoverdns.yaml");
+        commandLine.Listen.Select(e => e.ToString()).Should().Equal("0.0.0.0:5300", "[::]:5300");
+        Parse(["--listen", "127.0.0.1:1"], environment)!.Listen.Should().ContainSingle("the command line wins");
+    }
+
+    [Theory]
+    [InlineData("--listen", "localhost:53")]
+    [InlineData("--listen")]
+    [InlineData("--port", "53")]
+    public void Parse_BadArguments_IsRejectedWithReason(params string[] args)
+    {
+        CommandLine.Parse(args, _ => null, out var error).Should().BeNull();
+        error.Should().NotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public void Apply_Listen_ReplacesConfiguredEndpoints()
+    {
+        var config = TestZone.Load().Config!;
+
+        var applied = Parse(["--listen", "127.0.0.2:5353"])!.Apply(config);
+
+        applied.Listen.Should().ContainSingle().Which.EndPoint.ToString().Should().Be("127.0.0.2:5353");
+        applied.Zones.Should().BeSameAs(config.Zones);
+    }
+}

@@ -25,8 +25,7 @@ COPY config/zones /etc/failoverdns/zones
 # A high port inside the container: no capability or sysctl is needed, so the image also runs
 # under --cap-drop ALL and no-new-privileges. Map it to 53 on the host: -p 53:5300/udp -p 53:5300/tcp.
 ENV FAILOVERDNS_CONFIG=/etc/failoverdns/failoverdns.yaml \
-    FAILOVERDNS_LISTEN=0.0.0.0:5300 \
-    DOTNET_gcServer=0
+    FAILOVERDNS_LISTEN=0.0.0.0:5300
 EXPOSE 5300/udp 5300/tcp
 USER 10053:10053
 STOPSIGNAL SIGTERM

@@ -123,13 +123,14 @@ public static class ZoneSnapshotBuilder
 
         var zone = new Zone(origin, MakeRRset(RecordType.SOA, soaRecords.Take(1).ToList()));
         var nodes = new Dictionary<byte[], ZoneNode>(WireNameComparer.Instance);
-        foreach (var name in byName.Keys.Union(failoverByName.Keys, WireNameComparer.Instance))
+        foreach (var (name, records) in byName)
         {
-            var plain = (byName.GetValueOrDefault(name) ?? [])
-                .GroupBy(r => r.Type)
-                .Select(g => g.Key == RecordType.SOA ? zone.Soa : MakeRRset(g.Key, g.ToList()));
-            var failover = (failoverByName.GetValueOrDefault(name) ?? []).Select(set => FailoverSetChecks.Compile(set, failoverSets));
-            nodes[name] = new ZoneNode(name, zone, [.. plain.Concat(failover).OrderBy(r => (ushort)r.Type)]);
+            nodes[name] = new ZoneNode(name, zone, MakeRRsets(records, zone, failoverByName.GetValueOrDefault(name), failoverSets));
+        }
+
+        foreach (var (name, sets) in failoverByName.Where(f => !byName.ContainsKey(f.Key)))
+        {
+            nodes[name] = new ZoneNode(name, zone, MakeRRsets([], zone, sets, failoverSets));
         }
 
         var zoneSets = failoverSets.Skip(firstSet).ToList();
@@ -147,6 +148,11 @@ public static class ZoneSnapshotBuilder
 
     private static void CheckNode(byte[] name, List<ZoneRecord> records, byte[] origin, List<ConfigError> errors)
     {
+        if (records is [{ Type: not (RecordType.SOA or RecordType.CNAME) }])
+        {
+            return; // the common case, one ordinary record: nothing to check
+        }
+
         var isApex = name.AsSpan().SequenceEqual(origin);
         foreach (var soa in records.Where(r => r.Type == RecordType.SOA && !isApex))
         {
@@ -171,50 +177,98 @@ public static class ZoneSnapshotBuilder
         }
     }
 
-    /// <summary>Identical records collapse into one (RFC 2181 §5); an RRset has one TTL, the lowest given.</summary>
-    private static RRset MakeRRset(RecordType type, List<ZoneRecord> records)
+    /// <summary>A node's RRsets ordered by type: its records grouped by type, and its failover placeholders.</summary>
+    private static RRset[] MakeRRsets(List<ZoneRecord> records, Zone zone, List<FailoverSetDefinition>? sets, List<FailoverSet> failoverSets)
     {
-        var data = new List<byte[]>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Most names hold records of one type: skip grouping then, this runs once per name.
+        var rrsets = new List<RRset>(1);
+        if (records.Count > 0 && OneType(records))
+        {
+            rrsets.Add(MakeRRset(records[0].Type, records, zone));
+        }
+        else
+        {
+            rrsets.AddRange(records.GroupBy(r => r.Type).Select(g => MakeRRset(g.Key, [.. g], zone)));
+        }
+
+        foreach (var set in sets ?? [])
+        {
+            rrsets.Add(FailoverSetChecks.Compile(set, failoverSets));
+        }
+
+        rrsets.Sort((a, b) => ((ushort)a.Type).CompareTo((ushort)b.Type));
+        return [.. rrsets];
+    }
+
+    private static bool OneType(List<ZoneRecord> records)
+    {
         foreach (var record in records)
         {
-            if (seen.Add(Convert.ToHexString(record.Data)))
+            if (record.Type != records[0].Type)
             {
-                data.Add(record.Data);
+                return false;
             }
         }
 
+        return true;
+    }
+
+    /// <summary>Identical records collapse into one (RFC 2181 §5); an RRset has one TTL, the lowest given.</summary>
+    private static RRset MakeRRset(RecordType type, List<ZoneRecord> records, Zone? zone = null)
+    {
+        if (type == RecordType.SOA && zone is not null)
+        {
+            return zone.Soa;
+        }
+
+        if (records.Count == 1)
+        {
+            return new RRset(type, records[0].Ttl, [records[0].Data]);
+        }
+
+        var seen = new HashSet<byte[]>(WireNameComparer.Instance);
+        var data = records.Select(r => r.Data).Where(seen.Add).ToList();
         return new RRset(type, records.Min(r => r.Ttl), data);
     }
 
     private static void AddEmptyNonTerminals(Dictionary<byte[], ZoneNode> nodes, Zone zone)
     {
+        var lookup = nodes.GetAlternateLookup<ReadOnlySpan<byte>>();
         foreach (var name in nodes.Keys.ToList())
         {
             ReadOnlySpan<byte> parent = name;
             while (parent.Length > zone.Origin.Length)
             {
                 parent = DnsName.Parent(parent);
-                var key = parent.ToArray();
-                if (!nodes.TryAdd(key, new ZoneNode(key, zone, [])))
+                if (lookup.ContainsKey(parent))
                 {
                     break;
                 }
+
+                var key = parent.ToArray();
+                nodes.Add(key, new ZoneNode(key, zone, []));
             }
         }
     }
 
     private static void LinkCutsAndWildcards(Dictionary<byte[], ZoneNode> nodes, byte[] origin)
     {
-        // Parents before children, so a node can inherit its parent's cut.
-        foreach (var node in nodes.Values.OrderBy(n => DnsName.CountLabels(n.Name)))
+        // Parents before children, so a node can inherit its parent's cut: bucket by label count.
+        var byDepth = new List<ZoneNode>[DnsName.MaxLength / 2 + 1];
+        foreach (var node in nodes.Values)
+        {
+            (byDepth[DnsName.CountLabels(node.Name)] ??= []).Add(node);
+        }
+
+        var lookup = nodes.GetAlternateLookup<ReadOnlySpan<byte>>();
+        foreach (var node in byDepth.Where(b => b is not null).SelectMany(b => b))
         {
             if (node.Name.Length == origin.Length)
             {
                 continue;
             }
 
-            var parent = nodes[DnsName.Parent(node.Name).ToArray()];
+            var parent = lookup[DnsName.Parent(node.Name)];
             node.Cut = parent.Cut ?? (node.Find(RecordType.NS) is not null ? node : null);
             if (node.Name[0] == 1 && node.Name[1] == '*')
             {

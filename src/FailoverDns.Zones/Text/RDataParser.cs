@@ -11,11 +11,11 @@ namespace FailoverDns.Zones.Text;
 /// </summary>
 public static class RDataParser
 {
-    public static bool TryParse(RecordType type, IReadOnlyList<ZoneToken> tokens, ReadOnlySpan<byte> origin, out byte[] rdata, out ConfigError? error)
+    public static bool TryParse(RecordType type, IReadOnlyList<ZoneToken> tokens, byte[] origin, out byte[] rdata, out ConfigError? error)
     {
         rdata = [];
         error = null;
-        var reader = new Reader(tokens, origin.ToArray());
+        var reader = new Reader(tokens, origin);
         try
         {
             if (tokens.Count > 0 && tokens[0] is { Quoted: false, Text: @"\#" })

@@ -6,7 +6,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 checks=${CHECKS:-10000}; rounds=${ROUNDS:-3}; duration=${DURATION:-10}; rate=${RATE:-20000}
-first_port=${FIRST_PORT:-20000}; plain_port=${PLAIN_PORT:-25421}; checked_port=${CHECKED_PORT:-25422}
+first_port=${FIRST_PORT:-10000}; plain_port=${PLAIN_PORT:-25421}; checked_port=${CHECKED_PORT:-25422}
 work=$(mktemp -d /tmp/failoverdns-health-scale.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -20,6 +20,7 @@ dotnet publish "$repo/src/FailoverDns.Server" -c Release -o "$repo/artifacts/pub
 python3 "$repo/bench/tcp-listeners.py" "$first_port" "$checks" > "$work/listeners.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 600); do grep -q listening "$work/listeners.log" && break; sleep 0.1; done
+grep -q listening "$work/listeners.log" || { echo "listeners did not start: $(tail -1 "$work/listeners.log")" >&2; exit 1; }
 
 config() {  # config PORT WITH_CHECKS
     echo "listen: [127.0.0.1:$1]"

@@ -1,5 +1,4 @@
 using FailoverDns.Server.Hosting;
-using FailoverDns.Server.Transport;
 using FailoverDns.Zones.Config;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -51,25 +50,38 @@ public static partial class Program
             return 1;
         }
 
-        using var host = FailoverDnsHost.Build(commandLine.Apply(loaded.Config!), loaded.Snapshot!);
-        var snapshot = loaded.Snapshot!;
-        LogLoaded(
-            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FailoverDns"),
-            path,
-            snapshot.Zones.Count,
-            snapshot.Zones.Sum(z => z.RecordCount),
-            snapshot.FailoverSets.Count,
-            loaded.Config!.HealthChecks.Count,
-            loading.ElapsedMilliseconds);
+        IHost host;
         try
         {
-            await host.RunAsync();
-            return 0;
+            host = FailoverDnsHost.Build(commandLine.Apply(loaded.Config!), loaded.Snapshot!);
         }
-        catch (ListenerBindException e)
+        catch (StartupException e)
         {
             await Console.Error.WriteLineAsync($"failoverdns: {e.Message}");
             return 1;
+        }
+
+        using (host)
+        {
+            var snapshot = loaded.Snapshot!;
+            LogLoaded(
+                host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FailoverDns"),
+                path,
+                snapshot.Zones.Count,
+                snapshot.Zones.Sum(z => z.RecordCount),
+                snapshot.FailoverSets.Count,
+                loaded.Config!.HealthChecks.Count,
+                loading.ElapsedMilliseconds);
+            try
+            {
+                await host.RunAsync();
+                return 0;
+            }
+            catch (StartupException e)
+            {
+                await Console.Error.WriteLineAsync($"failoverdns: {e.Message}");
+                return 1;
+            }
         }
     }
 

@@ -3,7 +3,10 @@ using FailoverDns.Health.Probes;
 
 namespace FailoverDns.Health.State;
 
-/// <summary>An immutable view of one check: its state, since when, and its recent results.</summary>
+/// <summary>
+/// An immutable view of one check: its state (an override's if one is set, else the probes'),
+/// since when, and its recent results.
+/// </summary>
 public sealed record HealthCheckState(
     HealthCheckDefinition Definition,
     HealthStatus Status,
@@ -18,6 +21,11 @@ public sealed record HealthCheckState(
     long Transitions)
 {
     public string Name => Definition.Name;
+
+    /// <summary>What the probes (or, for a calculated check, its children) say, whatever the override.</summary>
+    public HealthStatus ProbedStatus { get; init; }
+
+    public HealthOverride? Override { get; init; }
 
     /// <summary>What answers use: a check without a verdict counts as healthy (Route 53).</summary>
     public bool IsHealthy => Status != HealthStatus.Unhealthy;

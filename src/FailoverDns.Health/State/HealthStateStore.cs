@@ -24,7 +24,7 @@ public sealed class HealthStateStore
         foreach (var definition in definitions)
         {
             var status = definition.Disabled ? HealthStatus.Healthy : HealthStatus.Unknown;
-            _states[definition.Name] = new HealthCheckState(definition, status, now, 0, 0, null, null, [], 0, 0, 0);
+            _states[definition.Name] = new HealthCheckState(definition, status, now, 0, 0, null, null, [], 0, 0, 0) { ProbedStatus = status };
             foreach (var child in definition.Calculated?.Children ?? [])
             {
                 if (!_parents.TryGetValue(child, out var parents))
@@ -92,14 +92,14 @@ public sealed class HealthStateStore
             var definition = state.Definition;
             var passed = result.Succeeded != definition.Invert;
             var next = ThresholdPolicy.Apply(
-                new ThresholdState(state.Status, state.ConsecutiveSuccesses, state.ConsecutiveFailures),
+                new ThresholdState(state.ProbedStatus, state.ConsecutiveSuccesses, state.ConsecutiveFailures),
                 passed,
                 definition.FailureThreshold,
                 definition.RecoveryThreshold);
             var history = state.History.Count < HistorySize ? state.History : state.History.Skip(1);
             var updated = state with
             {
-                Status = next.Status,
+                ProbedStatus = next.Status,
                 ConsecutiveSuccesses = next.ConsecutiveSuccesses,
                 ConsecutiveFailures = next.ConsecutiveFailures,
                 LastResult = result,
@@ -108,10 +108,55 @@ public sealed class HealthStateStore
                 Probes = state.Probes + 1,
                 Failures = state.Failures + (result.Succeeded ? 0 : 1),
             };
-            SetStatus(updated, next.Status, Describe(definition, result, next), transitions);
+            SetStatus(updated, state.Override?.State ?? next.Status, Describe(definition, result, next), transitions);
         }
 
         Announce(transitions);
+    }
+
+    /// <summary>Forces <paramref name="name"/> to a state (or clears the force with null); false for an unknown check.</summary>
+    public bool SetOverride(string name, HealthOverride? value)
+    {
+        var transitions = new List<HealthTransition>();
+        lock (_gate)
+        {
+            if (!_states.TryGetValue(name, out var state))
+            {
+                return false;
+            }
+
+            ApplyOverride(state, value, transitions);
+        }
+
+        Announce(transitions);
+        return true;
+    }
+
+    /// <summary>Clears every override whose <see cref="HealthOverride.Until"/> has passed; returns their checks.</summary>
+    public IReadOnlyList<string> ExpireOverrides()
+    {
+        var now = _time.GetUtcNow();
+        var transitions = new List<HealthTransition>();
+        List<string> expired;
+        lock (_gate)
+        {
+            expired = [.. _states.Values.Where(s => s.Override?.Until <= now).Select(s => s.Name)];
+            foreach (var name in expired)
+            {
+                ApplyOverride(_states[name], null, transitions);
+            }
+        }
+
+        Announce(transitions);
+        return expired;
+    }
+
+    private void ApplyOverride(HealthCheckState state, HealthOverride? value, List<HealthTransition> transitions)
+    {
+        var reason = value is null
+            ? $"override cleared; probes say {state.ProbedStatus.ToString().ToLowerInvariant()}"
+            : $"overridden to {value.State.ToString().ToLowerInvariant()}: {value.Reason}";
+        SetStatus(state with { Override = value }, value?.State ?? state.ProbedStatus, reason, transitions);
     }
 
     private void SetStatus(HealthCheckState updated, HealthStatus status, string reason, List<HealthTransition> transitions)
@@ -154,7 +199,7 @@ public sealed class HealthStateStore
 
         var healthy = children.Count(c => c != HealthStatus.Unhealthy);
         var reason = FormattableString.Invariant($"{healthy} of {children.Count} checks healthy, {rule.RequiredHealthy} required");
-        SetStatus(current, status, reason, transitions);
+        SetStatus(current with { ProbedStatus = status }, current.Override?.State ?? status, reason, transitions);
     }
 
     private void Announce(List<HealthTransition> transitions)

@@ -2,11 +2,14 @@ using FailoverDns.Health.Checks;
 using FailoverDns.Health.Monitoring;
 using FailoverDns.Health.Probes;
 using FailoverDns.Health.State;
+using FailoverDns.Server.Admin;
 using FailoverDns.Server.Failover;
 using FailoverDns.Server.Query;
 using FailoverDns.Server.Transport;
 using FailoverDns.Zones;
 using FailoverDns.Zones.Config;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,33 +17,60 @@ using Serilog.Extensions.Logging;
 
 namespace FailoverDns.Server.Hosting;
 
-/// <summary>Wires the server together from a loaded configuration.</summary>
+/// <summary>Wires the server together from a loaded configuration; with the admin API on, Kestrel serves it.</summary>
 public static class FailoverDnsHost
 {
-    public static IHost Build(FailoverDnsConfig config, ZoneSnapshot snapshot, string[]? args = null, TimeProvider? timeProvider = null)
+    public static IHost Build(FailoverDnsConfig config, ZoneSnapshot snapshot, TimeProvider? timeProvider = null, Func<string, string?>? environment = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        environment ??= Environment.GetEnvironmentVariable;
+        var admin = config.Admin;
+        if (admin.Listen is null)
         {
-            Args = args,
-            // Settings come from our YAML, not from appsettings.json or the environment.
-            DisableDefaults = true,
-        });
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddProvider(new SerilogLoggerProvider(SerilogSetup.Create(config.Logging), dispose: true));
-        builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                // Settings come from our YAML, not from appsettings.json or the environment.
+                DisableDefaults = true,
+            });
+            AddServices(builder.Services, builder.Logging, config, snapshot, timeProvider);
+            builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
+            return builder.Build();
+        }
 
-        builder.Services.AddSingleton(config);
-        builder.Services.AddSingleton(new ZoneStore(snapshot));
-        builder.Services.AddSingleton<QueryProcessor>();
-        builder.Services.AddSingleton<DnsListenerService>();
-        builder.Services.AddSingleton(timeProvider ?? TimeProvider.System);
-        builder.Services.AddSingleton(sp => new HealthStateStore(config.HealthChecks, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<FailoverCoordinator>();
-        builder.Services.AddSingleton(new HealthMonitorOptions());
-        builder.Services.AddSingleton<Func<EndpointCheckOptions, IProbe>>(sp => options => ProbeFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(sp => new HealthMonitor(
+        var token = admin.Token ?? environment(AdminOptions.TokenVariable);
+        if (admin.RequiresToken && string.IsNullOrEmpty(token))
+        {
+            throw new StartupException($"the admin API listens on {admin.Listen}, beyond loopback, and so needs a bearer token: set admin.token or {AdminOptions.TokenVariable}");
+        }
+
+        var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        AddServices(web.Services, web.Logging, config, snapshot, timeProvider);
+        web.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(admin.Listen));
+        var app = web.Build();
+        app.MapAdminApi(string.IsNullOrEmpty(token) ? null : token);
+        return app;
+    }
+
+    private static void AddServices(IServiceCollection services, ILoggingBuilder logging, FailoverDnsConfig config, ZoneSnapshot snapshot, TimeProvider? timeProvider)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(LogLevel.Trace);
+        logging.AddProvider(new SerilogLoggerProvider(SerilogSetup.Create(config.Logging), dispose: true));
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
+        services.AddSingleton(config);
+        services.AddSingleton(new ZoneStore(snapshot));
+        services.AddSingleton<QueryProcessor>();
+        services.AddSingleton<ReadinessState>();
+        services.AddSingleton<DnsListenerService>();
+        services.AddSingleton(timeProvider ?? TimeProvider.System);
+        services.AddSingleton(sp => new HealthStateStore(config.HealthChecks, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FailoverCoordinator>();
+        services.AddSingleton<OverrideService>();
+        services.AddSingleton<AdminViewFactory>();
+        services.AddSingleton<ExplainService>();
+        services.AddSingleton(new HealthMonitorOptions());
+        services.AddSingleton<Func<EndpointCheckOptions, IProbe>>(sp => options => ProbeFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new HealthMonitor(
             config.HealthChecks,
             sp.GetRequiredService<HealthStateStore>(),
             sp.GetRequiredService<Func<EndpointCheckOptions, IProbe>>(),
@@ -48,10 +78,10 @@ public static class FailoverDnsHost
             sp.GetRequiredService<HealthMonitorOptions>(),
             sp.GetRequiredService<ILogger<HealthMonitor>>()));
 
-        // Start order: sockets bound, then the coordinator listening for transitions, then probes.
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<DnsListenerService>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
-        return builder.Build();
+        // Start order: sockets bound, the coordinator listening for transitions, overrides restored, then probes.
+        services.AddHostedService(sp => sp.GetRequiredService<DnsListenerService>());
+        services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
+        services.AddHostedService(sp => sp.GetRequiredService<OverrideService>());
+        services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using FailoverDns.Server.Admin;
 using FailoverDns.Server.Query;
 using FailoverDns.Zones.Config;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +15,7 @@ namespace FailoverDns.Server.Transport;
 internal sealed partial class DnsListenerService(
     FailoverDnsConfig config,
     QueryProcessor processor,
+    ReadinessState readiness,
     ILogger<DnsListenerService> logger) : IHostedService
 {
     private const int PortZeroAttempts = 10;
@@ -43,6 +45,7 @@ internal sealed partial class DnsListenerService(
             throw;
         }
 
+        readiness.MarkListenersBound();
         foreach (var listener in _listeners)
         {
             switch (listener)

@@ -59,13 +59,14 @@ public static class ConfigLoader
         var listen = ReadListen(root);
         var server = ReadServer(root);
         var logging = ReadLogging(root);
+        var admin = AdminReader.Read(root, path);
         var declaredChecks = new HashSet<string>(StringComparer.Ordinal);
         var healthChecks = HealthCheckReader.Read(root, declaredChecks, errors);
         var zones = ZoneReader.Read(root, path, errors);
         CheckFailoverReferences(zones, declaredChecks, errors);
         root.RejectUnknownKeys();
 
-        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)] };
+        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)], Admin = admin };
         var snapshot = errors.Count == 0 ? ZoneSnapshotBuilder.Build(zones, errors) : null;
         // Reported in the order they appear in the files, whichever check found them.
         var ordered = errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).ToList();

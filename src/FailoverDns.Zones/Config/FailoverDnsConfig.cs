@@ -11,4 +11,6 @@ public sealed record FailoverDnsConfig(
     IReadOnlyList<ZoneDefinition> Zones)
 {
     public IReadOnlyList<HealthCheckDefinition> HealthChecks { get; init; } = [];
+
+    public AdminOptions Admin { get; init; } = new();
 }

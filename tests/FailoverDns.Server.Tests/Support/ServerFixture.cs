@@ -1,6 +1,8 @@
 using System.Net;
 using FailoverDns.Server.Hosting;
 using FailoverDns.Server.Transport;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -24,10 +26,23 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public IPEndPoint TcpEndPoint { get; private set; } = null!;
 
+    /// <summary>The admin API's base address, when it is on.</summary>
+    public Uri? AdminAddress { get; private set; }
+
+    public IServiceProvider Services => _host!.Services;
+
+    /// <summary>Set before starting to use a fake clock.</summary>
+    public TimeProvider? TimeProvider { get; init; }
+
+    /// <summary>Set before starting to keep overrides in a chosen file (e.g. across a restart).</summary>
+    public string? StateFile { get; init; }
+
+    private const int AdminOptionsPort = 8053;
+
     /// <summary>Starts a server on <paramref name="yaml"/>; dispose it to stop.</summary>
-    public static async Task<ServerFixture> StartAsync(string yaml)
+    public static async Task<ServerFixture> StartAsync(string yaml, TimeProvider? timeProvider = null, string? stateFile = null)
     {
-        var server = new ServerFixture(yaml);
+        var server = new ServerFixture(yaml) { TimeProvider = timeProvider, StateFile = stateFile };
         await server.InitializeAsync();
         return server;
     }
@@ -35,12 +50,22 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var loaded = TestZone.Load(_yaml);
-        _host = FailoverDnsHost.Build(loaded.Config!, loaded.Snapshot!);
+        // Tests run side by side: the admin API, when on, takes a free port too.
+        var config = loaded.Config!;
+        if (config.Admin.Listen is { } adminListen)
+        {
+            var listen = adminListen.Port == AdminOptionsPort ? new IPEndPoint(IPAddress.Loopback, 0) : adminListen;
+            config = config with { Admin = config.Admin with { Listen = listen, StateFile = StateFile ?? Path.Combine(Path.GetTempPath(), $"failoverdns-test-{Guid.NewGuid():N}.json") } };
+        }
+
+        _host = FailoverDnsHost.Build(config, loaded.Snapshot!, TimeProvider);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _host.StartAsync(timeout.Token);
         var listeners = _host.Services.GetRequiredService<DnsListenerService>();
         UdpEndPoint = listeners.UdpEndPoints.Single();
         TcpEndPoint = listeners.TcpEndPoints.Single();
+        var addresses = _host.Services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
+        AdminAddress = addresses?.FirstOrDefault() is { } admin ? new Uri(admin) : null;
     }
 
     public async Task DisposeAsync()

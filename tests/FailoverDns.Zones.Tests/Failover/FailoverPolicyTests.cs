@@ -15,24 +15,26 @@ public sealed class FailoverPolicyTests
     private const bool NotYetProbed = Healthy;
     private const bool Unchecked = Healthy;
 
-    public static TheoryData<bool, bool, int, bool> DecisionTable => new()
+    public static TheoryData<string, bool, bool, int, bool> DecisionTable => new()
     {
-        // primary, secondary, tier served, all unhealthy
-        { Healthy, Healthy, 0, false },
-        { Healthy, Unhealthy, 0, false },
-        { NotYetProbed, Unhealthy, 0, false },
-        { NotYetProbed, NotYetProbed, 0, false },
-        { Unhealthy, Healthy, 1, false },
-        { Unhealthy, Unchecked, 1, false },
-        { Unhealthy, NotYetProbed, 1, false },
+        // row, primary, secondary, tier served, all unhealthy
+        { "healthy/healthy", Healthy, Healthy, 0, false },
+        { "healthy/unhealthy", Healthy, Unhealthy, 0, false },
+        { "not yet probed/unhealthy", NotYetProbed, Unhealthy, 0, false },
+        { "not yet probed/not yet probed", NotYetProbed, NotYetProbed, 0, false },
+        { "unhealthy/healthy", Unhealthy, Healthy, 1, false },
+        { "unhealthy/no check", Unhealthy, Unchecked, 1, false },
+        { "unhealthy/not yet probed", Unhealthy, NotYetProbed, 1, false },
         // Route 53 "fails open" to the primary when every record is unhealthy.
-        { Unhealthy, Unhealthy, 0, true },
+        { "unhealthy/unhealthy", Unhealthy, Unhealthy, 0, true },
     };
 
     [Theory]
     [MemberData(nameof(DecisionTable))]
-    public void Choose_PrimaryAndSecondary_FollowsTheDecisionTable(bool primary, bool secondary, int tier, bool allUnhealthy)
+    public void Choose_PrimaryAndSecondary_FollowsTheDecisionTable(string row, bool primary, bool secondary, int tier, bool allUnhealthy)
     {
+        _ = row; // names the table row in the test's display name
+
         var decision = FailoverPolicy.Choose([primary, secondary], AllUnhealthyPolicy.Primary);
 
         decision.Should().Be(new FailoverDecision(tier, allUnhealthy, AllUnhealthyPolicy.Primary));

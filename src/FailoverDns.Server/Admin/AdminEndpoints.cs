@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text;
+using FailoverDns.Health.Checks;
+using FailoverDns.Health.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace FailoverDns.Server.Admin;
+
+/// <summary>The admin HTTP API: health and readiness, checks, record sets, explain, overrides, metrics.</summary>
+public static class AdminEndpoints
+{
+    public static void MapAdminApi(this WebApplication app, string? token)
+    {
+        if (token is not null)
+        {
+            app.Use((context, next) => Authorized(context, token) ? next(context) : Unauthorized(context));
+        }
+
+        var json = AdminJsonContext.Default;
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", (ReadinessState readiness, HealthStateStore health) =>
+        {
+            var firstRound = health.FirstRoundComplete;
+            var view = new ReadinessView(readiness.ListenersBound && firstRound, true, readiness.ListenersBound, firstRound, readiness.LastReload);
+            return Results.Json(view, json.ReadinessView, statusCode: view.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+
+        var api = app.MapGroup("/api");
+        api.MapGet("/health-checks", (AdminViewFactory views) => Results.Json(views.HealthChecks(), json.IReadOnlyListHealthCheckView));
+        api.MapGet("/health-checks/{name}", (string name, AdminViewFactory views) =>
+            views.HealthCheck(name) is { } view ? Results.Json(view, json.HealthCheckView) : NotFound($"no health check named '{name}'"));
+        api.MapPut("/health-checks/{name}/override", (string name, OverrideRequest request, OverrideService overrides, AdminViewFactory views, TimeProvider time) =>
+        {
+            if (request.State?.ToLowerInvariant() is not ("healthy" or "unhealthy"))
+            {
+                return BadRequest("'state' must be \"healthy\" or \"unhealthy\"");
+            }
+
+            if (request.Until <= time.GetUtcNow())
+            {
+                return BadRequest("'until' is in the past");
+            }
+
+            var state = request.State.Equals("healthy", StringComparison.OrdinalIgnoreCase) ? HealthStatus.Healthy : HealthStatus.Unhealthy;
+            return overrides.Set(name, state, request.Until, request.Reason ?? "")
+                ? Results.Json(views.HealthCheck(name)!, json.HealthCheckView)
+                : NotFound($"no health check named '{name}'");
+        });
+        api.MapDelete("/health-checks/{name}/override", (string name, OverrideService overrides, AdminViewFactory views) =>
+            overrides.Clear(name) ? Results.Json(views.HealthCheck(name)!, json.HealthCheckView) : NotFound($"no health check named '{name}'"));
+        api.MapGet("/records", (AdminViewFactory views) => Results.Json(views.RecordSets(), json.IReadOnlyListRecordSetView));
+        api.MapGet("/explain", (string? name, string? type, ExplainService explain) =>
+            name is null
+                ? BadRequest("give ?name=…&type=…")
+                : explain.Explain(name, type ?? "A") is { } view ? Results.Json(view, json.ExplainView) : BadRequest($"'{name}' or '{type}' is not a valid name and type"));
+    }
+
+    private static bool Authorized(HttpContext context, string token)
+    {
+        // Liveness and readiness stay open for container and orchestrator probes.
+        if (context.Request.Path.Value is "/healthz" or "/readyz")
+        {
+            return true;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        const string Scheme = "Bearer ";
+        return header.StartsWith(Scheme, StringComparison.Ordinal)
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[Scheme.Length..]), Encoding.UTF8.GetBytes(token));
+    }
+
+    private static Task Unauthorized(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return context.Response.WriteAsJsonAsync(new ErrorView("a bearer token is required (Authorization: Bearer <admin.token>)"), AdminJsonContext.Default.ErrorView);
+    }
+
+    private static IResult NotFound(string message) => Results.Json(new ErrorView(message), AdminJsonContext.Default.ErrorView, statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult BadRequest(string message) => Results.Json(new ErrorView(message), AdminJsonContext.Default.ErrorView, statusCode: StatusCodes.Status400BadRequest);
+}

@@ -1,0 +1,105 @@
+using FailoverDns.Health.Checks;
+using FailoverDns.Health.Probes;
+using FailoverDns.Health.State;
+using FailoverDns.Protocol;
+using FailoverDns.Server.Failover;
+using FailoverDns.Zones;
+using FailoverDns.Zones.Failover;
+using FailoverDns.Zones.Model;
+
+namespace FailoverDns.Server.Admin;
+
+/// <summary>Turns health state and failover decisions into the API's views.</summary>
+public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinator coordinator, ZoneStore zones)
+{
+    public IReadOnlyList<HealthCheckView> HealthChecks() => [.. health.All.Select(View)];
+
+    public HealthCheckView? HealthCheck(string name) => health.Get(name) is { } state ? View(state) : null;
+
+    public IReadOnlyList<RecordSetView> RecordSets() => [.. zones.Current.FailoverSets.Select(View)];
+
+    public RecordSetView View(FailoverSet set)
+    {
+        var decision = coordinator.DecisionFor(set);
+        var tiers = set.Definition.Tiers.Select((tier, i) =>
+        {
+            var state = tier.HealthCheck is null ? null : health.Get(tier.HealthCheck);
+            return new TierView(
+                i,
+                TierLabel(set, i),
+                [.. tier.Data.Select(d => RDataFormatter.ToText(set.Type, d))],
+                tier.HealthCheck,
+                state is null ? null : Text(state.Status),
+                state?.IsHealthy ?? true);
+        }).ToList();
+        return new RecordSetView(
+            set.Name,
+            RDataFormatter.TypeToText(set.Type),
+            set.Definition.Ttl,
+            set.Definition.WhenAllUnhealthy.ToString(),
+            decision.ServesTier ? decision.Tier : null,
+            Serving(set, decision),
+            Reason(decision, tiers),
+            tiers);
+    }
+
+    public static string Serving(FailoverSet set, FailoverDecision decision) => decision switch
+    {
+        { ServesTier: true } => $"{TierLabel(set, decision.Tier)} [{string.Join(", ", set.Tiers[decision.Tier].Data.Select(d => RDataFormatter.ToText(set.Type, d)))}]",
+        { Policy: AllUnhealthyPolicy.ServFail } => "SERVFAIL",
+        _ => "no records (NODATA)",
+    };
+
+    public static string TierLabel(FailoverSet set, int tier) => (set.Tiers.Length, tier) switch
+    {
+        (_, 0) => "primary",
+        (2, 1) => "secondary",
+        _ => FormattableString.Invariant($"tier {tier + 1}"),
+    };
+
+    private static string Reason(FailoverDecision decision, List<TierView> tiers)
+    {
+        string Describe(TierView t) => t.HealthCheck is null ? $"{t.Label} has no health check" : $"{t.Label} check {t.HealthCheck} is {t.CheckStatus}";
+        if (decision.AllUnhealthy)
+        {
+            return $"every tier is unhealthy ({string.Join("; ", tiers.Select(Describe))}); policy {decision.Policy}";
+        }
+
+        var skipped = tiers.Take(decision.Tier).Select(Describe);
+        var chosen = Describe(tiers[decision.Tier]);
+        return decision.Tier == 0 ? chosen : $"{string.Join("; ", skipped)}; {chosen}";
+    }
+
+    private static HealthCheckView View(HealthCheckState state)
+    {
+        var definition = state.Definition;
+        var type = definition.Endpoint?.Protocol.ToString().ToLowerInvariant() ?? "calculated";
+        return new HealthCheckView(
+            state.Name,
+            type,
+            definition.Endpoint?.ToString(),
+            definition.Calculated?.Children,
+            Text(state.Status),
+            Text(state.ProbedStatus),
+            state.Since,
+            state.Override is { } o ? new OverrideView(Text(o.State), o.Until, o.Reason, o.Since) : null,
+            definition.FailureThreshold,
+            definition.RecoveryThreshold,
+            state.ConsecutiveSuccesses,
+            state.ConsecutiveFailures,
+            state.Probes,
+            state.Failures,
+            state.Transitions,
+            definition.Disabled,
+            definition.Invert,
+            View(state.LastResult),
+            View(state.LastFailure),
+            [.. state.History.Reverse().Select(r => View(r)!)]);
+    }
+
+    private static ProbeResultView? View(ProbeResult? result) => result is null
+        ? null
+        : new ProbeResultView(result.Succeeded, result.Succeeded ? null : result.Failure.ToString(), result.Detail, result.Latency.TotalMilliseconds, result.CompletedAt, result.StatusCode);
+
+    private static string Text(HealthStatus status) => status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,54 @@
+namespace FailoverDns.Server.Admin;
+
+/// <summary>One probe result as the API shows it.</summary>
+public sealed record ProbeResultView(bool Ok, string? Failure, string Detail, double LatencyMs, DateTimeOffset At, int? StatusCode);
+
+public sealed record OverrideView(string State, DateTimeOffset? Until, string Reason, DateTimeOffset Since);
+
+/// <summary>A health check: its state (override's or probes'), why, and its recent results.</summary>
+public sealed record HealthCheckView(
+    string Name,
+    string Type,
+    string? Endpoint,
+    IReadOnlyList<string>? Checks,
+    string Status,
+    string ProbedStatus,
+    DateTimeOffset Since,
+    OverrideView? Override,
+    int FailureThreshold,
+    int RecoveryThreshold,
+    int ConsecutiveSuccesses,
+    int ConsecutiveFailures,
+    long Probes,
+    long Failures,
+    long Transitions,
+    bool Disabled,
+    bool Inverted,
+    ProbeResultView? LastResult,
+    ProbeResultView? LastFailure,
+    IReadOnlyList<ProbeResultView> History);
+
+public sealed record TierView(int Tier, string Label, IReadOnlyList<string> Values, string? HealthCheck, string? CheckStatus, bool Healthy);
+
+/// <summary>A failover record set, the tier it serves and why.</summary>
+public sealed record RecordSetView(string Name, string Type, uint Ttl, string Policy, int? ActiveTier, string Serving, string Reason, IReadOnlyList<TierView> Tiers);
+
+public sealed record ExplainView(
+    string Name,
+    string Type,
+    string Rcode,
+    bool Authoritative,
+    bool Truncated,
+    IReadOnlyList<string> Answer,
+    IReadOnlyList<string> Authority,
+    IReadOnlyList<string> Additional,
+    IReadOnlyList<string> Reasoning);
+
+/// <summary>The body of <c>PUT /api/health-checks/{name}/override</c>.</summary>
+public sealed record OverrideRequest(string? State, DateTimeOffset? Until, string? Reason);
+
+public sealed record ReadinessView(bool Ready, bool ConfigLoaded, bool ListenersBound, bool FirstProbeRoundDone, ReloadView? LastReload);
+
+public sealed record ReloadView(bool Succeeded, DateTimeOffset At, IReadOnlyList<string> Errors);
+
+public sealed record ErrorView(string Error);

@@ -1,4 +1,5 @@
 using FailoverDns.Server.Hosting;
+using FailoverDns.Server.Reload;
 using FailoverDns.Zones.Config;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -53,7 +54,7 @@ public static partial class Program
         IHost host;
         try
         {
-            host = FailoverDnsHost.Build(commandLine.Apply(loaded.Config!), loaded.Snapshot!);
+            host = FailoverDnsHost.Build(commandLine.Apply(loaded.Config!), loaded.Snapshot!, new ConfigSource(path, commandLine.Apply));
         }
         catch (StartupException e)
         {

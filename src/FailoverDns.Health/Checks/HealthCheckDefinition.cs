@@ -27,4 +27,16 @@ public sealed record HealthCheckDefinition
 
     /// <summary>Not probed, always healthy (Route 53).</summary>
     public bool Disabled { get; init; }
+
+    /// <summary>
+    /// True when <paramref name="other"/> passes judgement on the same thing (endpoint, expectations,
+    /// inversion, or the same calculation), so a verdict of one holds for the other: only how often
+    /// and how patiently it probes (interval, timeouts, thresholds) may differ.
+    /// </summary>
+    public bool JudgesSameAs(HealthCheckDefinition other) =>
+        Name == other.Name && Invert == other.Invert && Disabled == other.Disabled && Equals(Calculated, other.Calculated)
+        && (Endpoint is null
+            ? other.Endpoint is null
+            : other.Endpoint is not null
+              && Endpoint with { Interval = other.Endpoint.Interval, ConnectTimeout = other.Endpoint.ConnectTimeout, ResponseTimeout = other.Endpoint.ResponseTimeout } == other.Endpoint);
 }

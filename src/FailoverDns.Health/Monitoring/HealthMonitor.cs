@@ -9,7 +9,8 @@ namespace FailoverDns.Health.Monitoring;
 /// <summary>
 /// Schedules the probes: one loop per distinct endpoint (checks with equal endpoint settings share
 /// it), the first round at once, then every interval with jitter. A loop awaits its probe before
-/// the next, so probes never pile up, and a slow target delays only its own loop.
+/// the next, so probes never pile up, and a slow target delays only its own loop. After a config
+/// reload, <see cref="Reconcile"/> stops the loops of endpoints no longer wanted and starts new ones.
 /// </summary>
 public sealed partial class HealthMonitor(
     IEnumerable<HealthCheckDefinition> definitions,
@@ -19,39 +20,136 @@ public sealed partial class HealthMonitor(
     HealthMonitorOptions options,
     ILogger<HealthMonitor> logger) : BackgroundService
 {
+    private readonly object _gate = new();
+    private readonly Dictionary<EndpointCheckOptions, ProbeLoop> _loops = [];
+    private Dictionary<EndpointCheckOptions, IReadOnlyList<string>> _checks = Wanted(definitions);
+    private CancellationToken _stopping = new(canceled: true);
+
     /// <summary>The endpoints probed and the checks each one feeds.</summary>
-    public IReadOnlyList<(EndpointCheckOptions Endpoint, IReadOnlyList<string> Checks)> Probes { get; } =
-        [.. definitions
-            .Where(d => d.Endpoint is not null && !d.Disabled)
-            .GroupBy(d => d.Endpoint!)
-            .Select(g => (g.Key, (IReadOnlyList<string>)[.. g.Select(d => d.Name)]))];
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public IReadOnlyList<(EndpointCheckOptions Endpoint, IReadOnlyList<string> Checks)> Probes
     {
-        // Every probe is built before any loop starts: options the factory rejects fault the service
-        // at once, instead of ending one loop whose fault waits behind the others until shutdown
-        // while its checks stay unprobed (and so served as healthy).
-        var probes = new List<IProbe>(Probes.Count);
-        try
+        get
         {
-            foreach (var (endpoint, _) in Probes)
+            lock (_gate)
             {
-                probes.Add(probeFactory(endpoint));
-            }
-
-            await Task.WhenAll(Probes.Select((p, i) => Task.Run(() => ProbeLoopAsync(probes[i], p.Endpoint, p.Checks, stoppingToken), CancellationToken.None)));
-        }
-        finally
-        {
-            foreach (var probe in probes)
-            {
-                probe.Dispose();
+                return [.. _checks.Select(p => (p.Key, p.Value))];
             }
         }
     }
 
-    private async Task ProbeLoopAsync(IProbe probe, EndpointCheckOptions endpoint, IReadOnlyList<string> checks, CancellationToken stopping)
+    /// <summary>
+    /// Probes the endpoints of <paramref name="wanted"/> from now on: loops of endpoints still wanted go
+    /// on (feeding the checks that now use them), others stop, new ones start with an immediate probe.
+    /// </summary>
+    public void Reconcile(IEnumerable<HealthCheckDefinition> wanted)
     {
+        lock (_gate)
+        {
+            var checks = Wanted(wanted);
+            if (_stopping.IsCancellationRequested)
+            {
+                _checks = checks; // not running: ExecuteAsync starts from these
+                return;
+            }
+
+            var created = new List<ProbeLoop>();
+            foreach (var endpoint in checks.Keys.Where(e => !_loops.ContainsKey(e)))
+            {
+                try
+                {
+                    created.Add(new ProbeLoop(endpoint, probeFactory(endpoint)));
+                }
+                catch (ArgumentException e)
+                {
+                    LogProbeRejected(logger, endpoint, e);
+                }
+            }
+
+            foreach (var (endpoint, loop) in _loops.Where(l => !checks.ContainsKey(l.Key)).ToList())
+            {
+                _loops.Remove(endpoint);
+                loop.Stop();
+            }
+
+            _checks = checks;
+            foreach (var loop in created)
+            {
+                _loops[loop.Endpoint] = loop;
+                loop.Start(this, _stopping);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Every probe is built before any loop starts: options the factory rejects fault the service
+        // at once, instead of ending one loop whose checks would stay unprobed (and so served as healthy).
+        Dictionary<EndpointCheckOptions, IReadOnlyList<string>> checks;
+        lock (_gate)
+        {
+            checks = _checks;
+        }
+
+        var loops = new List<ProbeLoop>(checks.Count);
+        try
+        {
+            foreach (var endpoint in checks.Keys)
+            {
+                loops.Add(new ProbeLoop(endpoint, probeFactory(endpoint)));
+            }
+        }
+        catch
+        {
+            loops.ForEach(l => l.Probe.Dispose());
+            throw;
+        }
+
+        lock (_gate)
+        {
+            _stopping = stoppingToken;
+            foreach (var loop in loops)
+            {
+                _loops[loop.Endpoint] = loop;
+                loop.Start(this, stoppingToken);
+            }
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loops see the same token.
+        }
+
+        List<ProbeLoop> running;
+        lock (_gate)
+        {
+            running = [.. _loops.Values];
+            _loops.Clear();
+        }
+
+        await Task.WhenAll(running.Select(l => l.StopAsync())).ConfigureAwait(false);
+    }
+
+    private static Dictionary<EndpointCheckOptions, IReadOnlyList<string>> Wanted(IEnumerable<HealthCheckDefinition> definitions) =>
+        definitions
+            .Where(d => d.Endpoint is not null && !d.Disabled)
+            .GroupBy(d => d.Endpoint!)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(d => d.Name)]);
+
+    private IReadOnlyList<string> ChecksOf(EndpointCheckOptions endpoint)
+    {
+        lock (_gate)
+        {
+            return _checks.GetValueOrDefault(endpoint) ?? [];
+        }
+    }
+
+    private async Task RunAsync(ProbeLoop loop, CancellationToken stopping)
+    {
+        var endpoint = loop.Endpoint;
         var random = new Random(HashCode.Combine(endpoint, Environment.TickCount));
         while (!stopping.IsCancellationRequested)
         {
@@ -59,7 +157,7 @@ public sealed partial class HealthMonitor(
             ProbeResult result;
             try
             {
-                result = await probe.ProbeAsync(stopping).ConfigureAwait(false);
+                result = await loop.Probe.ProbeAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -76,7 +174,13 @@ public sealed partial class HealthMonitor(
             {
                 LogProbeResult(logger, endpoint, result.Succeeded, result.Detail, result.Latency.TotalMilliseconds);
             }
-            foreach (var check in checks)
+
+            if (stopping.IsCancellationRequested)
+            {
+                return; // stopped by a reload while probing: the checks may belong to another endpoint now
+            }
+
+            foreach (var check in ChecksOf(endpoint))
             {
                 store.Record(check, result);
             }
@@ -97,9 +201,44 @@ public sealed partial class HealthMonitor(
         }
     }
 
+    /// <summary>One endpoint's probe and the loop that runs it, stoppable on its own (by a reload) or with the service.</summary>
+    private sealed class ProbeLoop(EndpointCheckOptions endpoint, IProbe probe)
+    {
+        private CancellationTokenSource? _cancel;
+        private Task _task = Task.CompletedTask;
+
+        public EndpointCheckOptions Endpoint { get; } = endpoint;
+
+        public IProbe Probe { get; } = probe;
+
+        public void Start(HealthMonitor monitor, CancellationToken stopping)
+        {
+            _cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            var token = _cancel.Token;
+            _task = Task.Run(() => monitor.RunAsync(this, token), CancellationToken.None);
+        }
+
+        public void Stop() => _ = StopAsync();
+
+        public async Task StopAsync()
+        {
+            if (_cancel is not null)
+            {
+                await _cancel.CancelAsync().ConfigureAwait(false);
+            }
+
+            await _task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Probe.Dispose();
+            _cancel?.Dispose();
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Probe {Endpoint}: {Passed} ({Detail}) in {LatencyMs:0.0} ms")]
     private static partial void LogProbeResult(ILogger logger, EndpointCheckOptions endpoint, bool passed, string detail, double latencyMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Probe {Endpoint} threw; counted as a failure")]
     private static partial void LogProbeCrashed(ILogger logger, EndpointCheckOptions endpoint, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot probe {Endpoint}; its checks stay unprobed")]
+    private static partial void LogProbeRejected(ILogger logger, EndpointCheckOptions endpoint, Exception exception);
 }

@@ -20,32 +20,14 @@ public sealed class HealthStateStore
     public HealthStateStore(IEnumerable<HealthCheckDefinition> definitions, TimeProvider time)
     {
         _time = time;
-        var now = time.GetUtcNow();
-        foreach (var definition in definitions)
-        {
-            var status = definition.Disabled ? HealthStatus.Healthy : HealthStatus.Unknown;
-            _states[definition.Name] = new HealthCheckState(definition, status, now, 0, 0, null, null, [], 0, 0, 0) { ProbedStatus = status };
-            foreach (var child in definition.Calculated?.Children ?? [])
-            {
-                if (!_parents.TryGetValue(child, out var parents))
-                {
-                    _parents[child] = parents = [];
-                }
-
-                parents.Add(definition);
-            }
-        }
-
-        // Disabled children are healthy from the start; a calculation over them must not wait for a change.
-        var initial = new List<HealthTransition>();
-        foreach (var definition in _states.Values.Select(s => s.Definition).Where(d => d.Calculated is not null).ToList())
-        {
-            Recalculate(definition, initial);
-        }
+        Load(definitions, []);
     }
 
     /// <summary>Raised after a check changes state, outside the store's lock, once per change.</summary>
     public event Action<HealthTransition>? Transitioned;
+
+    /// <summary>Raised for every probe result applied to a check, outside the store's lock.</summary>
+    public event Action<string, ProbeResult>? Recorded;
 
     public IReadOnlyList<HealthCheckState> All
     {
@@ -111,7 +93,26 @@ public sealed class HealthStateStore
             SetStatus(updated, state.Override?.State ?? next.Status, Describe(definition, result, next), transitions);
         }
 
+        Recorded?.Invoke(name, result);
         Announce(transitions);
+    }
+
+    /// <summary>
+    /// Takes the checks of a reloaded config. A check that judges the same thing as before
+    /// (<see cref="HealthCheckDefinition.JudgesSameAs"/>) keeps its state, history and counters; a
+    /// new or redefined one starts unknown; a removed one is forgotten. Overrides stay with their
+    /// check's name. Nothing is announced: the caller re-decides every answer next.
+    /// </summary>
+    /// <returns>The checks that start over (new or redefined).</returns>
+    public IReadOnlyList<string> Reconcile(IEnumerable<HealthCheckDefinition> definitions)
+    {
+        lock (_gate)
+        {
+            var previous = new Dictionary<string, HealthCheckState>(_states, StringComparer.Ordinal);
+            _states.Clear();
+            _parents.Clear();
+            return Load(definitions, previous);
+        }
     }
 
     /// <summary>Forces <paramref name="name"/> to a state (or clears the force with null); false for an unknown check.</summary>
@@ -149,6 +150,45 @@ public sealed class HealthStateStore
 
         Announce(transitions);
         return expired;
+    }
+
+    private List<string> Load(IEnumerable<HealthCheckDefinition> definitions, Dictionary<string, HealthCheckState> previous)
+    {
+        var now = _time.GetUtcNow();
+        var fresh = new List<string>();
+        foreach (var definition in definitions)
+        {
+            if (previous.TryGetValue(definition.Name, out var kept) && kept.Definition.JudgesSameAs(definition))
+            {
+                _states[definition.Name] = kept with { Definition = definition };
+            }
+            else
+            {
+                var status = definition.Disabled ? HealthStatus.Healthy : HealthStatus.Unknown;
+                var forced = previous.GetValueOrDefault(definition.Name)?.Override;
+                _states[definition.Name] = new HealthCheckState(definition, forced?.State ?? status, now, 0, 0, null, null, [], 0, 0, 0) { ProbedStatus = status, Override = forced };
+                fresh.Add(definition.Name);
+            }
+
+            foreach (var child in definition.Calculated?.Children ?? [])
+            {
+                if (!_parents.TryGetValue(child, out var parents))
+                {
+                    _parents[child] = parents = [];
+                }
+
+                parents.Add(definition);
+            }
+        }
+
+        // Disabled children are healthy from the start; a calculation over them must not wait for a change.
+        var unannounced = new List<HealthTransition>();
+        foreach (var definition in _states.Values.Select(s => s.Definition).Where(d => d.Calculated is not null).ToList())
+        {
+            Recalculate(definition, unannounced);
+        }
+
+        return fresh;
     }
 
     private void ApplyOverride(HealthCheckState state, HealthOverride? value, List<HealthTransition> transitions)

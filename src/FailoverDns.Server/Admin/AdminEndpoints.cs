@@ -2,8 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using FailoverDns.Health.Checks;
 using FailoverDns.Health.State;
+using FailoverDns.Server.Metrics;
+using FailoverDns.Server.Reload;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FailoverDns.Server.Admin;
 
@@ -26,7 +29,19 @@ public static class AdminEndpoints
             return Results.Json(view, json.ReadinessView, statusCode: view.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 
+        app.MapGet("/metrics", (PrometheusCollector metrics) => Results.Text(metrics.Scrape(), PrometheusText.ContentType));
+
         var api = app.MapGroup("/api");
+        api.MapPost("/reload", (IServiceProvider services, ReadinessState readiness) =>
+        {
+            if (services.GetService<ConfigReloader>() is not { } reloader)
+            {
+                return Results.Json(new ErrorView("this server was not started from a config file"), json.ErrorView, statusCode: StatusCodes.Status409Conflict);
+            }
+
+            var succeeded = reloader.Reload("admin API");
+            return Results.Json(readiness.LastReload!, json.ReloadView, statusCode: succeeded ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        });
         api.MapGet("/health-checks", (AdminViewFactory views) => Results.Json(views.HealthChecks(), json.IReadOnlyListHealthCheckView));
         api.MapGet("/health-checks/{name}", (string name, AdminViewFactory views) =>
             views.HealthCheck(name) is { } view ? Results.Json(view, json.HealthCheckView) : NotFound($"no health check named '{name}'"));

@@ -11,6 +11,7 @@ namespace FailoverDns.Server.Admin;
 [JsonSerializable(typeof(ExplainView))]
 [JsonSerializable(typeof(OverrideRequest))]
 [JsonSerializable(typeof(ReadinessView))]
+[JsonSerializable(typeof(ReloadView))]
 [JsonSerializable(typeof(ErrorView))]
 [JsonSerializable(typeof(List<PersistedOverride>))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -26,7 +26,7 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
             var state = tier.HealthCheck is null ? null : health.Get(tier.HealthCheck);
             return new TierView(
                 i,
-                TierLabel(set, i),
+                set.TierLabel(i),
                 [.. tier.Data.Select(d => RDataFormatter.ToText(set.Type, d))],
                 tier.HealthCheck,
                 state is null ? null : Text(state.Status),
@@ -36,33 +36,19 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
             set.Name,
             RDataFormatter.TypeToText(set.Type),
             set.Definition.Ttl,
-            set.Definition.WhenAllUnhealthy.ToString(),
+            AllUnhealthyPolicyNames.ToName(set.Definition.WhenAllUnhealthy),
             decision.ServesTier ? decision.Tier : null,
-            Serving(set, decision),
+            set.Describe(decision),
             Reason(decision, tiers),
             tiers);
     }
-
-    public static string Serving(FailoverSet set, FailoverDecision decision) => decision switch
-    {
-        { ServesTier: true } => $"{TierLabel(set, decision.Tier)} [{string.Join(", ", set.Tiers[decision.Tier].Data.Select(d => RDataFormatter.ToText(set.Type, d)))}]",
-        { Policy: AllUnhealthyPolicy.ServFail } => "SERVFAIL",
-        _ => "no records (NODATA)",
-    };
-
-    public static string TierLabel(FailoverSet set, int tier) => (set.Tiers.Length, tier) switch
-    {
-        (_, 0) => "primary",
-        (2, 1) => "secondary",
-        _ => FormattableString.Invariant($"tier {tier + 1}"),
-    };
 
     private static string Reason(FailoverDecision decision, List<TierView> tiers)
     {
         string Describe(TierView t) => t.HealthCheck is null ? $"{t.Label} has no health check" : $"{t.Label} check {t.HealthCheck} is {t.CheckStatus}";
         if (decision.AllUnhealthy)
         {
-            return $"every tier is unhealthy ({string.Join("; ", tiers.Select(Describe))}); policy {decision.Policy}";
+            return $"every tier is unhealthy ({string.Join("; ", tiers.Select(Describe))}); policy {AllUnhealthyPolicyNames.ToName(decision.Policy)}";
         }
 
         var skipped = tiers.Take(decision.Tier).Select(Describe);

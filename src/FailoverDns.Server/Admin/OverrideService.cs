@@ -49,7 +49,7 @@ public sealed partial class OverrideService(
         }
 
         LogOverrideSet(logger, check, state, until, reason);
-        Save();
+        Persist();
         return true;
     }
 
@@ -64,7 +64,7 @@ public sealed partial class OverrideService(
         if (existed)
         {
             LogOverrideCleared(logger, check, "by request");
-            Save();
+            Persist();
         }
 
         return true;
@@ -81,7 +81,7 @@ public sealed partial class OverrideService(
 
         if (expired.Count > 0)
         {
-            Save();
+            Persist();
         }
     }
 
@@ -118,7 +118,8 @@ public sealed partial class OverrideService(
         }
     }
 
-    private void Save()
+    /// <summary>Writes the overrides to the state file (also after a reload, which may have removed checks).</summary>
+    public void Persist()
     {
         if (StateFile is null)
         {

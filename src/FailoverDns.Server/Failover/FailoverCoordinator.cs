@@ -2,6 +2,7 @@ using FailoverDns.Health.Checks;
 using FailoverDns.Health.State;
 using FailoverDns.Protocol;
 using FailoverDns.Zones;
+using FailoverDns.Zones.Config;
 using FailoverDns.Zones.Failover;
 using FailoverDns.Zones.Model;
 using Microsoft.Extensions.Hosting;
@@ -10,20 +11,30 @@ using Microsoft.Extensions.Logging;
 namespace FailoverDns.Server.Failover;
 
 /// <summary>
-/// Turns health transitions into answers: on every change it runs the failover policy for each
-/// record set and, when any answer changes, publishes a new snapshot (one atomic switch). Each
-/// health transition and each switch is logged once.
+/// Turns health transitions into answers: on every change it runs the failover policy for the
+/// record sets the check guards and, when any answer changes, publishes a new snapshot (one atomic
+/// switch). Each health transition and each switch is logged once and announced to
+/// <see cref="Notified"/> (alerts).
 /// </summary>
-public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStore health, ILogger<FailoverCoordinator> logger) : IHostedService
+public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStore health, TimeProvider time, ILogger<FailoverCoordinator> logger) : IHostedService
 {
     private readonly object _gate = new();
-    private readonly Dictionary<FailoverSet, FailoverDecision> _decisions = [];
+
+    // By name and type rather than by set, so that decisions carry over a reload that rebuilds the sets.
+    private readonly Dictionary<(string Name, RecordType Type), FailoverDecision> _decisions = [];
     private (IReadOnlyList<FailoverSet>? Sets, Dictionary<string, List<FailoverSet>> ByCheck) _index = (null, []);
+
+    /// <summary>Raised outside the lock after each health transition and each group of switches.</summary>
+    public event Action<FailoverEvent>? Notified;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         health.Transitioned += OnTransition;
-        Apply();
+        lock (_gate)
+        {
+            Apply(zones.Current, null, publish: false);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -33,54 +44,107 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
         return Task.CompletedTask;
     }
 
-    /// <summary>The tier each set serves now, for the admin API and tests.</summary>
+    /// <summary>The tier each set serves now, for the admin API, metrics and tests.</summary>
     public FailoverDecision DecisionFor(FailoverSet set)
     {
         lock (_gate)
         {
-            return _decisions.TryGetValue(set, out var decision) ? decision : new FailoverDecision(0, false, set.Definition.WhenAllUnhealthy);
+            return _decisions.TryGetValue(Key(set), out var decision) ? decision : new FailoverDecision(0, false, set.Definition.WhenAllUnhealthy);
         }
     }
 
-    /// <summary>Runs the policy for every set against current health and publishes if anything changed.</summary>
-    public void Apply() => Apply(null);
-
     /// <summary>
-    /// Runs the policy for the sets that <paramref name="check"/> guards (all sets when null) and
-    /// publishes one new snapshot if any answer changed. Only affected sets are visited, so a burst
-    /// of transitions over thousands of checks stays cheap.
+    /// Serves <paramref name="fresh"/> (a reloaded config's snapshot) with every set's tier chosen
+    /// from current health before it is published, so no query sees its not-yet-decided primaries.
     /// </summary>
-    private void Apply(string? check)
+    public void Reload(ZoneSnapshot fresh)
     {
+        List<Switch> switches;
+        lock (_gate)
+        {
+            switches = Apply(fresh, null, publish: true);
+            var current = fresh.FailoverSets.Select(Key).ToHashSet();
+            foreach (var gone in _decisions.Keys.Where(k => !current.Contains(k)).ToList())
+            {
+                _decisions.Remove(gone);
+            }
+        }
+
+        Announce(switches, null, "the configuration was reloaded", time.GetUtcNow());
+    }
+
+    private static (string, RecordType) Key(FailoverSet set) => (set.Name.ToLowerInvariant(), set.Type);
+
+    private void OnTransition(HealthTransition transition)
+    {
+        var recovered = transition.To == HealthStatus.Healthy && transition.From == HealthStatus.Unhealthy;
+        switch (transition.To)
+        {
+            case HealthStatus.Unhealthy:
+                LogCheckUnhealthy(logger, transition.Check, transition.Reason);
+                break;
+            case HealthStatus.Healthy when recovered:
+                LogCheckRecovered(logger, transition.Check, transition.Reason);
+                break;
+            case HealthStatus.Healthy:
+                LogCheckFirstHealthy(logger, transition.Check, transition.Reason);
+                break;
+        }
+
+        List<Switch> switches;
+        List<RecordSetChange> guarded;
         lock (_gate)
         {
             var snapshot = zones.Current;
-            var sets = check is null ? snapshot.FailoverSets : SetsGuardedBy(snapshot, check);
-            RRset?[]? answers = null;
-            foreach (var set in sets)
-            {
-                var decision = FailoverPolicy.Choose([.. set.Definition.Tiers.Select(t => IsHealthy(t.HealthCheck))], set.Definition.WhenAllUnhealthy);
-                var answer = set.Answer(decision);
-                if (answer != snapshot.ActiveAnswer(set))
-                {
-                    answers ??= snapshot.CopyFailoverAnswers();
-                    answers[set.Slot] = answer;
-                }
-
-                var previous = _decisions.TryGetValue(set, out var before) ? before : new FailoverDecision(0, false, decision.Policy);
-                if (previous != decision)
-                {
-                    LogSwitch(set, previous, decision);
-                }
-
-                _decisions[set] = decision;
-            }
-
-            if (answers is not null)
-            {
-                zones.Publish(snapshot.WithFailoverAnswers(answers));
-            }
+            switches = Apply(snapshot, transition.Check, publish: false);
+            guarded = [.. SetsGuardedBy(snapshot, transition.Check).Select(set => Change(set, _decisions[Key(set)]))];
         }
+
+        if (transition.To == HealthStatus.Unhealthy || recovered)
+        {
+            var kind = recovered ? AlertEventKind.Recovered : AlertEventKind.Unhealthy;
+            Notified?.Invoke(new FailoverEvent(kind, transition.At, transition.Check, transition.Reason, guarded));
+        }
+
+        Announce(switches, transition.Check, transition.Reason, transition.At);
+    }
+
+    /// <summary>
+    /// Runs the policy for the sets <paramref name="check"/> guards (every set when null) and publishes
+    /// one new snapshot if an answer changed (or always, with <paramref name="publish"/>). Only affected
+    /// sets are visited, so a burst of transitions over thousands of checks stays cheap.
+    /// </summary>
+    private List<Switch> Apply(ZoneSnapshot snapshot, string? check, bool publish)
+    {
+        var switches = new List<Switch>();
+        RRset?[]? answers = null;
+        foreach (var set in check is null ? snapshot.FailoverSets : SetsGuardedBy(snapshot, check))
+        {
+            var decision = FailoverPolicy.Choose([.. set.Definition.Tiers.Select(t => IsHealthy(t.HealthCheck))], set.Definition.WhenAllUnhealthy);
+            var answer = set.Answer(decision);
+            if (answer != snapshot.ActiveAnswer(set))
+            {
+                answers ??= snapshot.CopyFailoverAnswers();
+                answers[set.Slot] = answer;
+            }
+
+            var key = Key(set);
+            var previous = _decisions.TryGetValue(key, out var before) ? before : new FailoverDecision(0, false, decision.Policy);
+            if (previous != decision)
+            {
+                switches.Add(new Switch(set, previous, decision));
+                LogSwitch(set, previous, decision);
+            }
+
+            _decisions[key] = decision;
+        }
+
+        if (answers is not null || publish)
+        {
+            zones.Publish(answers is null ? snapshot : snapshot.WithFailoverAnswers(answers));
+        }
+
+        return switches;
     }
 
     private List<FailoverSet> SetsGuardedBy(ZoneSnapshot snapshot, string check)
@@ -107,41 +171,34 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
         return _index.ByCheck.TryGetValue(check, out var guarded) ? guarded : [];
     }
 
-    private void OnTransition(HealthTransition transition)
+    /// <summary>One event per kind of switch, naming every set that made it.</summary>
+    private void Announce(List<Switch> switches, string? check, string reason, DateTimeOffset at)
     {
-        switch (transition.To)
+        foreach (var group in switches.GroupBy(s => s.Kind))
         {
-            case HealthStatus.Unhealthy:
-                LogCheckUnhealthy(logger, transition.Check, transition.Reason);
-                break;
-            case HealthStatus.Healthy when transition.From == HealthStatus.Unhealthy:
-                LogCheckRecovered(logger, transition.Check, transition.Reason);
-                break;
-            case HealthStatus.Healthy:
-                LogCheckFirstHealthy(logger, transition.Check, transition.Reason);
-                break;
+            Notified?.Invoke(new FailoverEvent(group.Key, at, check, reason, [.. group.Select(s => Change(s.Set, s.To, s.From))]));
         }
-
-        Apply(transition.Check);
     }
+
+    private static RecordSetChange Change(FailoverSet set, FailoverDecision now, FailoverDecision? before = null) =>
+        new(set.Name, RDataFormatter.TypeToText(set.Type), set.Describe(now), now.Tier, before is { } b ? set.Describe(b) : null, before?.Tier);
 
     private bool IsHealthy(string? check) => check is null || (health.Get(check)?.IsHealthy ?? true);
 
     private void LogSwitch(FailoverSet set, FailoverDecision from, FailoverDecision to)
     {
         var record = $"{set.Name} {RDataFormatter.TypeToText(set.Type)}";
-        var served = Describe(set, to);
-        if (to.AllUnhealthy)
+        switch (new Switch(set, from, to).Kind)
         {
-            LogAllUnhealthy(logger, record, Reasons(set, set.Definition.Tiers.Count), served);
-        }
-        else if (to.Tier > from.Tier || from.AllUnhealthy && to.Tier > 0)
-        {
-            LogFailover(logger, record, Describe(set, from), served, Reasons(set, to.Tier));
-        }
-        else
-        {
-            LogFailback(logger, record, Describe(set, from), served);
+            case AlertEventKind.AllUnhealthy:
+                LogAllUnhealthy(logger, record, Reasons(set, set.Definition.Tiers.Count), set.Describe(to));
+                break;
+            case AlertEventKind.Failover:
+                LogFailover(logger, record, set.Describe(from), set.Describe(to), Reasons(set, to.Tier));
+                break;
+            default:
+                LogFailback(logger, record, set.Describe(from), set.Describe(to));
+                break;
         }
     }
 
@@ -149,23 +206,16 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
     private string Reasons(FailoverSet set, int tier) => string.Join("; ", set.Definition.Tiers.Take(tier).Select((t, i) =>
     {
         var state = t.HealthCheck is null ? null : health.Get(t.HealthCheck);
-        var failure = state?.LastFailure?.Detail ?? "no result";
-        return $"{TierName(set, i)} check {t.HealthCheck} unhealthy ({failure})";
+        var why = state?.Override is { } forced ? $"overridden: {forced.Reason}" : state?.LastFailure?.Detail ?? "no result";
+        return $"{set.TierLabel(i)} check {t.HealthCheck} unhealthy ({why})";
     }));
 
-    private static string Describe(FailoverSet set, FailoverDecision decision) => decision switch
+    private sealed record Switch(FailoverSet Set, FailoverDecision From, FailoverDecision To)
     {
-        { ServesTier: true } => $"{TierName(set, decision.Tier)} [{string.Join(", ", set.Tiers[decision.Tier].Data.Select(d => RDataFormatter.ToText(set.Type, d)))}]",
-        { Policy: AllUnhealthyPolicy.ServFail } => "SERVFAIL",
-        _ => "no records (NODATA)",
-    };
-
-    private static string TierName(FailoverSet set, int tier) => (set.Tiers.Length, tier) switch
-    {
-        (_, 0) => "primary",
-        (2, 1) => "secondary",
-        _ => FormattableString.Invariant($"tier {tier + 1}"),
-    };
+        public AlertEventKind Kind => To.AllUnhealthy
+            ? AlertEventKind.AllUnhealthy
+            : To.Tier > From.Tier || (From.AllUnhealthy && To.Tier > 0) ? AlertEventKind.Failover : AlertEventKind.Failback;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health check {Check} is unhealthy: {Reason}")]
     private static partial void LogCheckUnhealthy(ILogger logger, string check, string reason);

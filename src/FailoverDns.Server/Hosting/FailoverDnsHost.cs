@@ -3,8 +3,11 @@ using FailoverDns.Health.Monitoring;
 using FailoverDns.Health.Probes;
 using FailoverDns.Health.State;
 using FailoverDns.Server.Admin;
+using FailoverDns.Server.Alerts;
 using FailoverDns.Server.Failover;
+using FailoverDns.Server.Metrics;
 using FailoverDns.Server.Query;
+using FailoverDns.Server.Reload;
 using FailoverDns.Server.Transport;
 using FailoverDns.Zones;
 using FailoverDns.Zones.Config;
@@ -20,7 +23,17 @@ namespace FailoverDns.Server.Hosting;
 /// <summary>Wires the server together from a loaded configuration; with the admin API on, Kestrel serves it.</summary>
 public static class FailoverDnsHost
 {
-    public static IHost Build(FailoverDnsConfig config, ZoneSnapshot snapshot, TimeProvider? timeProvider = null, Func<string, string?>? environment = null)
+    /// <param name="config">The validated config, as served (command-line changes applied).</param>
+    /// <param name="snapshot">The zones built from it.</param>
+    /// <param name="source">Where it was read from, to reload it on change and SIGHUP; null: never reloaded.</param>
+    /// <param name="timeProvider">The clock for probes, overrides and alerts (tests pass a manual one).</param>
+    /// <param name="environment">Where the admin token is looked up when the config has none.</param>
+    public static IHost Build(
+        FailoverDnsConfig config,
+        ZoneSnapshot snapshot,
+        ConfigSource? source = null,
+        TimeProvider? timeProvider = null,
+        Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         var admin = config.Admin;
@@ -31,7 +44,7 @@ public static class FailoverDnsHost
                 // Settings come from our YAML, not from appsettings.json or the environment.
                 DisableDefaults = true,
             });
-            AddServices(builder.Services, builder.Logging, config, snapshot, timeProvider);
+            AddServices(builder.Services, builder.Logging, config, snapshot, source, timeProvider);
             builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
             return builder.Build();
         }
@@ -43,28 +56,43 @@ public static class FailoverDnsHost
         }
 
         var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        AddServices(web.Services, web.Logging, config, snapshot, timeProvider);
+        AddServices(web.Services, web.Logging, config, snapshot, source, timeProvider);
+        web.Services.AddSingleton<PrometheusCollector>();
         web.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(admin.Listen));
         var app = web.Build();
+        // Listening from the start, so that counters count every query, not only those after the first scrape.
+        app.Services.GetRequiredService<PrometheusCollector>();
         app.MapAdminApi(string.IsNullOrEmpty(token) ? null : token);
         return app;
     }
 
-    private static void AddServices(IServiceCollection services, ILoggingBuilder logging, FailoverDnsConfig config, ZoneSnapshot snapshot, TimeProvider? timeProvider)
+    private static void AddServices(
+        IServiceCollection services,
+        ILoggingBuilder logging,
+        FailoverDnsConfig config,
+        ZoneSnapshot snapshot,
+        ConfigSource? source,
+        TimeProvider? timeProvider)
     {
+        var level = SerilogSetup.LevelSwitch(config.Logging);
         logging.ClearProviders();
         logging.SetMinimumLevel(LogLevel.Trace);
-        logging.AddProvider(new SerilogLoggerProvider(SerilogSetup.Create(config.Logging), dispose: true));
+        logging.AddProvider(new SerilogLoggerProvider(SerilogSetup.Create(config.Logging, level), dispose: true));
+        services.AddSingleton(level);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        services.AddMetrics();
 
         services.AddSingleton(config);
         services.AddSingleton(new ZoneStore(snapshot));
+        services.AddSingleton<QueryMetrics>();
         services.AddSingleton<QueryProcessor>();
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<DnsListenerService>();
         services.AddSingleton(timeProvider ?? TimeProvider.System);
         services.AddSingleton(sp => new HealthStateStore(config.HealthChecks, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FailoverCoordinator>();
+        services.AddSingleton<HealthMetrics>();
+        services.AddSingleton<AlertService>();
         services.AddSingleton<OverrideService>();
         services.AddSingleton<AdminViewFactory>();
         services.AddSingleton<ExplainService>();
@@ -78,10 +106,19 @@ public static class FailoverDnsHost
             sp.GetRequiredService<HealthMonitorOptions>(),
             sp.GetRequiredService<ILogger<HealthMonitor>>()));
 
-        // Start order: sockets bound, the coordinator listening for transitions, overrides restored, then probes.
+        // Start order: sockets bound; the coordinator, metrics and alerts listening for transitions;
+        // overrides restored; then probes, and the reloader last.
         services.AddHostedService(sp => sp.GetRequiredService<DnsListenerService>());
         services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
+        services.AddHostedService(sp => sp.GetRequiredService<HealthMetrics>());
+        services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         services.AddHostedService(sp => sp.GetRequiredService<OverrideService>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
+        if (source is not null)
+        {
+            services.AddSingleton(source);
+            services.AddSingleton<ConfigReloader>();
+            services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
+        }
     }
 }

@@ -1,7 +1,8 @@
 using FailoverDns.Zones.Config;
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
-using Serilog.Formatting.Json;
+using Serilog.Formatting.Compact;
 
 namespace FailoverDns.Server.Hosting;
 
@@ -10,17 +11,19 @@ internal static class SerilogSetup
 {
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
-    public static Serilog.ILogger Create(LoggingOptions options)
+    /// <summary>The minimum level, as a switch a config reload can turn.</summary>
+    public static LoggingLevelSwitch LevelSwitch(LoggingOptions options) => new(Enum.Parse<LogEventLevel>(options.Level));
+
+    public static Serilog.ILogger Create(LoggingOptions options, LoggingLevelSwitch level)
     {
-        var level = Enum.Parse<LogEventLevel>(options.Level);
         var configuration = new LoggerConfiguration()
-            .MinimumLevel.Is(level)
+            .MinimumLevel.ControlledBy(level)
             // The framework's own start-up chatter is not what an operator reads first.
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .Enrich.FromLogContext();
         configuration = options.Format == "json"
-            ? configuration.WriteTo.Console(new JsonFormatter(renderMessage: true))
+            ? configuration.WriteTo.Console(new RenderedCompactJsonFormatter())
             : configuration.WriteTo.Console(outputTemplate: TextTemplate, standardErrorFromLevel: LogEventLevel.Verbose);
         return configuration.CreateLogger();
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using FailoverDns.Protocol;
+using FailoverDns.Server.Metrics;
 using FailoverDns.Zones;
 using FailoverDns.Zones.Lookup;
 using FailoverDns.Zones.Model;
@@ -10,7 +11,7 @@ namespace FailoverDns.Server.Query;
 /// Turns one request into one reply, in place and without allocating: parse, look up in the
 /// current snapshot, assemble Answer, Authority and Additional under the client's size limit.
 /// </summary>
-public sealed class QueryProcessor(ZoneStore store)
+public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null)
 {
     /// <summary>How many CNAMEs are followed inside a zone before the chain is cut.</summary>
     public const int MaxCnameChain = 8;
@@ -26,6 +27,7 @@ public sealed class QueryProcessor(ZoneStore store)
     /// <summary>Writes the reply to <paramref name="query"/> into <paramref name="response"/>; 0 means send nothing.</summary>
     public int Process(ReadOnlySpan<byte> query, Span<byte> response, bool overTcp)
     {
+        var started = metrics?.Start() ?? 0;
         Span<byte> questionName = stackalloc byte[DnsName.MaxLength];
         var status = QueryParser.Parse(query, questionName, out var request);
         if (status == QueryParseStatus.Ignore)
@@ -79,6 +81,7 @@ public sealed class QueryProcessor(ZoneStore store)
         }
 
         writer.WriteHeader(header.Id, (ushort)(flags | ((int)rcode & 0xF)));
+        metrics?.Record(overTcp, request.HasQuestion ? request.Type : null, rcode, writer.Position, (flags & DnsHeader.TruncatedFlag) != 0, started);
         return writer.Position;
     }
 

@@ -13,7 +13,7 @@ public static class ConfigLoader
 {
     public const int DefaultPort = 53;
 
-    public static ConfigLoadResult Load(string path)
+    public static ConfigLoadResult Load(string path, Func<string, string?>? environment = null)
     {
         string text;
         try
@@ -25,10 +25,14 @@ public static class ConfigLoader
             return Failed(new ConfigError(new SourceLocation(path, 1, 1), $"cannot read the config file: {e.Message}"));
         }
 
-        return LoadText(text, path);
+        return LoadText(text, path, environment);
     }
 
-    public static ConfigLoadResult LoadText(string text, string path)
+    /// <summary>Loads <paramref name="text"/> as if read from <paramref name="path"/> (errors name it; zone files are relative to it).</summary>
+    /// <param name="text">The YAML.</param>
+    /// <param name="path">The file it stands for.</param>
+    /// <param name="environment">Where <c>secretEnv</c> names are looked up; the process environment by default.</param>
+    public static ConfigLoadResult LoadText(string text, string path, Func<string, string?>? environment = null)
     {
         var errors = new List<ConfigError>();
         var stream = new YamlStream();
@@ -60,13 +64,14 @@ public static class ConfigLoader
         var server = ReadServer(root);
         var logging = ReadLogging(root);
         var admin = AdminReader.Read(root, path);
+        var alerts = AlertReader.Read(root, environment ?? Environment.GetEnvironmentVariable);
         var declaredChecks = new HashSet<string>(StringComparer.Ordinal);
         var healthChecks = HealthCheckReader.Read(root, declaredChecks, errors);
         var zones = ZoneReader.Read(root, path, errors);
         CheckFailoverReferences(zones, declaredChecks, errors);
         root.RejectUnknownKeys();
 
-        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)], Admin = admin };
+        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)], Admin = admin, Alerts = alerts };
         var snapshot = errors.Count == 0 ? ZoneSnapshotBuilder.Build(zones, errors) : null;
         // Reported in the order they appear in the files, whichever check found them.
         var ordered = errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).ToList();

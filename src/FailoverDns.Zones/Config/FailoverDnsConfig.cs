@@ -13,4 +13,6 @@ public sealed record FailoverDnsConfig(
     public IReadOnlyList<HealthCheckDefinition> HealthChecks { get; init; } = [];
 
     public AdminOptions Admin { get; init; } = new();
+
+    public AlertOptions Alerts { get; init; } = new();
 }

@@ -56,14 +56,7 @@ internal static class FailoverReader
             return null;
         }
 
-        AllUnhealthyPolicy? policy = policyText switch
-        {
-            "primary" => AllUnhealthyPolicy.Primary,
-            "last" => AllUnhealthyPolicy.LastTier,
-            "nodata" => AllUnhealthyPolicy.NoData,
-            "servfail" => AllUnhealthyPolicy.ServFail,
-            _ => null,
-        };
+        var policy = AllUnhealthyPolicyNames.Parse(policyText);
         if (policy is null)
         {
             map.Error("whenAllUnhealthy", $"whenAllUnhealthy must be primary, last, nodata or servfail, not '{policyText}'");

@@ -9,6 +9,7 @@ public sealed record WebhookOptions
     public const int DefaultQueueSize = 1000;
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultRetryBackoff = TimeSpan.FromSeconds(1);
 
     /// <summary>An absolute http or https URL.</summary>
     public required Uri Url { get; init; }
@@ -30,6 +31,9 @@ public sealed record WebhookOptions
 
     /// <summary>Attempts per event, the first included: 1 means no retry.</summary>
     public int MaxAttempts { get; init; } = DefaultMaxAttempts;
+
+    /// <summary>The wait before the first retry; each further retry waits twice as long (at most 5 minutes).</summary>
+    public TimeSpan RetryBackoff { get; init; } = DefaultRetryBackoff;
 
     /// <summary>Events waiting for delivery; past this the oldest is dropped.</summary>
     public int QueueSize { get; init; } = DefaultQueueSize;

@@ -27,6 +27,22 @@ public sealed class FailoverSet
 
     public RecordType Type => Definition.Type;
 
+    /// <summary>"primary", "secondary" (of two), or "tier N".</summary>
+    public string TierLabel(int tier) => (Tiers.Length, tier) switch
+    {
+        (_, 0) => "primary",
+        (2, 1) => "secondary",
+        _ => FormattableString.Invariant($"tier {tier + 1}"),
+    };
+
+    /// <summary>What <paramref name="decision"/> serves, in words: <c>secondary [10.0.1.1]</c>, <c>SERVFAIL</c>, …</summary>
+    public string Describe(FailoverDecision decision) => decision switch
+    {
+        { ServesTier: true } => $"{TierLabel(decision.Tier)} [{string.Join(", ", Tiers[decision.Tier].Data.Select(d => RDataFormatter.ToText(Type, d)))}]",
+        { Policy: AllUnhealthyPolicy.ServFail } => "SERVFAIL",
+        _ => "no records (NODATA)",
+    };
+
     /// <summary>The answer for <paramref name="decision"/>: a tier, nothing (NODATA), or the SERVFAIL marker.</summary>
     public RRset? Answer(FailoverDecision decision) => decision switch
     {

@@ -285,14 +285,76 @@ public sealed class HealthMonitorTests
     }
 
     [Fact]
-    public async Task ExecuteAsync_NothingToProbe_EndsAtOnce()
+    public async Task ExecuteAsync_NothingToProbe_IdlesUntilStopped()
     {
         await using var harness = new MonitorHarness(0, Check("off", 8080) with { Disabled = true });
 
         await harness.StartAsync();
-        await harness.Monitor.ExecuteTask!.WaitAsync(Deadline);
 
+        harness.Monitor.ExecuteTask!.IsCompleted.Should().BeFalse("a reload may add checks");
+        (await harness.StopAsync()).Should().BeTrue();
         harness.Factory.Created.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Reconcile_NewEndpoint_ProbedAtOnceBesideTheOldOnes()
+    {
+        await using var harness = new MonitorHarness(0, Check("a", 8080));
+        await harness.StartAsync();
+        await harness.ParkedAsync();
+
+        harness.Monitor.Reconcile([Check("a", 8080), Check("b", 8081)]);
+        await harness.Factory.For(Endpoint(8081)).WaitForCallsAsync(1, Deadline);
+        await harness.ParkedAsync(2);
+
+        harness.Factory.For(Endpoint(8080)).Calls.Should().Be(1, "an endpoint still wanted keeps its loop and its rhythm");
+        harness.Clock.GetUtcNow().Should().Be(MonitorHarness.Start, "the new check did not wait for an interval");
+        harness.Monitor.Probes.Select(p => (p.Endpoint, string.Join(",", p.Checks))).Should().BeEquivalentTo([(Endpoint(8080), "a"), (Endpoint(8081), "b")]);
+    }
+
+    [Fact]
+    public async Task Reconcile_EndpointNoLongerWanted_LoopStopsAndProbeDisposed()
+    {
+        await using var harness = new MonitorHarness(0, Check("a", 8080), Check("b", 8081));
+        await harness.StartAsync();
+        await harness.ParkedAsync(2);
+
+        harness.Monitor.Reconcile([Check("a", 8080)]);
+        var removed = harness.Factory.For(Endpoint(8081));
+        await WaitUntilAsync(() => removed.Disposed);
+        harness.Clock.Advance(Interval);
+        await harness.Factory.For(Endpoint(8080)).WaitForCallsAsync(2, Deadline);
+        await harness.ParkedAsync();
+
+        removed.Calls.Should().Be(1);
+        harness.Store.Get("b")!.Probes.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Reconcile_CheckMovesOntoAnotherChecksEndpoint_SharedProbeFeedsBoth()
+    {
+        await using var harness = new MonitorHarness(0, Check("a", 8080), Check("b", 8081));
+        await harness.StartAsync();
+        await harness.ParkedAsync(2);
+
+        harness.Monitor.Reconcile([Check("a", 8080), Check("b", 8080)]);
+        harness.Clock.Advance(Interval);
+        await harness.Factory.For(Endpoint(8080)).WaitForCallsAsync(2, Deadline);
+        await harness.ParkedAsync();
+
+        harness.Store.Get("a")!.Probes.Should().Be(2);
+        harness.Store.Get("b")!.Probes.Should().Be(2, "one probe of 8081 at start, then the shared probe of 8080");
+        harness.Factory.For(Endpoint(8081)).Disposed.Should().BeTrue();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            clock.Elapsed.Should().BeLessThan(Deadline);
+            await Task.Delay(10);
+        }
     }
 
     private static EndpointCheckOptions Endpoint(int port) => TestProbes.Http(port) with { Interval = Interval };

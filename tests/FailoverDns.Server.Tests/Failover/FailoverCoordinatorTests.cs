@@ -45,7 +45,7 @@ public sealed class FailoverCoordinatorTests
         var loaded = TestZone.Load(Yaml);
         _zones = new ZoneStore(loaded.Snapshot!);
         _health = new HealthStateStore(loaded.Config!.HealthChecks, TimeProvider.System);
-        _coordinator = new FailoverCoordinator(_zones, _health, NullLogger<FailoverCoordinator>.Instance);
+        _coordinator = new FailoverCoordinator(_zones, _health, TimeProvider.System, NullLogger<FailoverCoordinator>.Instance);
         _coordinator.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         _processor = new QueryProcessor(_zones);
     }

@@ -58,7 +58,7 @@ public sealed class ServerFixture : IAsyncLifetime
             config = config with { Admin = config.Admin with { Listen = listen, StateFile = StateFile ?? Path.Combine(Path.GetTempPath(), $"failoverdns-test-{Guid.NewGuid():N}.json") } };
         }
 
-        _host = FailoverDnsHost.Build(config, loaded.Snapshot!, TimeProvider);
+        _host = FailoverDnsHost.Build(config, loaded.Snapshot!, timeProvider: TimeProvider);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _host.StartAsync(timeout.Token);
         var listeners = _host.Services.GetRequiredService<DnsListenerService>();

@@ -1,0 +1,61 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+
+namespace FailoverDns.Server.Metrics;
+
+/// <summary>The Prometheus text exposition format (version 0.0.4): names, label escaping, numbers.</summary>
+internal static class PrometheusText
+{
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>
+    /// <c>failoverdns.dns.query.duration</c> with unit <c>s</c> becomes
+    /// <c>failoverdns_dns_query_duration_seconds</c>: dots to underscores, the base unit as a suffix.
+    /// </summary>
+    public static string Name(Instrument instrument)
+    {
+        var name = instrument.Name.Replace('.', '_').Replace('-', '_');
+        var suffix = instrument.Unit switch
+        {
+            "s" => "_seconds",
+            "By" => "_bytes",
+            _ => "",
+        };
+        return name.EndsWith(suffix, StringComparison.Ordinal) ? name : name + suffix;
+    }
+
+    public static string EscapeLabel(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+
+    public static string Number(double value) => value switch
+    {
+        double.PositiveInfinity => "+Inf",
+        double.NegativeInfinity => "-Inf",
+        double.NaN => "NaN",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    public static void WriteHeader(StringBuilder output, string name, string? description, string type)
+    {
+        if (!string.IsNullOrEmpty(description))
+        {
+            output.Append("# HELP ").Append(name).Append(' ')
+                .Append(description.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
+        }
+
+        output.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+    }
+
+    /// <summary>One sample line; <paramref name="labels"/> is the inside of the braces, possibly empty.</summary>
+    public static void WriteSample(StringBuilder output, string name, string labels, double value)
+    {
+        output.Append(name);
+        if (labels.Length > 0)
+        {
+            output.Append('{').Append(labels).Append('}');
+        }
+
+        output.Append(' ').Append(Number(value)).Append('\n');
+    }
+}

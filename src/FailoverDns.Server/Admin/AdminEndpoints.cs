@@ -20,7 +20,7 @@ public static class AdminEndpoints
             app.Use((context, next) => Authorized(context, token) ? next(context) : Unauthorized(context));
         }
 
-        var json = AdminJsonContext.Default;
+        var json = AdminJsonContext.Api;
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (ReadinessState readiness, HealthStateStore health) =>
         {
@@ -89,10 +89,10 @@ public static class AdminEndpoints
     {
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return context.Response.WriteAsJsonAsync(new ErrorView("a bearer token is required (Authorization: Bearer <admin.token>)"), AdminJsonContext.Default.ErrorView);
+        return context.Response.WriteAsJsonAsync(new ErrorView("a bearer token is required (Authorization: Bearer <admin.token>)"), AdminJsonContext.Api.ErrorView);
     }
 
-    private static IResult NotFound(string message) => Results.Json(new ErrorView(message), AdminJsonContext.Default.ErrorView, statusCode: StatusCodes.Status404NotFound);
+    private static IResult NotFound(string message) => Results.Json(new ErrorView(message), AdminJsonContext.Api.ErrorView, statusCode: StatusCodes.Status404NotFound);
 
-    private static IResult BadRequest(string message) => Results.Json(new ErrorView(message), AdminJsonContext.Default.ErrorView, statusCode: StatusCodes.Status400BadRequest);
+    private static IResult BadRequest(string message) => Results.Json(new ErrorView(message), AdminJsonContext.Api.ErrorView, statusCode: StatusCodes.Status400BadRequest);
 }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -14,4 +15,13 @@ namespace FailoverDns.Server.Admin;
 [JsonSerializable(typeof(ReloadView))]
 [JsonSerializable(typeof(ErrorView))]
 [JsonSerializable(typeof(List<PersistedOverride>))]
-internal sealed partial class AdminJsonContext : JsonSerializerContext;
+internal sealed partial class AdminJsonContext : JsonSerializerContext
+{
+    /// <summary>As <see cref="Default"/>, but quotes and angle brackets stay readable (the API is read by people and jq, not embedded in HTML).</summary>
+    public static AdminJsonContext Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

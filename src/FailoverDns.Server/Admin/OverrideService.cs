@@ -95,7 +95,7 @@ public sealed partial class OverrideService(
         List<PersistedOverride>? saved;
         try
         {
-            saved = JsonSerializer.Deserialize(File.ReadAllText(StateFile), AdminJsonContext.Default.ListPersistedOverride);
+            saved = JsonSerializer.Deserialize(File.ReadAllText(StateFile), AdminJsonContext.Api.ListPersistedOverride);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -136,7 +136,7 @@ public sealed partial class OverrideService(
             {
                 // Written beside and renamed over, so a crash never leaves half a file.
                 var temporary = StateFile + ".tmp";
-                File.WriteAllText(temporary, JsonSerializer.Serialize(overrides, AdminJsonContext.Default.ListPersistedOverride));
+                File.WriteAllText(temporary, JsonSerializer.Serialize(overrides, AdminJsonContext.Api.ListPersistedOverride));
                 File.Move(temporary, StateFile, overwrite: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

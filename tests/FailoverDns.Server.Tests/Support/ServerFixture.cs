@@ -1,6 +1,10 @@
 using System.Net;
+using System.Text.Json;
+using FluentAssertions;
 using FailoverDns.Server.Hosting;
+using FailoverDns.Server.Reload;
 using FailoverDns.Server.Transport;
+using FailoverDns.Zones.Config;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,17 +12,23 @@ using Microsoft.Extensions.Hosting;
 
 namespace FailoverDns.Server.Tests.Support;
 
-/// <summary>The real host on a loopback port chosen by the kernel; the bound port is read back.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+/// <summary>
+/// The real host on a loopback port chosen by the kernel; the bound port is read back. The admin API,
+/// when on at its default port, moves to a free port too, and keeps overrides in a file of its own.
+/// </summary>
+public sealed class ServerFixture : IAsyncLifetime, IDisposable
 {
+    private const int DefaultAdminPort = 8053;
+
     private readonly string? _yaml;
     private IHost? _host;
+    private HttpClient? _admin;
 
     public ServerFixture()
     {
     }
 
-    private ServerFixture(string yaml) => _yaml = yaml;
+    private ServerFixture(string? yaml) => _yaml = yaml;
 
     public int Port => UdpEndPoint.Port;
 
@@ -26,18 +36,19 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public IPEndPoint TcpEndPoint { get; private set; } = null!;
 
-    /// <summary>The admin API's base address, when it is on.</summary>
-    public Uri? AdminAddress { get; private set; }
-
     public IServiceProvider Services => _host!.Services;
 
-    /// <summary>Set before starting to use a fake clock.</summary>
+    /// <summary>A client of the admin API (bearer token set when the config has one).</summary>
+    public HttpClient Admin => _admin ?? throw new InvalidOperationException("the admin API is off in this config");
+
+    /// <summary>A fake clock for the whole host, when set before starting.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
-    /// <summary>Set before starting to keep overrides in a chosen file (e.g. across a restart).</summary>
+    /// <summary>Where overrides are kept; a fresh temporary file unless set (e.g. to survive a restart).</summary>
     public string? StateFile { get; init; }
 
-    private const int AdminOptionsPort = 8053;
+    /// <summary>A config file to serve (and reload on change) instead of YAML text.</summary>
+    public string? ConfigFile { get; init; }
 
     /// <summary>Starts a server on <paramref name="yaml"/>; dispose it to stop.</summary>
     public static async Task<ServerFixture> StartAsync(string yaml, TimeProvider? timeProvider = null, string? stateFile = null)
@@ -47,34 +58,74 @@ public sealed class ServerFixture : IAsyncLifetime
         return server;
     }
 
+    /// <summary>Starts a server on the file <paramref name="path"/>, reloading it when it changes.</summary>
+    public static async Task<ServerFixture> StartFileAsync(string path)
+    {
+        var server = new ServerFixture(null) { ConfigFile = path };
+        await server.InitializeAsync();
+        return server;
+    }
+
     public async Task InitializeAsync()
     {
-        var loaded = TestZone.Load(_yaml);
-        // Tests run side by side: the admin API, when on, takes a free port too.
-        var config = loaded.Config!;
-        if (config.Admin.Listen is { } adminListen)
+        var loaded = ConfigFile is null ? TestZone.Load(_yaml) : ConfigLoader.Load(ConfigFile);
+        if (!loaded.Succeeded)
         {
-            var listen = adminListen.Port == AdminOptionsPort ? new IPEndPoint(IPAddress.Loopback, 0) : adminListen;
-            config = config with { Admin = config.Admin with { Listen = listen, StateFile = StateFile ?? Path.Combine(Path.GetTempPath(), $"failoverdns-test-{Guid.NewGuid():N}.json") } };
+            throw new InvalidOperationException(string.Join(Environment.NewLine, loaded.Errors));
         }
 
-        _host = FailoverDnsHost.Build(config, loaded.Snapshot!, timeProvider: TimeProvider);
+        var stateFile = StateFile ?? Path.Combine(Path.GetTempPath(), $"failoverdns-test-{Guid.NewGuid():N}.json");
+        var source = ConfigFile is null ? null : new ConfigSource(ConfigFile, c => ForTests(c, stateFile));
+        _host = FailoverDnsHost.Build(ForTests(loaded.Config!, stateFile), loaded.Snapshot!, source, TimeProvider);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _host.StartAsync(timeout.Token);
         var listeners = _host.Services.GetRequiredService<DnsListenerService>();
         UdpEndPoint = listeners.UdpEndPoints.Single();
         TcpEndPoint = listeners.TcpEndPoints.Single();
         var addresses = _host.Services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
-        AdminAddress = addresses?.FirstOrDefault() is { } admin ? new Uri(admin) : null;
+        if (addresses?.FirstOrDefault() is { } admin)
+        {
+            _admin = new HttpClient { BaseAddress = new Uri(admin), Timeout = TimeSpan.FromSeconds(10) };
+            if (loaded.Config!.Admin.Token is { } token)
+            {
+                _admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+        }
+    }
+
+    /// <summary>GETs <paramref name="path"/> from the admin API and parses the JSON it returns.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Admin.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.Should().BeTrue($"GET {path} answered {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     public async Task DisposeAsync()
     {
+        _admin?.Dispose();
+        _admin = null;
         if (_host is not null)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await _host.StopAsync(timeout.Token);
             _host.Dispose();
+            _host = null;
         }
+    }
+
+    public void Dispose() => DisposeAsync().GetAwaiter().GetResult();
+
+    private static FailoverDnsConfig ForTests(FailoverDnsConfig config, string stateFile)
+    {
+        if (config.Admin.Listen is not { } listen)
+        {
+            return config;
+        }
+
+        // Tests run side by side: the admin API at its default port takes a free one instead.
+        var port = listen.Port == DefaultAdminPort ? new IPEndPoint(IPAddress.Loopback, 0) : listen;
+        return config with { Admin = config.Admin with { Listen = port, StateFile = stateFile } };
     }
 }

@@ -1,0 +1,127 @@
+using System.Net.Sockets;
+using FailoverDns.Protocol;
+using FailoverDns.Server.Tests.Support;
+using FluentAssertions;
+
+namespace FailoverDns.Server.Tests.Metrics;
+
+/// <summary><c>GET /metrics</c> of the real host, scraped and parsed after real traffic and real probes.</summary>
+public sealed class MetricsEndpointTests
+{
+    private static string Config(int backendPort) => TestZone.Text.Replace("listen: [127.0.0.1:0]", $$"""
+        listen: [127.0.0.1:0]
+        logging: { level: Warning }
+        healthChecks:
+          - { name: web, type: http, target: 127.0.0.1, port: {{backendPort}}, interval: 200ms, failureThreshold: 1, recoveryThreshold: 1 }
+        """, StringComparison.Ordinal) + """
+
+            failover:
+              - name: app
+                type: A
+                ttl: 30
+                primary: { value: 10.0.0.1, healthCheck: web }
+                secondary: { value: 10.0.1.1 }
+        """;
+
+    private static async Task<PrometheusScrape> ScrapeAsync(ServerFixture server)
+    {
+        using var response = await server.Admin.GetAsync("/metrics");
+        response.Content.Headers.ContentType!.ToString().Should().Be("text/plain; version=0.0.4; charset=utf-8");
+        return PrometheusScrape.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Metrics_AfterQueries_CountsByTransportTypeAndRcode()
+    {
+        await using var backend = Backend.Start();
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port));
+        using var udp = new UdpClient(AddressFamily.InterNetwork);
+        for (var i = 0; i < 7; i++)
+        {
+            (await UdpExchange.TryAsync(udp, server.UdpEndPoint, Queries.Build("www.example.test", RecordType.A, id: (ushort)i), TimeSpan.FromSeconds(2))).Should().NotBeNull();
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            (await UdpExchange.TryAsync(udp, server.UdpEndPoint, Queries.Build("nothere.example.test", RecordType.AAAA, id: (ushort)(100 + i)), TimeSpan.FromSeconds(2))).Should().NotBeNull();
+        }
+
+        var truncated = await UdpExchange.TryAsync(udp, server.UdpEndPoint, Queries.Build("big.example.test", RecordType.TXT, id: 200), TimeSpan.FromSeconds(2));
+        (await UdpExchange.TryAsync(udp, server.UdpEndPoint, Queries.Build("www.elsewhere.test", RecordType.MX, id: 300), TimeSpan.FromSeconds(2))).Should().NotBeNull();
+        (await Tool.DigAsync(server.Port, "+tcp", "+norec", "www.example.test", "AAAA")).Should().Contain("status: NOERROR");
+
+        var scrape = await ScrapeAsync(server);
+
+        truncated.Should().NotBeNull();
+        scrape.Types["failoverdns_dns_queries_total"].Should().Be("counter");
+        scrape.Sum("failoverdns_dns_queries_total", ("transport", "udp"), ("type", "A"), ("rcode", "NOERROR")).Should().Be(7);
+        scrape.Sum("failoverdns_dns_queries_total", ("transport", "udp"), ("type", "AAAA"), ("rcode", "NXDOMAIN")).Should().Be(3);
+        scrape.Sum("failoverdns_dns_queries_total", ("transport", "udp"), ("type", "TXT"), ("rcode", "NOERROR")).Should().Be(1);
+        scrape.Sum("failoverdns_dns_queries_total", ("transport", "udp"), ("type", "MX"), ("rcode", "REFUSED")).Should().Be(1);
+        scrape.Sum("failoverdns_dns_queries_total", ("transport", "tcp"), ("type", "AAAA"), ("rcode", "NOERROR")).Should().Be(1);
+        scrape.Sum("failoverdns_dns_queries_total").Should().Be(13);
+        scrape.Sum("failoverdns_dns_responses_truncated_total", ("transport", "udp")).Should().Be(1);
+        scrape.Sum("failoverdns_dns_responses_truncated_total", ("transport", "tcp")).Should().Be(0);
+
+        scrape.Types["failoverdns_dns_response_size_bytes"].Should().Be("histogram");
+        scrape.Sum("failoverdns_dns_response_size_bytes_count", ("transport", "udp")).Should().Be(12);
+        scrape.Sum("failoverdns_dns_response_size_bytes_bucket", ("transport", "udp"), ("le", "64")).Should().Be(9, "the seven A answers, the REFUSED and the truncated reply (no records) are under 64 bytes");
+        scrape.Sum("failoverdns_dns_response_size_bytes_bucket", ("transport", "udp"), ("le", "+Inf")).Should().Be(12);
+        scrape.Types["failoverdns_dns_query_duration_seconds"].Should().Be("histogram");
+        scrape.Sum("failoverdns_dns_query_duration_seconds_count").Should().Be(13);
+        scrape.Sum("failoverdns_dns_query_duration_seconds_sum").Should().BeGreaterThan(0);
+        AssertHistogramsAreCumulative(scrape, "failoverdns_dns_query_duration_seconds", "failoverdns_dns_response_size_bytes");
+    }
+
+    [Fact]
+    public async Task Metrics_PrimaryDown_HealthStateTransitionsAndActiveTier()
+    {
+        await using var backend = Backend.Start();
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port));
+        await Poll.UntilAsync(() => ScrapeAsync(server), s => s.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "healthy")) == 1, "a healthy check");
+
+        await backend.StopAsync();
+        var scrape = await Poll.UntilAsync(() => ScrapeAsync(server), s => s.Sum("failoverdns_failover_active_tier", ("record", "app.example.test.")) == 1, "the secondary tier");
+
+        scrape.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "unhealthy")).Should().Be(1);
+        scrape.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "healthy")).Should().Be(0);
+        scrape.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "unknown")).Should().Be(0);
+        scrape.Sum("failoverdns_health_check_overridden", ("check", "web")).Should().Be(0);
+        scrape.Sum("failoverdns_health_transitions_total", ("check", "web"), ("to", "healthy")).Should().Be(1);
+        scrape.Sum("failoverdns_health_transitions_total", ("check", "web"), ("to", "unhealthy")).Should().Be(1);
+        scrape.Sum("failoverdns_health_probes_total", ("check", "web"), ("outcome", "success"), ("reason", "none")).Should().BeGreaterThanOrEqualTo(1);
+        scrape.Sum("failoverdns_health_probes_total", ("check", "web"), ("outcome", "failure"), ("reason", "connection_refused")).Should().BeGreaterThanOrEqualTo(1);
+        scrape.Sum("failoverdns_health_probe_duration_seconds_count", ("check", "web")).Should().Be(scrape.Sum("failoverdns_health_probes_total", ("check", "web")));
+        scrape.Types["failoverdns_failover_active_tier"].Should().Be("gauge");
+        scrape.Matching("failoverdns_failover_active_tier").Should().ContainSingle().Which.Labels.Should().Contain("type", "A");
+        AssertHistogramsAreCumulative(scrape, "failoverdns_health_probe_duration_seconds");
+    }
+
+    [Fact]
+    public async Task Metrics_BeforeAnyReload_ReloadCountersAtZero()
+    {
+        await using var backend = Backend.Start();
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port));
+
+        var scrape = await ScrapeAsync(server);
+
+        // A server without a config file has no reloader; one started from a file does (ConfigReloadTests).
+        scrape.Types.Keys.Should().NotContain("failoverdns_config_reloads_total");
+        scrape.Types.Keys.Should().Contain("failoverdns_alerts_deliveries_total");
+    }
+
+    private static void AssertHistogramsAreCumulative(PrometheusScrape scrape, params string[] families)
+    {
+        foreach (var family in families)
+        {
+            foreach (var group in scrape.Matching(family + "_bucket").GroupBy(b => string.Join(",", b.Labels.Where(l => l.Key != "le").OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}"))))
+            {
+                var counts = group.Select(b => b.Value).ToList();
+                counts.Should().BeInAscendingOrder($"{family} buckets are cumulative");
+                group.Last().Labels["le"].Should().Be("+Inf");
+                var labels = group.First().Labels.Where(l => l.Key != "le").Select(l => (l.Key, l.Value)).ToArray();
+                counts[^1].Should().Be(scrape.Sum(family + "_count", labels));
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Net.Sockets;
+using FailoverDns.Protocol;
+
+namespace FailoverDns.Server.Tests.Support;
+
+/// <summary>Asks the server one question over UDP and returns the reply's rcode and answer records as text.</summary>
+internal static class DnsAnswers
+{
+    public static async Task<string> AskAsync(ServerFixture server, string name, RecordType type = RecordType.A)
+    {
+        using var client = new UdpClient(server.UdpEndPoint.AddressFamily);
+        var query = Queries.Build(name, type, id: (ushort)Random.Shared.Next(1, ushort.MaxValue));
+        var reply = await UdpExchange.TryAsync(client, server.UdpEndPoint, query, TimeSpan.FromSeconds(2));
+        if (reply is null || !DnsMessage.TryParse(reply, out var message))
+        {
+            return "no reply";
+        }
+
+        var rcode = message!.ResponseCode switch
+        {
+            0 => "NOERROR",
+            2 => "SERVFAIL",
+            3 => "NXDOMAIN",
+            5 => "REFUSED",
+            var other => $"RCODE{other}",
+        };
+        return string.Join(" | ", [rcode, .. message.Answers.Select(r => r.ToString())]);
+    }
+}

@@ -34,7 +34,7 @@ public sealed class ExplainService(QueryProcessor processor, ZoneStore zones, Ad
         return new ExplainView(
             DnsName.ToText(name),
             RDataFormatter.TypeToText(type),
-            RcodeText(reply!.ResponseCode),
+            RcodeNames.ToText(reply!.ResponseCode),
             reply.Header.IsAuthoritative,
             reply.Header.IsTruncated,
             [.. reply.Answers.Select(r => r.ToString())],
@@ -118,16 +118,4 @@ public sealed class ExplainService(QueryProcessor processor, ZoneStore zones, Ad
 
     private static FailoverSet? FailoverSetAt(ZoneSnapshot snapshot, ZoneNode? node, RecordType type) =>
         node is null ? null : snapshot.FailoverSets.FirstOrDefault(s => s.Type == type && DnsName.EqualsIgnoreCase(s.Definition.Name, node.Name));
-
-    private static string RcodeText(int rcode) => rcode switch
-    {
-        0 => "NOERROR",
-        1 => "FORMERR",
-        2 => "SERVFAIL",
-        3 => "NXDOMAIN",
-        4 => "NOTIMP",
-        5 => "REFUSED",
-        16 => "BADVERS",
-        _ => FormattableString.Invariant($"RCODE{rcode}"),
-    };
 }

@@ -86,6 +86,7 @@ public static class FailoverDnsHost
         services.AddSingleton(new ZoneStore(snapshot));
         services.AddSingleton<QueryMetrics>();
         services.AddSingleton<QueryProcessor>();
+        services.AddSingleton<QueryLog>();
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<DnsListenerService>();
         services.AddSingleton(timeProvider ?? TimeProvider.System);

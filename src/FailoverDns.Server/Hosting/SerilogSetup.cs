@@ -22,6 +22,12 @@ internal static class SerilogSetup
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .Enrich.FromLogContext();
+        if (options.Queries)
+        {
+            // queries: true is enough on its own: the query lines are Debug, whatever the level.
+            configuration = configuration.MinimumLevel.Override(typeof(Query.QueryLog).FullName!, LogEventLevel.Debug);
+        }
+
         configuration = options.Format == "json"
             ? configuration.WriteTo.Console(new RenderedCompactJsonFormatter())
             : configuration.WriteTo.Console(outputTemplate: TextTemplate, standardErrorFromLevel: LogEventLevel.Verbose);

@@ -22,20 +22,9 @@ public sealed class QueryMetrics
         (35, "NAPTR"), (43, "DS"), (44, "SSHFP"), (46, "RRSIG"), (48, "DNSKEY"), (52, "TLSA"), (64, "SVCB"), (65, "HTTPS"),
         (99, "SPF"), (251, "IXFR"), (252, "AXFR"), (255, "ANY"), (257, "CAA"));
 
+    /// <summary>The rcodes this server sends (0-5, 16), by value; any other counts as "other".</summary>
     private static readonly KeyValuePair<string, object?>[] RcodeTags =
-    [
-        .. Enumerable.Range(0, 17).Select(code => code switch
-        {
-            0 => new KeyValuePair<string, object?>("rcode", "NOERROR"),
-            1 => new("rcode", "FORMERR"),
-            2 => new("rcode", "SERVFAIL"),
-            3 => new("rcode", "NXDOMAIN"),
-            4 => new("rcode", "NOTIMP"),
-            5 => new("rcode", "REFUSED"),
-            16 => new("rcode", "BADVERS"),
-            _ => OtherRcode,
-        }),
-    ];
+        [.. Enumerable.Range(0, 17).Select(code => code is <= 5 or 16 ? new KeyValuePair<string, object?>("rcode", RcodeNames.ToText(code)) : OtherRcode)];
 
     private readonly Counter<long> _queries;
     private readonly Counter<long> _truncated;

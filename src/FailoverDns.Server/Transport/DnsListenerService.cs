@@ -15,6 +15,7 @@ namespace FailoverDns.Server.Transport;
 internal sealed partial class DnsListenerService(
     FailoverDnsConfig config,
     QueryProcessor processor,
+    QueryLog queryLog,
     ReadinessState readiness,
     ILogger<DnsListenerService> logger) : IHostedService
 {
@@ -28,6 +29,8 @@ internal sealed partial class DnsListenerService(
     public IReadOnlyList<IPEndPoint> UdpEndPoints => _udp;
 
     public IReadOnlyList<IPEndPoint> TcpEndPoints => _tcp;
+
+    private QueryLog? LogOrNull => queryLog.Enabled ? queryLog : null;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -81,12 +84,12 @@ internal sealed partial class DnsListenerService(
                 var target = endpoint.EndPoint;
                 if (endpoint.Udp)
                 {
-                    udp = UdpDnsListener.Bind(target, workers, config.Server.UdpBatching, processor, logger);
+                    udp = UdpDnsListener.Bind(target, workers, config.Server.UdpBatching, processor, LogOrNull, logger);
                     target = udp.LocalEndPoint;
                 }
 
                 var tcp = endpoint.Tcp
-                    ? TcpDnsListener.Bind(target, config.Server.TcpIdleTimeout, config.Server.TcpMaxConnections, processor, logger)
+                    ? TcpDnsListener.Bind(target, config.Server.TcpIdleTimeout, config.Server.TcpMaxConnections, processor, LogOrNull, logger)
                     : null;
                 if (udp is not null)
                 {

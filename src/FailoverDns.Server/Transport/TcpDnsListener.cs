@@ -20,6 +20,7 @@ internal sealed partial class TcpDnsListener : IDisposable
 
     private readonly Socket _socket;
     private readonly QueryProcessor _processor;
+    private readonly QueryLog? _queryLog;
     private readonly TimeSpan _idleTimeout;
     private readonly int _maxConnections;
     private readonly ILogger _logger;
@@ -27,10 +28,11 @@ internal sealed partial class TcpDnsListener : IDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private int _connections;
 
-    private TcpDnsListener(Socket socket, QueryProcessor processor, TimeSpan idleTimeout, int maxConnections, ILogger logger)
+    private TcpDnsListener(Socket socket, QueryProcessor processor, QueryLog? queryLog, TimeSpan idleTimeout, int maxConnections, ILogger logger)
     {
         _socket = socket;
         _processor = processor;
+        _queryLog = queryLog;
         _idleTimeout = idleTimeout;
         _maxConnections = maxConnections;
         _logger = logger;
@@ -41,8 +43,8 @@ internal sealed partial class TcpDnsListener : IDisposable
 
     public int OpenConnections => Volatile.Read(ref _connections);
 
-    public static TcpDnsListener Bind(IPEndPoint endpoint, TimeSpan idleTimeout, int maxConnections, QueryProcessor processor, ILogger logger) =>
-        new(SocketBinder.BindTcp(endpoint, backlog: 512), processor, idleTimeout, maxConnections, logger);
+    public static TcpDnsListener Bind(IPEndPoint endpoint, TimeSpan idleTimeout, int maxConnections, QueryProcessor processor, QueryLog? queryLog, ILogger logger) =>
+        new(SocketBinder.BindTcp(endpoint, backlog: 512), processor, queryLog, idleTimeout, maxConnections, logger);
 
     public void Start() => _acceptLoop = AcceptLoopAsync(_stopping.Token);
 
@@ -103,7 +105,7 @@ internal sealed partial class TcpDnsListener : IDisposable
             var filled = 0;
             while (true)
             {
-                var (consumed, written) = AnswerComplete(input.AsSpan(0, filled), output);
+                var (consumed, written) = AnswerComplete(input.AsSpan(0, filled), output, client);
                 if (written > 0)
                 {
                     await client.SendAsync(output.AsMemory(0, written), SocketFlags.None, stopping).ConfigureAwait(false);
@@ -144,7 +146,7 @@ internal sealed partial class TcpDnsListener : IDisposable
     }
 
     /// <summary>Answers every complete framed query in <paramref name="input"/>; returns bytes consumed and written.</summary>
-    private (int Consumed, int Written) AnswerComplete(ReadOnlySpan<byte> input, Span<byte> output)
+    private (int Consumed, int Written) AnswerComplete(ReadOnlySpan<byte> input, Span<byte> output, Socket client)
     {
         var consumed = 0;
         var written = 0;
@@ -161,6 +163,7 @@ internal sealed partial class TcpDnsListener : IDisposable
             var reply = _processor.Process(query, output[(written + LengthPrefix)..], overTcp: true);
             if (reply > 0)
             {
+                _queryLog?.Log("tcp", client.RemoteEndPoint, output.Slice(written + LengthPrefix, reply));
                 BinaryPrimitives.WriteUInt16BigEndian(output[written..], (ushort)reply);
                 written += LengthPrefix + reply;
             }

@@ -20,15 +20,17 @@ internal sealed partial class UdpDnsListener : IDisposable
     private readonly Socket[] _sockets;
     private readonly Thread[] _threads;
     private readonly QueryProcessor _processor;
+    private readonly QueryLog? _queryLog;
     private readonly ILogger _logger;
     private readonly bool _batching;
     private volatile bool _stopping;
 
-    private UdpDnsListener(Socket[] sockets, int workers, bool batching, QueryProcessor processor, ILogger logger)
+    private UdpDnsListener(Socket[] sockets, int workers, bool batching, QueryProcessor processor, QueryLog? queryLog, ILogger logger)
     {
         _sockets = sockets;
         _batching = batching;
         _processor = processor;
+        _queryLog = queryLog;
         _logger = logger;
         LocalEndPoint = (IPEndPoint)sockets[0].LocalEndPoint!;
         _threads = new Thread[workers];
@@ -42,7 +44,7 @@ internal sealed partial class UdpDnsListener : IDisposable
     public bool Batching => _batching;
 
     /// <summary>Binds every worker's socket now, so a busy port fails start-up and not later.</summary>
-    public static UdpDnsListener Bind(IPEndPoint endpoint, int workers, bool batching, QueryProcessor processor, ILogger logger)
+    public static UdpDnsListener Bind(IPEndPoint endpoint, int workers, bool batching, QueryProcessor processor, QueryLog? queryLog, ILogger logger)
     {
         var port = SocketBinder.ProbeFreeUdpPort(endpoint);
         var bound = new IPEndPoint(endpoint.Address, port);
@@ -61,7 +63,7 @@ internal sealed partial class UdpDnsListener : IDisposable
             throw;
         }
 
-        return new UdpDnsListener([.. sockets], workers, batching && MmsgInterop.IsSupported, processor, logger);
+        return new UdpDnsListener([.. sockets], workers, batching && MmsgInterop.IsSupported, processor, queryLog, logger);
     }
 
     public void Start()
@@ -142,6 +144,7 @@ internal sealed partial class UdpDnsListener : IDisposable
                 continue;
             }
 
+            _queryLog?.Log("udp", QueryLog.Peer(peer.Buffer.Span[..peer.Size]), response.AsSpan(0, length));
             try
             {
                 socket.SendTo(response.AsSpan(0, length), SocketFlags.None, peer);
@@ -193,6 +196,7 @@ internal sealed partial class UdpDnsListener : IDisposable
 
                     if (length > 0)
                     {
+                        _queryLog?.Log("udp", QueryLog.Peer(batch.Peer(slot)), batch.ResponseBuffer(slot)[..length]);
                         batch.Queue(slot, length);
                     }
                 }

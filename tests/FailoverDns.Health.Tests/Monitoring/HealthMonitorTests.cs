@@ -344,7 +344,7 @@ public sealed class HealthMonitorTests
 
         harness.Store.Get("a")!.Probes.Should().Be(2);
         harness.Store.Get("b")!.Probes.Should().Be(2, "one probe of 8081 at start, then the shared probe of 8080");
-        harness.Factory.For(Endpoint(8081)).Disposed.Should().BeTrue();
+        await WaitUntilAsync(() => harness.Factory.For(Endpoint(8081)).Disposed);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

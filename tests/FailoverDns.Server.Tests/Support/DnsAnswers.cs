@@ -16,14 +16,6 @@ internal static class DnsAnswers
             return "no reply";
         }
 
-        var rcode = message!.ResponseCode switch
-        {
-            0 => "NOERROR",
-            2 => "SERVFAIL",
-            3 => "NXDOMAIN",
-            5 => "REFUSED",
-            var other => $"RCODE{other}",
-        };
-        return string.Join(" | ", [rcode, .. message.Answers.Select(r => r.ToString())]);
+        return string.Join(" | ", [RcodeNames.ToText(message!.ResponseCode), .. message.Answers.Select(r => r.ToString())]);
     }
 }

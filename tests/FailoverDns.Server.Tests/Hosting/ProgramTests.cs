@@ -1,0 +1,136 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FailoverDns.Server.Tests.Support;
+using FluentAssertions;
+
+namespace FailoverDns.Server.Tests.Hosting;
+
+/// <summary>The failoverdns command as users run it: validate, refusing a bad config, log formats, stopping on SIGTERM.</summary>
+public sealed partial class ProgramTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("failoverdns-program-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string Write(string yaml)
+    {
+        var path = Path.Combine(_directory, "failoverdns.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private static string Valid(string logging = "{ level: Information }") => $$"""
+        listen: [127.0.0.1:0]
+        admin: { enabled: false }
+        logging: {{logging}}
+        zones:
+          - name: example.test
+            soa: { email: hostmaster@example.test }
+            nameservers: [ns1.example.test.]
+            records:
+              - { name: ns1, type: A, value: 192.0.2.53 }
+              - { name: www, type: A, value: 192.0.2.1 }
+        """;
+
+    [Fact]
+    public async Task Validate_SampleConfig_PrintsSummaryAndExitsZero()
+    {
+        var (exitCode, output) = await ServerProcess.RunAsync(ServerProcess.BuiltAssembly, "validate", Repository.PathOf("config", "failoverdns.yaml"));
+
+        exitCode.Should().Be(0, output);
+        output.Should().Be($"{Repository.PathOf("config", "failoverdns.yaml")}: OK, 2 zone(s), 29 record(s), 1 failover set(s), 1 health check(s)");
+    }
+
+    [Fact]
+    public async Task Validate_InvalidFile_PrintsEveryErrorAsFileLineColumnAndExitsOne()
+    {
+        var path = Write(Valid().Replace("192.0.2.1 }", "192.0.2.300 }", StringComparison.Ordinal).Replace("soa:", "sao:", StringComparison.Ordinal));
+
+        var (exitCode, output) = await ServerProcess.RunAsync(ServerProcess.BuiltAssembly, "validate", path);
+
+        exitCode.Should().Be(1);
+        output.Split('\n').Should().Equal(
+            $"{path}:6:5: unknown key 'sao' (expected one of: failover, file, name, nameservers, records, soa, ttl)",
+            $"{path}:10:38: '192.0.2.300' is not an IPv4 address (write four numbers 0-255, e.g. 192.0.2.1)");
+    }
+
+    [Fact]
+    public async Task Validate_MissingFile_SaysSoAndExitsOne()
+    {
+        var (exitCode, output) = await ServerProcess.RunAsync(ServerProcess.BuiltAssembly, "validate", Path.Combine(_directory, "nope.yaml"));
+
+        exitCode.Should().Be(1);
+        output.Should().StartWith($"{Path.Combine(_directory, "nope.yaml")}:1:1: cannot read the config file:");
+    }
+
+    [Fact]
+    public async Task Serve_InvalidConfig_RefusesToStartAndSaysWhy()
+    {
+        var path = Write(Valid().Replace("nameservers", "nameserver", StringComparison.Ordinal));
+
+        var (exitCode, output) = await ServerProcess.RunAsync(ServerProcess.BuiltAssembly, "--config", path);
+
+        exitCode.Should().Be(1);
+        output.Should().StartWith($"failoverdns: {path} is not valid; not starting:\n");
+        output.Split('\n').Should().Contain($"{path}:7:5: unknown key 'nameserver' (expected one of: failover, file, name, nameservers, records, soa, ttl)");
+    }
+
+    [Fact]
+    public async Task Serve_JsonLogging_EveryLineIsCompactJson()
+    {
+        var path = Write(Valid("{ level: Information, format: json }"));
+        await using var server = ServerProcess.Start(ServerProcess.BuiltAssembly, ["--config", path]);
+
+        await server.WaitForLineAsync(ApplicationStarted());
+
+        var events = server.Lines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        events.Select(e => e.TryGetProperty("@t", out var _) && e.TryGetProperty("@m", out var _)).Should().OnlyContain(ok => ok);
+        events.Any(e => e.TryGetProperty("Zones", out var zones) && zones.GetInt32() == 1 && e.GetProperty("Path").GetString() == path)
+            .Should().BeTrue("the load line carries its figures as properties");
+        events.Any(e => e.TryGetProperty("Protocol", out var protocol) && protocol.GetString() == "UDP" && e.GetProperty("EndPoint").GetString()!.StartsWith("127.0.0.1:", StringComparison.Ordinal))
+            .Should().BeTrue("the listening line carries the endpoint");
+    }
+
+    [Fact]
+    public async Task Serve_Sigterm_StopsCleanlyWithinFiveSeconds()
+    {
+        var path = Write(Valid());
+        await using var server = ServerProcess.Start(ServerProcess.BuiltAssembly, ["--config", path]);
+        var port = await server.UdpPortAsync();
+        (await Tool.DigAsync(port, "+short", "www.example.test")).Trim().Should().Be("192.0.2.1");
+
+        await server.SignalAsync("TERM");
+        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(5));
+
+        exitCode.Should().Be(0, string.Join('\n', server.Lines));
+        server.Lines.Should().Contain(l => ShuttingDown().IsMatch(l));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Serve_QueryLogging_OneLinePerQueryOverUdpAndTcp(bool batching)
+    {
+        var path = Write(Valid("{ level: Information, queries: true }").Replace("admin:", $"server: {{ udpBatching: {(batching ? "true" : "false")} }}\nadmin:", StringComparison.Ordinal));
+        await using var server = ServerProcess.Start(ServerProcess.BuiltAssembly, ["--config", path]);
+        var port = await server.UdpPortAsync();
+
+        await Tool.DigAsync(port, "www.example.test");
+        await Tool.DigAsync(port, "+tcp", "nothere.example.test", "AAAA");
+
+        await server.WaitForLineAsync(UdpQueryLine());
+        await server.WaitForLineAsync(TcpQueryLine());
+    }
+
+    [GeneratedRegex(@"Query from 127\.0\.0\.1:\d+ over udp: www\.example\.test\. A -> NOERROR, 1 answer\(s\), \d+ bytes")]
+    private static partial Regex UdpQueryLine();
+
+    [GeneratedRegex(@"Query from 127\.0\.0\.1:\d+ over tcp: nothere\.example\.test\. AAAA -> NXDOMAIN, 0 answer\(s\), \d+ bytes")]
+    private static partial Regex TcpQueryLine();
+
+    [GeneratedRegex("Application started")]
+    private static partial Regex ApplicationStarted();
+
+    [GeneratedRegex("Application is shutting down")]
+    private static partial Regex ShuttingDown();
+}

@@ -1,8 +1,11 @@
+using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 using FailoverDns.Protocol;
+using FailoverDns.Server.Metrics;
 using FailoverDns.Server.Query;
 using FailoverDns.Zones;
 using FailoverDns.Zones.Config;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FailoverDns.Benchmarks;
 
@@ -11,7 +14,7 @@ namespace FailoverDns.Benchmarks;
 /// costs on top of the kernel's. Reports time and bytes allocated per query.
 /// </summary>
 [MemoryDiagnoser]
-public class QueryPathBenchmarks
+public class QueryPathBenchmarks : IDisposable
 {
     private const string Zone = """
         listen: [127.0.0.1:0]
@@ -31,6 +34,9 @@ public class QueryPathBenchmarks
 
     private readonly byte[] _response = new byte[QueryProcessor.MaxUdpResponse];
     private QueryProcessor _processor = null!;
+    private QueryProcessor _metered = null!;
+    private ServiceProvider _services = null!;
+    private PrometheusCollector _collector = null!;
     private byte[] _aWithEdns = [];
     private byte[] _nxDomain = [];
     private byte[] _cnameChain = [];
@@ -47,6 +53,12 @@ public class QueryPathBenchmarks
         }
 
         _processor = new QueryProcessor(new ZoneStore(loaded.Snapshot!));
+
+        // The same with metrics recorded and collected, as when the admin API (and /metrics) is on.
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = _services.GetRequiredService<IMeterFactory>();
+        _collector = new PrometheusCollector(meters);
+        _metered = new QueryProcessor(new ZoneStore(loaded.Snapshot!), new QueryMetrics(meters));
         _aWithEdns = Query("www.example.test.", RecordType.A, edns: true);
         _nxDomain = Query("nothere.example.test.", RecordType.A, edns: false);
         _cnameChain = Query("blog.example.test.", RecordType.A, edns: true);
@@ -55,6 +67,17 @@ public class QueryPathBenchmarks
 
     [Benchmark(Baseline = true)]
     public int AWithEdns() => _processor.Process(_aWithEdns, _response, overTcp: false);
+
+    [Benchmark]
+    public int AWithEdnsAndMetrics() => _metered.Process(_aWithEdns, _response, overTcp: false);
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        _collector.Dispose();
+        _services.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Benchmark]
     public int NxDomainWithSoa() => _processor.Process(_nxDomain, _response, overTcp: false);

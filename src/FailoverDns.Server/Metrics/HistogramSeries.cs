@@ -30,7 +30,6 @@ internal sealed class HistogramSeries : InstrumentSeries, IDisposable
 
         cell.Buckets[bucket]++;
         cell.Sum += value;
-        cell.Count++;
     }
 
     public override void WriteTo(StringBuilder output)
@@ -38,17 +37,8 @@ internal sealed class HistogramSeries : InstrumentSeries, IDisposable
         PrometheusText.WriteHeader(output, Name, Instrument.Description, "histogram");
         foreach (var (labels, cells) in _cells.ByLabels())
         {
-            var separator = labels.Length > 0 ? "," : "";
-            long cumulative = 0;
-            for (var i = 0; i <= _bounds.Length; i++)
-            {
-                cumulative += cells.Sum(c => Volatile.Read(ref c.Buckets[i]));
-                var le = i < _bounds.Length ? PrometheusText.Number(_bounds[i]) : "+Inf";
-                PrometheusText.WriteSample(output, Name + "_bucket", $"{labels}{separator}le=\"{le}\"", cumulative);
-            }
-
-            PrometheusText.WriteSample(output, Name + "_sum", labels, cells.Sum(c => Volatile.Read(ref c.Sum)));
-            PrometheusText.WriteSample(output, Name + "_count", labels, cells.Sum(c => Volatile.Read(ref c.Count)));
+            var counts = Enumerable.Range(0, _bounds.Length + 1).Select(i => cells.Sum(c => Volatile.Read(ref c.Buckets[i]))).ToArray();
+            PrometheusText.WriteHistogram(output, Name, labels, _bounds, counts, cells.Sum(c => Volatile.Read(ref c.Sum)));
         }
     }
 
@@ -58,6 +48,5 @@ internal sealed class HistogramSeries : InstrumentSeries, IDisposable
     {
         public readonly long[] Buckets = new long[buckets];
         public double Sum;
-        public long Count;
     }
 }

@@ -17,6 +17,7 @@ internal abstract class InstrumentSeries(Instrument instrument)
         Histogram<double> h => new HistogramSeries(h, h.Advice?.HistogramBucketBoundaries),
         Histogram<int> h => new HistogramSeries(h, h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray()),
         Histogram<long> h => new HistogramSeries(h, h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray()),
+        ObservableHistogram h => new CollectedHistogramSeries(h),
         ObservableCounter<long> or ObservableCounter<int> or ObservableCounter<double> => new ObservedSeries(instrument, isCounter: true),
         _ => new ObservedSeries(instrument, isCounter: false),
     };

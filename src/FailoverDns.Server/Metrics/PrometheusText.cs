@@ -47,6 +47,25 @@ internal static class PrometheusText
         output.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
     }
 
+    /// <summary>
+    /// One histogram series: cumulative <c>_bucket</c> lines (the last is <c>+Inf</c>), <c>_sum</c> and
+    /// <c>_count</c>. <paramref name="counts"/> has one count per bucket, not cumulative.
+    /// </summary>
+    public static void WriteHistogram(StringBuilder output, string name, string labels, IReadOnlyList<double> bounds, IReadOnlyList<long> counts, double sum)
+    {
+        var separator = labels.Length > 0 ? "," : "";
+        long cumulative = 0;
+        for (var i = 0; i <= bounds.Count; i++)
+        {
+            cumulative += counts[i];
+            var le = i < bounds.Count ? Number(bounds[i]) : "+Inf";
+            WriteSample(output, name + "_bucket", $"{labels}{separator}le=\"{le}\"", cumulative);
+        }
+
+        WriteSample(output, name + "_sum", labels, sum);
+        WriteSample(output, name + "_count", labels, cumulative);
+    }
+
     /// <summary>One sample line; <paramref name="labels"/> is the inside of the braces, possibly empty.</summary>
     public static void WriteSample(StringBuilder output, string name, string labels, double value)
     {

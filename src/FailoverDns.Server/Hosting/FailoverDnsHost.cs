@@ -55,10 +55,13 @@ public static class FailoverDnsHost
             throw new StartupException($"the admin API listens on {admin.Listen}, beyond loopback, and so needs a bearer token: set admin.token or {AdminOptions.TokenVariable}");
         }
 
-        var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // The empty builder: no appsettings.json (settings come from our YAML) and so no file watchers.
+        var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         AddServices(web.Services, web.Logging, config, snapshot, source, timeProvider);
+        web.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
+        web.Services.AddRoutingCore();
         web.Services.AddSingleton<PrometheusCollector>();
-        web.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(admin.Listen));
+        web.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(admin.Listen));
         var app = web.Build();
         // Listening from the start, so that counters count every query, not only those after the first scrape.
         app.Services.GetRequiredService<PrometheusCollector>();

@@ -33,7 +33,7 @@ internal static class PrometheusText
         double.PositiveInfinity => "+Inf",
         double.NegativeInfinity => "-Inf",
         double.NaN => "NaN",
-        _ => value.ToString("R", CultureInfo.InvariantCulture),
+        _ => value.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant(), // 2.5e-07, as Prometheus clients write it
     };
 
     public static void WriteHeader(StringBuilder output, string name, string? description, string type)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using FailoverDns.Protocol;
 
 namespace FailoverDns.Server.Metrics;
@@ -8,7 +9,7 @@ namespace FailoverDns.Server.Metrics;
 /// block's arrays (allocated by that thread, so no cache line is shared with another writer), with
 /// no lock, no interlocked operation and no allocation. Readers sum every block (DESIGN.md, Speed).
 /// </summary>
-public sealed class QueryCounters : IDisposable
+public sealed class QueryCounters
 {
     /// <summary>Query types an authoritative server sees; the rest count as "other", so labels stay bounded.</summary>
     private static readonly (int Code, string Name)[] KnownTypes =
@@ -35,14 +36,20 @@ public sealed class QueryCounters : IDisposable
     private static readonly byte[] TypeIndex = BuildTypeIndex();
     private static readonly long[] DurationTickBounds = [.. DurationBounds.Select(s => (long)Math.Ceiling(s * Stopwatch.Frequency))];
 
-    private readonly ThreadLocal<Block?> _local = new();
+    // The block this thread wrote last, and (rarely needed: several hosts in one process) all of them.
+    [ThreadStatic]
+    private static Block? t_last;
+
+    [ThreadStatic]
+    private static ConditionalWeakTable<QueryCounters, Block>? t_blocks;
+
     private readonly object _gate = new();
     private readonly List<Block> _blocks = [];
 
     /// <summary>Counts one answered query.</summary>
     public void Record(bool overTcp, RecordType? type, int rcode, int size, bool truncated, long elapsedTicks)
     {
-        var block = _local.Value ?? Register();
+        var block = t_last is { } last && last.Owner == this ? last : BlockOfThisThread();
         var transport = overTcp ? 1 : 0;
         var typeIndex = type is { } t ? (int)t < TypeIndex.Length ? TypeIndex[(int)t] : 1 : 0;
         var rcodeIndex = rcode switch { <= 5 and >= 0 => rcode, 16 => 6, _ => 7 };
@@ -66,8 +73,6 @@ public sealed class QueryCounters : IDisposable
             block.DurationTicks[transport] += elapsedTicks;
         }
     }
-
-    public void Dispose() => _local.Dispose();
 
     /// <summary>Queries by transport, type and rcode, summed over every thread; only non-zero ones.</summary>
     public IEnumerable<(string Transport, string Type, string Rcode, long Count)> Queries()
@@ -146,22 +151,29 @@ public sealed class QueryCounters : IDisposable
         return totals;
     }
 
-    private Block Register()
+    private Block BlockOfThisThread()
     {
-        var block = new Block();
-        lock (_gate)
+        t_blocks ??= [];
+        if (!t_blocks.TryGetValue(this, out var block))
         {
-            _blocks.Add(block);
+            block = new Block(this);
+            t_blocks.Add(this, block);
+            lock (_gate)
+            {
+                _blocks.Add(block);
+            }
         }
 
-        _local.Value = block;
+        t_last = block;
         return block;
     }
 
     /// <summary>One thread's counters; kept after the thread ends, so totals never go down.</summary>
-    private sealed class Block
+    private sealed class Block(QueryCounters? owner)
     {
-        public static readonly Block Empty = new();
+        public static readonly Block Empty = new(null);
+
+        public readonly QueryCounters? Owner = owner;
 
         public readonly long[] Queries = new long[Transports.Count * TypeNames.Count * RcodeNames.Count];
         public readonly long[] Truncated = new long[Transports.Count];

@@ -9,7 +9,7 @@ namespace FailoverDns.Server.Metrics;
 /// as observable instruments that sum them when collected. With nobody listening (the admin API
 /// off), recording is skipped after one branch.
 /// </summary>
-public sealed class QueryMetrics : IDisposable
+public sealed class QueryMetrics
 {
     private readonly QueryCounters _counters = new();
     private readonly ObservableCounter<long> _queries;
@@ -53,8 +53,6 @@ public sealed class QueryMetrics : IDisposable
             _counters.Record(overTcp, type, (int)rcode, size, truncated, Stopwatch.GetTimestamp() - started);
         }
     }
-
-    public void Dispose() => _counters.Dispose();
 
     private static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
 }

@@ -44,43 +44,26 @@ public sealed class QueryProcessorAllocationTests
     }
 
     /// <summary>
-    /// Runs every question through both kinds of processor for a second, once per test run, so that
-    /// optimised code is in place: its first run may initialise static tables (a one-time cost of
-    /// start-up that must not land inside a measurement).
+    /// Five rounds of 10,000 queries, of which the cleanest must allocate nothing. A one-time cost of
+    /// start-up (optimised code replacing the first, which may initialise static tables when it first
+    /// runs; on a loaded machine that can come late) lands in one round; a cost per query in all.
     /// </summary>
-    private static readonly Lazy<bool> WarmedUp = new(() =>
-    {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var meters = services.GetRequiredService<IMeterFactory>();
-        using var collector = new PrometheusCollector(meters);
-        QueryProcessor[] processors = [new(TestZone.Store()), new(TestZone.Store(), new QueryMetrics(meters))];
-        var queries = Questions.Select(q => Queries.Build((string)q[0], (RecordType)q[1], ednsPayload: 1232)).ToArray();
-        var response = new byte[QueryProcessor.MaxUdpResponse];
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < 10_000_000 && clock.Elapsed < TimeSpan.FromSeconds(1); i++)
-        {
-            processors[i % 2].Process(queries[i % queries.Length], response, overTcp: false);
-        }
-
-        return true;
-    });
-
     private static void AssertAllocatesNothing(QueryProcessor processor, string name, RecordType type)
     {
-        _ = WarmedUp.Value;
         var query = Queries.Build(name, type, ednsPayload: 1232);
         var response = new byte[QueryProcessor.MaxUdpResponse];
-        for (var i = 0; i < 1000; i++)
+        var rounds = new List<long>();
+        for (var round = 0; round < 5; round++)
         {
-            processor.Process(query, response, overTcp: false);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                processor.Process(query, response, overTcp: false);
+            }
+
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
-        {
-            processor.Process(query, response, overTcp: false);
-        }
-
-        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+        rounds.Min().Should().Be(0, $"bytes allocated by each round: {string.Join(", ", rounds)}");
     }
 }

@@ -194,8 +194,8 @@ public sealed class HealthStateStore
     private void ApplyOverride(HealthCheckState state, HealthOverride? value, List<HealthTransition> transitions)
     {
         var reason = value is null
-            ? $"override cleared; probes say {state.ProbedStatus.ToString().ToLowerInvariant()}"
-            : $"overridden to {value.State.ToString().ToLowerInvariant()}: {value.Reason}";
+            ? $"override cleared; probes say {state.ProbedStatus.ToName()}"
+            : $"overridden to {value.State.ToName()}: {value.Reason}";
         SetStatus(state with { Override = value }, value?.State ?? state.ProbedStatus, reason, transitions);
     }
 

@@ -29,7 +29,7 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
                 set.TierLabel(i),
                 [.. tier.Data.Select(d => RDataFormatter.ToText(set.Type, d))],
                 tier.HealthCheck,
-                state is null ? null : Text(state.Status),
+                state is null ? null : state.Status.ToName(),
                 state?.IsHealthy ?? true);
         }).ToList();
         return new RecordSetView(
@@ -65,10 +65,10 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
             type,
             definition.Endpoint?.ToString(),
             definition.Calculated?.Children,
-            Text(state.Status),
-            Text(state.ProbedStatus),
+            state.Status.ToName(),
+            state.ProbedStatus.ToName(),
             state.Since,
-            state.Override is { } o ? new OverrideView(Text(o.State), o.Until, o.Reason, o.Since) : null,
+            state.Override is { } o ? new OverrideView(o.State.ToName(), o.Until, o.Reason, o.Since) : null,
             definition.FailureThreshold,
             definition.RecoveryThreshold,
             state.ConsecutiveSuccesses,
@@ -85,7 +85,6 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
 
     private static ProbeResultView? View(ProbeResult? result) => result is null
         ? null
-        : new ProbeResultView(result.Succeeded, result.Succeeded ? null : result.Failure.ToString(), result.Detail, result.Latency.TotalMilliseconds, result.CompletedAt, result.StatusCode);
+        : new ProbeResultView(result.Succeeded, result.Succeeded ? null : ProbeFailureNames.ToName(result.Failure), result.Detail, result.Latency.TotalMilliseconds, result.CompletedAt, result.StatusCode);
 
-    private static string Text(HealthStatus status) => status.ToString().ToLowerInvariant();
 }

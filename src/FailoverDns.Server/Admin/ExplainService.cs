@@ -12,8 +12,11 @@ namespace FailoverDns.Server.Admin;
 /// answers it) and, step by step, why: zone, lookup outcome, wildcard, CNAMEs followed, failover
 /// tier and the checks that chose it.
 /// </summary>
-public sealed class ExplainService(QueryProcessor processor, ZoneStore zones, AdminViewFactory views)
+public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
 {
+    // A processor of its own, so that explained questions are not counted as queries in the metrics.
+    private readonly QueryProcessor _processor = new(zones);
+
     public ExplainView? Explain(string nameText, string typeText)
     {
         var name = DnsName.Parse(nameText.EndsWith('.') ? nameText : nameText + ".");
@@ -25,7 +28,7 @@ public sealed class ExplainService(QueryProcessor processor, ZoneStore zones, Ad
 
         var query = new DnsMessage(new DnsHeader(0, 0, 1, 0, 0, 0), [new DnsQuestion(name, type, (ushort)RecordClass.IN)], [], [], [], null).ToArray();
         var buffer = new byte[QueryProcessor.MaxTcpResponse];
-        var length = processor.Process(query, buffer, overTcp: true);
+        var length = _processor.Process(query, buffer, overTcp: true);
         if (!DnsMessage.TryParse(buffer.AsSpan(0, length), out var reply))
         {
             return null; // the processor always answers a well-formed query; this is only defensive

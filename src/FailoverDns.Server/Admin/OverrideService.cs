@@ -43,27 +43,29 @@ public sealed partial class OverrideService(
     /// <summary>Forces a check's state; false for an unknown check.</summary>
     public bool Set(string check, HealthStatus state, DateTimeOffset? until, string reason)
     {
-        if (!health.SetOverride(check, new HealthOverride(state, until, reason, time.GetUtcNow())))
+        if (health.Get(check) is null)
         {
             return false;
         }
 
-        LogOverrideSet(logger, check, state, until, reason);
+        // Logged first: the switches it causes are logged as it is applied.
+        LogOverrideSet(logger, check, state.ToName(), Until(until), reason);
+        health.SetOverride(check, new HealthOverride(state, until, reason, time.GetUtcNow()));
         Persist();
         return true;
     }
 
     public bool Clear(string check)
     {
-        var existed = health.Get(check)?.Override is not null;
-        if (!health.SetOverride(check, null))
+        if (health.Get(check) is not { } state)
         {
             return false;
         }
 
-        if (existed)
+        if (state.Override is not null)
         {
             LogOverrideCleared(logger, check, "by request");
+            health.SetOverride(check, null);
             Persist();
         }
 
@@ -76,7 +78,7 @@ public sealed partial class OverrideService(
         var expired = health.ExpireOverrides();
         foreach (var check in expired)
         {
-            LogOverrideCleared(logger, check, "expired");
+            LogOverrideCleared(logger, check, "its time was up");
         }
 
         if (expired.Count > 0)
@@ -111,9 +113,10 @@ public sealed partial class OverrideService(
                 continue;
             }
 
-            if (health.SetOverride(item.Check, new HealthOverride(state, item.Until, item.Reason, item.Since)))
+            if (health.Get(item.Check) is not null)
             {
-                LogOverrideRestored(logger, item.Check, state, item.Until, item.Reason);
+                LogOverrideRestored(logger, item.Check, state.ToName(), Until(item.Until), item.Reason);
+                health.SetOverride(item.Check, new HealthOverride(state, item.Until, item.Reason, item.Since));
             }
         }
     }
@@ -128,7 +131,7 @@ public sealed partial class OverrideService(
 
         var overrides = health.All
             .Where(s => s.Override is not null)
-            .Select(s => new PersistedOverride(s.Name, s.Override!.State.ToString().ToLowerInvariant(), s.Override.Until, s.Override.Reason, s.Override.Since))
+            .Select(s => new PersistedOverride(s.Name, s.Override!.State.ToName(), s.Override.Until, s.Override.Reason, s.Override.Since))
             .ToList();
         lock (_fileGate)
         {
@@ -146,14 +149,16 @@ public sealed partial class OverrideService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Override: health check {Check} forced {State} until {Until} ({Reason})")]
-    private static partial void LogOverrideSet(ILogger logger, string check, HealthStatus state, DateTimeOffset? until, string reason);
+    private static string Until(DateTimeOffset? until) => until is { } time ? $"until {time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z" : "until cleared";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Override: health check {Check} forced {State} {Until} ({Reason})")]
+    private static partial void LogOverrideSet(ILogger logger, string check, string state, string until, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Override of health check {Check} cleared ({How})")]
     private static partial void LogOverrideCleared(ILogger logger, string check, string how);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Override restored from the state file: health check {Check} forced {State} until {Until} ({Reason})")]
-    private static partial void LogOverrideRestored(ILogger logger, string check, HealthStatus state, DateTimeOffset? until, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Override restored from the state file: health check {Check} forced {State} {Until} ({Reason})")]
+    private static partial void LogOverrideRestored(ILogger logger, string check, string state, string until, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot read the override state file {Path}; starting without overrides")]
     private static partial void LogStateFileUnreadable(ILogger logger, string path, Exception exception);

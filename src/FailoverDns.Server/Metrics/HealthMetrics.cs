@@ -18,10 +18,6 @@ public sealed class HealthMetrics : IHostedService
 {
     private static readonly HealthStatus[] Statuses = [HealthStatus.Healthy, HealthStatus.Unhealthy, HealthStatus.Unknown];
 
-    /// <summary>Failure reasons as label values (connection_refused, …), made once.</summary>
-    private static readonly string[] FailureNames =
-        [.. Enum.GetValues<ProbeFailure>().Select(f => string.Concat(f.ToString().Select((c, i) => (i > 0 && char.IsUpper(c) ? "_" : "") + char.ToLowerInvariant(c))))];
-
     private readonly HealthStateStore _health;
     private readonly Counter<long> _probes;
     private readonly Histogram<double> _probeDuration;
@@ -65,13 +61,6 @@ public sealed class HealthMetrics : IHostedService
         return Task.CompletedTask;
     }
 
-    private static string Text(HealthStatus status) => status switch
-    {
-        HealthStatus.Healthy => "healthy",
-        HealthStatus.Unhealthy => "unhealthy",
-        _ => "unknown",
-    };
-
     private void OnRecorded(string check, ProbeResult result)
     {
         var name = new KeyValuePair<string, object?>("check", check);
@@ -79,18 +68,18 @@ public sealed class HealthMetrics : IHostedService
             1,
             name,
             new KeyValuePair<string, object?>("outcome", result.Succeeded ? "success" : "failure"),
-            new KeyValuePair<string, object?>("reason", FailureNames[(int)result.Failure]));
+            new KeyValuePair<string, object?>("reason", ProbeFailureNames.ToName(result.Failure)));
         _probeDuration.Record(result.Latency.TotalSeconds, name);
     }
 
     private void OnTransitioned(HealthTransition transition) =>
-        _transitions.Add(1, new KeyValuePair<string, object?>("check", transition.Check), new KeyValuePair<string, object?>("to", Text(transition.To)));
+        _transitions.Add(1, new KeyValuePair<string, object?>("check", transition.Check), new KeyValuePair<string, object?>("to", transition.To.ToName()));
 
     private IEnumerable<Measurement<int>> CheckStatuses() =>
         _health.All.SelectMany(state => Statuses.Select(status => new Measurement<int>(
             state.Status == status ? 1 : 0,
             new KeyValuePair<string, object?>("check", state.Name),
-            new KeyValuePair<string, object?>("status", Text(status)))));
+            new KeyValuePair<string, object?>("status", status.ToName()))));
 
     private IEnumerable<Measurement<int>> Overrides() =>
         _health.All.Select(state => new Measurement<int>(state.Override is null ? 0 : 1, new KeyValuePair<string, object?>("check", state.Name)));

@@ -112,7 +112,7 @@ public sealed class AdminApiTests
 
         var failure = check.GetProperty("lastFailure");
         failure.GetProperty("ok").GetBoolean().Should().BeFalse();
-        failure.GetProperty("failure").GetString().Should().Be("ConnectionRefused");
+        failure.GetProperty("failure").GetString().Should().Be("connection_refused");
         check.GetProperty("consecutiveFailures").GetInt32().Should().BeGreaterThanOrEqualTo(2);
     }
 

@@ -10,11 +10,15 @@ namespace FailoverDns.Server;
 public static partial class Program
 {
     private const string Usage = """
-        usage: failoverdns [--config FILE] [--listen ADDR:PORT]...   serve the zones in FILE
+        usage: failoverdns [--config FILE] [--listen ADDR:PORT]... [--state-file FILE]   serve the zones in FILE
                failoverdns validate FILE       check FILE and print every error as file:line:col: message
+               failoverdns healthcheck [URL]   exit 0 when URL (default http://127.0.0.1:8053/healthz) answers 200
         The config file defaults to $FAILOVERDNS_CONFIG, then config/failoverdns.yaml.
         --listen (or $FAILOVERDNS_LISTEN, comma-separated) replaces the config's listen addresses.
+        --state-file (or $FAILOVERDNS_STATE_FILE) replaces admin.stateFile, where overrides are kept.
         """;
+
+    private const string DefaultHealthUrl = "http://127.0.0.1:8053/healthz";
 
     public static async Task<int> Main(string[] args)
     {
@@ -27,6 +31,11 @@ public static partial class Program
         if (args is ["validate", var file])
         {
             return Validate(file);
+        }
+
+        if (args is ["healthcheck", .. var rest] && rest.Length <= 1)
+        {
+            return await HealthCheckAsync(rest.Length == 1 ? rest[0] : DefaultHealthUrl);
         }
 
         var commandLine = CommandLine.Parse(args, Environment.GetEnvironmentVariable, out var usageError);
@@ -102,6 +111,23 @@ public static partial class Program
         var snapshot = loaded.Snapshot!;
         Console.WriteLine($"{path}: OK, {snapshot.Zones.Count} zone(s), {snapshot.Zones.Sum(z => z.RecordCount)} record(s), {snapshot.FailoverSets.Count} failover set(s), {loaded.Config!.HealthChecks.Count} health check(s)");
         return 0;
+    }
+
+    /// <summary>The container's HEALTHCHECK: the image has no curl, but it has this program.</summary>
+    private static async Task<int> HealthCheckAsync(string url)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            using var response = await client.GetAsync(new Uri(url));
+            Console.WriteLine($"{url}: HTTP {(int)response.StatusCode}");
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException)
+        {
+            await Console.Error.WriteLineAsync($"{url}: {e.Message}");
+            return 1;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Path}: {Zones} zones, {Records} records, {FailoverSets} failover sets, {HealthChecks} health checks in {Milliseconds} ms")]

@@ -5,11 +5,12 @@ using FailoverDns.Zones.Text;
 namespace FailoverDns.Server.Hosting;
 
 /// <summary>
-/// The options of a serving run: <c>--config FILE</c> and any number of <c>--listen ADDR:PORT</c>,
-/// falling back to <c>FAILOVERDNS_CONFIG</c> and <c>FAILOVERDNS_LISTEN</c> (comma-separated), which
-/// is how the container image points the server at its mounted config and port.
+/// The options of a serving run: <c>--config FILE</c>, any number of <c>--listen ADDR:PORT</c> and
+/// <c>--state-file FILE</c>, falling back to <c>FAILOVERDNS_CONFIG</c>, <c>FAILOVERDNS_LISTEN</c>
+/// (comma-separated) and <c>FAILOVERDNS_STATE_FILE</c>: how the container image points the server
+/// at its mounted config, its port and its writable volume.
 /// </summary>
-internal sealed record CommandLine(string ConfigPath, IReadOnlyList<IPEndPoint> Listen)
+internal sealed record CommandLine(string ConfigPath, IReadOnlyList<IPEndPoint> Listen, string? StateFile = null)
 {
     public const string DefaultConfig = "config/failoverdns.yaml";
 
@@ -17,6 +18,7 @@ internal sealed record CommandLine(string ConfigPath, IReadOnlyList<IPEndPoint> 
     {
         error = null;
         string? config = null;
+        string? stateFile = null;
         var listen = new List<IPEndPoint>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -25,6 +27,10 @@ internal sealed record CommandLine(string ConfigPath, IReadOnlyList<IPEndPoint> 
             {
                 case "--config" when value is not null:
                     config = value;
+                    i++;
+                    break;
+                case "--state-file" when value is not null:
+                    stateFile = value;
                     i++;
                     break;
                 case "--listen" when value is not null:
@@ -58,11 +64,14 @@ internal sealed record CommandLine(string ConfigPath, IReadOnlyList<IPEndPoint> 
         }
 
         config ??= environment("FAILOVERDNS_CONFIG") is { Length: > 0 } path ? path : DefaultConfig;
-        return new CommandLine(config, listen);
+        stateFile ??= environment("FAILOVERDNS_STATE_FILE") is { Length: > 0 } state ? state : null;
+        return new CommandLine(config, listen, stateFile);
     }
 
-    /// <summary>The config with its listen addresses replaced when any were given here.</summary>
-    public FailoverDnsConfig Apply(FailoverDnsConfig config) => Listen.Count == 0
-        ? config
-        : config with { Listen = [.. Listen.Select(e => new ListenEndpoint(e.Address, e.Port, true, true, new SourceLocation("--listen", 1, 1)))] };
+    /// <summary>The config with its listen addresses and state file replaced by those given here, if any.</summary>
+    public FailoverDnsConfig Apply(FailoverDnsConfig config) => config with
+    {
+        Listen = Listen.Count == 0 ? config.Listen : [.. Listen.Select(e => new ListenEndpoint(e.Address, e.Port, true, true, new SourceLocation("--listen", 1, 1)))],
+        Admin = StateFile is null ? config.Admin : config.Admin with { StateFile = Path.GetFullPath(StateFile) },
+    };
 }

@@ -41,6 +41,19 @@ public sealed class CommandLineTests
         Parse(["--listen", "127.0.0.1:1"], environment)!.Listen.Should().ContainSingle("the command line wins");
     }
 
+    [Fact]
+    public void Parse_StateFile_FromArgumentOrEnvironmentAndApplied()
+    {
+        var config = TestZone.Load().Config!;
+
+        var fromEnvironment = Parse([], new Dictionary<string, string> { ["FAILOVERDNS_STATE_FILE"] = "/var/lib/failoverdns/state.json" })!;
+        var fromArgument = Parse(["--state-file", "/tmp/overrides.json"], new Dictionary<string, string> { ["FAILOVERDNS_STATE_FILE"] = "/x" })!;
+
+        fromEnvironment.Apply(config).Admin.StateFile.Should().Be("/var/lib/failoverdns/state.json");
+        fromArgument.Apply(config).Admin.StateFile.Should().Be("/tmp/overrides.json");
+        Parse([])!.Apply(config).Admin.Should().Be(config.Admin);
+    }
+
     [Theory]
     [InlineData("--listen", "localhost:53")]
     [InlineData("--listen")]

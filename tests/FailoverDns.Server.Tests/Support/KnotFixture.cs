@@ -1,9 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
-using FailoverDns.Protocol;
 
 namespace FailoverDns.Server.Tests.Support;
 
@@ -14,7 +11,7 @@ namespace FailoverDns.Server.Tests.Support;
 public sealed class KnotFixture : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("failoverdns-knot-").FullName;
-    private Process? _knot;
+    private Daemon? _knot;
 
     public IPEndPoint EndPoint { get; private set; } = null!;
 
@@ -29,7 +26,7 @@ public sealed class KnotFixture : IAsyncLifetime
         }
 
         await File.WriteAllTextAsync(zoneFile, text.ToString());
-        var port = FreePort();
+        var port = FreePort.Next();
         EndPoint = new IPEndPoint(IPAddress.Loopback, port);
         Directory.CreateDirectory(Path.Combine(_directory, "db"));
         var config = Path.Combine(_directory, "knot.conf");
@@ -48,55 +45,16 @@ public sealed class KnotFixture : IAsyncLifetime
                 journal-content: none
                 zonefile-sync: -1
             """));
-        var start = new ProcessStartInfo("knotd", ["-c", config]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        try
-        {
-            _knot = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("knotd is not installed: run .ci/run (it installs the knot package)", e);
-        }
-
-        _knot.OutputDataReceived += (_, _) => { };
-        _knot.ErrorDataReceived += (_, _) => { };
-        _knot.BeginOutputReadLine();
-        _knot.BeginErrorReadLine();
-        using var client = new UdpClient(AddressFamily.InterNetwork);
-        var probe = Queries.Build("example.test", RecordType.SOA);
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            if (await UdpExchange.TryAsync(client, EndPoint, probe, TimeSpan.FromMilliseconds(100)) is not null)
-            {
-                return;
-            }
-
-            if (_knot.HasExited)
-            {
-                break;
-            }
-        }
-
-        throw new InvalidOperationException($"knotd did not answer on port {port}");
+        _knot = await Daemon.StartAsync("knotd", "knot", port, "example.test", "-c", config);
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        if (_knot is { HasExited: false })
+        if (_knot is not null)
         {
-            _knot.Kill();
-            _knot.WaitForExit(5000);
+            await _knot.DisposeAsync();
         }
 
-        _knot?.Dispose();
         Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)udp.LocalEndPoint!).Port;
     }
 }

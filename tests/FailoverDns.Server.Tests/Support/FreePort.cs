@@ -1,0 +1,32 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace FailoverDns.Server.Tests.Support;
+
+/// <summary>
+/// A loopback port free for both UDP and TCP at the moment of asking, for programs that cannot bind
+/// port 0 and report what they got (Unbound, BIND, Knot). A race remains; callers retry.
+/// </summary>
+internal static class FreePort
+{
+    public static int Next()
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            using var tcp = new TcpListener(IPAddress.Loopback, 0);
+            tcp.Start();
+            var port = ((IPEndPoint)tcp.LocalEndpoint).Port;
+            try
+            {
+                using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken for UDP: try another.
+            }
+        }
+
+        throw new InvalidOperationException("no free loopback port found in 20 attempts");
+    }
+}

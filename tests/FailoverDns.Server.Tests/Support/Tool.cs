@@ -5,7 +5,10 @@ namespace FailoverDns.Server.Tests.Support;
 /// <summary>Runs a command-line tool (dig, kdig, nslookup, knotd) with a hard deadline.</summary>
 internal static class Tool
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments) =>
+        RunAsync(file, new Dictionary<string, string>(), TimeSpan.FromSeconds(20), arguments);
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IReadOnlyDictionary<string, string> environment, TimeSpan limit, params string[] arguments)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -13,6 +16,11 @@ internal static class Tool
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -30,7 +38,7 @@ internal static class Tool
 
         using (process)
         {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            using var deadline = new CancellationTokenSource(limit);
             var output = process.StandardOutput.ReadToEndAsync(deadline.Token);
             var error = process.StandardError.ReadToEndAsync(deadline.Token);
             try
@@ -40,7 +48,7 @@ internal static class Tool
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in 20 s");
+                throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in {limit.TotalSeconds} s");
             }
 
             return (process.ExitCode, await output + await error);

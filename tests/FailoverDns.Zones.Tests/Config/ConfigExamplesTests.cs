@@ -7,6 +7,19 @@ public sealed class ConfigExamplesTests
 {
     public static TheoryData<string> ExampleFiles() => new(ExamplePaths());
 
+    /// <summary>The worked examples the README points to; each must exist and load.</summary>
+    public static TheoryData<string> Samples => new()
+    {
+        "samples/classic-http", "samples/https-and-tcp", "samples/cname-and-aaaa", "samples/tiers-and-policies", "samples/zone-file-import", "samples/docker",
+    };
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void ExampleFiles_IncludeEverySample(string directory)
+    {
+        ExamplePaths().Should().Contain(Path.Combine(directory, "failoverdns.yaml"));
+    }
+
     [Theory]
     [MemberData(nameof(ExampleFiles))]
     public void Load_ShippedExample_LoadsWithoutErrors(string relativePath)
@@ -36,8 +49,8 @@ public sealed class ConfigExamplesTests
                 continue;
             }
 
-            foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                .Where(f => Path.GetExtension(f) is ".yaml" or ".yml")
+            // FailoverDns configs are failoverdns*.yaml; other YAML there (docker-compose.yml) is not one.
+            foreach (var file in Directory.EnumerateFiles(path, "failoverdns*.yaml", SearchOption.AllDirectories)
                 .Order(StringComparer.Ordinal))
             {
                 yield return Path.GetRelativePath(AppContext.BaseDirectory, file);

@@ -45,7 +45,12 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
 
     private static string Reason(FailoverDecision decision, List<TierView> tiers)
     {
-        string Describe(TierView t) => t.HealthCheck is null ? $"{t.Label} has no health check" : $"{t.Label} check {t.HealthCheck} is {t.CheckStatus}";
+        string Describe(TierView t) => t switch
+        {
+            { HealthCheck: null } => $"{t.Label} has no health check",
+            { CheckStatus: "unknown" } => $"{t.Label} check {t.HealthCheck} has no result yet (counted healthy)",
+            _ => $"{t.Label} check {t.HealthCheck} is {t.CheckStatus}",
+        };
         if (decision.AllUnhealthy)
         {
             return $"every tier is unhealthy ({string.Join("; ", tiers.Select(Describe))}); policy {AllUnhealthyPolicyNames.ToName(decision.Policy)}";

@@ -110,11 +110,11 @@ public static class FailoverDnsHost
             sp.GetRequiredService<HealthMonitorOptions>(),
             sp.GetRequiredService<ILogger<HealthMonitor>>()));
 
-        // Start order: sockets bound; the coordinator, metrics and alerts listening for transitions;
+        // Start order: sockets bound; metrics, the coordinator and alerts listening for transitions;
         // overrides restored; then probes, and the reloader last.
         services.AddHostedService(sp => sp.GetRequiredService<DnsListenerService>());
-        services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthMetrics>());
+        services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
         services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         services.AddHostedService(sp => sp.GetRequiredService<OverrideService>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());

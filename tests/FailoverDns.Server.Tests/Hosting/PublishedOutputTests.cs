@@ -41,7 +41,7 @@ public sealed partial class PublishedOutputTests : IDisposable
         var state = Directory.CreateDirectory(Path.Combine(_root, "var", "lib", "failoverdns")).FullName;
         // The sample config as shipped, but for its admin port: tests take free ports.
         var config = Path.Combine(etc, "failoverdns.yaml");
-        File.WriteAllText(config, File.ReadAllText(config) + "\nadmin: { listen: 127.0.0.1:0 }\n");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("listen: 127.0.0.1:8053", "listen: 127.0.0.1:0", StringComparison.Ordinal));
         string Local(string value) => value.Replace(Image.WorkDir, app, StringComparison.Ordinal)
             .Replace("/etc/failoverdns", etc, StringComparison.Ordinal)
             .Replace("/var/lib/failoverdns", state, StringComparison.Ordinal);

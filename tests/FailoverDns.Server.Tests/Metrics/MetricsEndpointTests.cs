@@ -81,7 +81,10 @@ public sealed class MetricsEndpointTests
         await Poll.UntilAsync(() => ScrapeAsync(server), s => s.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "healthy")) == 1, "a healthy check");
 
         await backend.StopAsync();
-        var scrape = await Poll.UntilAsync(() => ScrapeAsync(server), s => s.Sum("failoverdns_failover_active_tier", ("record", "app.example.test.")) == 1, "the secondary tier");
+        var scrape = await Poll.UntilAsync(
+            () => ScrapeAsync(server),
+            s => s.Sum("failoverdns_failover_active_tier", ("record", "app.example.test.")) == 1 && s.Sum("failoverdns_health_transitions_total", ("check", "web"), ("to", "unhealthy")) == 1,
+            "the secondary tier, after the check's transition");
 
         scrape.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "unhealthy")).Should().Be(1);
         scrape.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "healthy")).Should().Be(0);

@@ -29,7 +29,9 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
                 set.TierLabel(i),
                 [.. tier.Data.Select(d => RDataFormatter.ToText(set.Type, d))],
                 tier.HealthCheck,
-                state is null ? null : state.Status.ToName(),
+                state?.Status.ToName(),
+                state?.ProbedStatus.ToName(),
+                state?.Override?.Reason,
                 state?.IsHealthy ?? true);
         }).ToList();
         return new RecordSetView(
@@ -48,6 +50,7 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
         string Describe(TierView t) => t switch
         {
             { HealthCheck: null } => $"{t.Label} has no health check",
+            { Override: { } reason } => $"{t.Label} check {t.HealthCheck} is {t.CheckStatus} by override ({reason}; probes say {t.ProbedStatus})",
             { CheckStatus: "unknown" } => $"{t.Label} check {t.HealthCheck} has no result yet (counted healthy)",
             _ => $"{t.Label} check {t.HealthCheck} is {t.CheckStatus}",
         };

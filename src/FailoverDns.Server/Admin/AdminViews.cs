@@ -28,7 +28,8 @@ public sealed record HealthCheckView(
     ProbeResultView? LastFailure,
     IReadOnlyList<ProbeResultView> History);
 
-public sealed record TierView(int Tier, string Label, IReadOnlyList<string> Values, string? HealthCheck, string? CheckStatus, bool Healthy);
+/// <summary>A tier: its check's state as served (<see cref="CheckStatus"/>), what the probes say, and the override's reason if one forces it.</summary>
+public sealed record TierView(int Tier, string Label, IReadOnlyList<string> Values, string? HealthCheck, string? CheckStatus, string? ProbedStatus, string? Override, bool Healthy);
 
 /// <summary>A failover record set, the tier it serves and why.</summary>
 public sealed record RecordSetView(string Name, string Type, uint Ttl, string Policy, int? ActiveTier, string Serving, string Reason, IReadOnlyList<TierView> Tiers);

@@ -46,7 +46,7 @@ public sealed class QueryCounters
     private readonly object _gate = new();
     private readonly List<Block> _blocks = [];
 
-    /// <summary>Counts one answered query.</summary>
+    /// <summary>Counts one answered query; <paramref name="elapsedTicks"/> is negative when it was not timed.</summary>
     public void Record(bool overTcp, RecordType? type, int rcode, int size, bool truncated, long elapsedTicks)
     {
         var block = t_last is { } last && last.Owner == this ? last : BlockOfThisThread();

@@ -224,7 +224,10 @@ public sealed class AdminApiTests
         view.GetProperty("probedStatus").GetString().Should().Be("healthy", "the real probed state is shown beside the override");
         view.GetProperty("override").GetProperty("reason").GetString().Should().Be("maintenance window");
         (await DnsAnswers.AskAsync(server, "www.example.test")).Should().Be(Secondary);
-        (await server.GetJsonAsync("/api/records"))[0].GetProperty("tiers")[0].GetProperty("checkStatus").GetString().Should().Be("unhealthy");
+        var tier = (await server.GetJsonAsync("/api/records"))[0].GetProperty("tiers")[0];
+        (tier.GetProperty("checkStatus").GetString(), tier.GetProperty("probedStatus").GetString(), tier.GetProperty("override").GetString()).Should().Be(("unhealthy", "healthy", "maintenance window"));
+        (await server.GetJsonAsync("/api/explain?name=www.example.test&type=A")).GetProperty("reasoning")[1].GetString().Should().Be(
+            "failover set www.example.test. A: primary check web is unhealthy by override (maintenance window; probes say healthy); secondary has no health check; serving secondary [10.0.1.1]");
 
         using var delete = await server.Admin.DeleteAsync("/api/health-checks/web/override");
 

@@ -68,8 +68,8 @@ public sealed class MetricsEndpointTests
         scrape.Sum("failoverdns_dns_response_size_bytes_bucket", ("transport", "udp"), ("le", "64")).Should().Be(9, "the seven A answers, the REFUSED and the truncated reply (no records) are under 64 bytes");
         scrape.Sum("failoverdns_dns_response_size_bytes_bucket", ("transport", "udp"), ("le", "+Inf")).Should().Be(12);
         scrape.Types["failoverdns_dns_query_duration_seconds"].Should().Be("histogram");
-        scrape.Sum("failoverdns_dns_query_duration_seconds_count").Should().Be(13);
-        scrape.Sum("failoverdns_dns_query_duration_seconds_sum").Should().BeGreaterThan(0);
+        // One query in 16 is timed, counted per thread: of these 13, at most one per thread that answered.
+        scrape.Sum("failoverdns_dns_query_duration_seconds_count").Should().BeLessThanOrEqualTo(2);
         AssertHistogramsAreCumulative(scrape, "failoverdns_dns_query_duration_seconds", "failoverdns_dns_response_size_bytes");
     }
 

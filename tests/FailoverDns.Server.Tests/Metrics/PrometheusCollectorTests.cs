@@ -85,6 +85,24 @@ public sealed class PrometheusCollectorTests : IDisposable
     }
 
     [Fact]
+    public void QueryMetrics_EveryQueryCountedOneIn16Timed()
+    {
+        using var collector = new PrometheusCollector(Meters);
+        var metrics = new QueryMetrics(Meters);
+
+        for (var i = 0; i < 160; i++)
+        {
+            metrics.Record(overTcp: false, FailoverDns.Protocol.RecordType.A, FailoverDns.Protocol.ResponseCode.NoError, 50, truncated: false, metrics.Start());
+        }
+
+        var scrape = PrometheusScrape.Parse(collector.Scrape());
+        scrape.Sum("failoverdns_dns_queries_total", ("transport", "udp"), ("type", "A"), ("rcode", "NOERROR")).Should().Be(160);
+        scrape.Sum("failoverdns_dns_response_size_bytes_count", ("transport", "udp")).Should().Be(160);
+        scrape.Sum("failoverdns_dns_query_duration_seconds_count", ("transport", "udp")).Should().Be(160 / QueryMetrics.DurationSampling);
+        scrape.Sum("failoverdns_dns_query_duration_seconds_sum", ("transport", "udp")).Should().BeGreaterThan(0);
+    }
+
+    [Fact]
     public void Scrape_AnotherFactorysMeter_NotCollected()
     {
         using var collector = new PrometheusCollector(Meters);

@@ -9,6 +9,8 @@ dll=${FAILOVERDNS_DLL:-$here/../artifacts/publish/failoverdns.dll}
 dir=$(mktemp -d /tmp/failoverdns-failover.XXXXXX)
 cat > "$dir/failover.yaml" <<YAML
 listen: [127.0.0.1:$port]
+# The admin API (and so /metrics) on, as by default, but on a free port: several instances may run.
+admin: { listen: "127.0.0.1:0" }
 logging: { level: Warning }
 healthChecks:
   - { name: web, type: http, target: 127.0.0.1, port: $http_port, interval: $interval, failureThreshold: $threshold }

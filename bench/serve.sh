@@ -11,6 +11,8 @@ dir=$(mktemp -d /tmp/failoverdns-bench.XXXXXX)
 cat > "$dir/bench.yaml" <<YAML
 listen: [127.0.0.1:$port]
 server: { udpWorkers: $workers, udpBatching: ${UDP_BATCHING:-true} }
+# The admin API (and so /metrics) on, as by default, but on a free port: several instances may run.
+admin: { listen: "127.0.0.1:0" }
 logging: { level: ${LOG_LEVEL:-Warning} }
 zones:
   - name: $origin

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using FailoverDns.Health.Checks;
 using FailoverDns.Health.Probes;
@@ -19,21 +20,21 @@ public sealed class HealthMetrics : IHostedService
     private static readonly HealthStatus[] Statuses = [HealthStatus.Healthy, HealthStatus.Unhealthy, HealthStatus.Unknown];
 
     private readonly HealthStateStore _health;
-    private readonly Counter<long> _probes;
-    private readonly Histogram<double> _probeDuration;
+    private readonly ConcurrentDictionary<string, ProbeStats> _probes = new(StringComparer.Ordinal);
     private readonly Counter<long> _transitions;
 
     public HealthMetrics(IMeterFactory meters, HealthStateStore health, FailoverCoordinator coordinator, ZoneStore zones)
     {
         _health = health;
         var meter = meters.Create(MeterNames.FailoverDns);
-        _probes = meter.CreateCounter<long>("failoverdns.health.probes", "{probe}", "Probe results per health check: outcome success or failure, and the failure's reason");
-        _probeDuration = meter.CreateHistogram<double>(
+        meter.CreateObservableCounter("failoverdns.health.probes", ObserveProbes, "{probe}", "Probe results per health check: outcome success or failure, and the failure's reason");
+        _ = new ObservableHistogram(
+            meter,
             "failoverdns.health.probe.duration",
             "s",
             "Probe latency per health check, until the verdict (connect, TLS, status line, body match)",
-            tags: null,
-            new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10] });
+            ProbeStats.DurationBounds,
+            () => Current().Select(p => new HistogramPoint([Tag("check", p.Check)], p.Stats.Durations, p.Stats.Seconds)));
         _transitions = meter.CreateCounter<long>("failoverdns.health.transitions", "{transition}", "Health check state changes, by the state entered");
         meter.CreateObservableGauge("failoverdns.health.check.status", () => CheckStatuses(), "{status}", "Each health check's state as served (an override's, else the probes'): 1 on the current status, 0 on the others");
         meter.CreateObservableGauge("failoverdns.health.check.overridden", () => Overrides(), "{override}", "1 while an operator override forces the check's state");
@@ -41,8 +42,8 @@ public sealed class HealthMetrics : IHostedService
             "failoverdns.failover.active_tier",
             () => zones.Current.FailoverSets.Select(set => new Measurement<int>(
                 coordinator.DecisionFor(set).Tier,
-                new KeyValuePair<string, object?>("record", set.Name),
-                new KeyValuePair<string, object?>("type", RDataFormatter.TypeToText(set.Type)))),
+                Tag("record", set.Name),
+                Tag("type", RDataFormatter.TypeToText(set.Type)))),
             "{tier}",
             "The tier each failover record set serves: 0 primary, 1 secondary, …; -1 when every tier is unhealthy and the set answers NODATA or SERVFAIL");
     }
@@ -61,26 +62,33 @@ public sealed class HealthMetrics : IHostedService
         return Task.CompletedTask;
     }
 
-    private void OnRecorded(string check, ProbeResult result)
-    {
-        var name = new KeyValuePair<string, object?>("check", check);
-        _probes.Add(
-            1,
-            name,
-            new KeyValuePair<string, object?>("outcome", result.Succeeded ? "success" : "failure"),
-            new KeyValuePair<string, object?>("reason", ProbeFailureNames.ToName(result.Failure)));
-        _probeDuration.Record(result.Latency.TotalSeconds, name);
-    }
+    private static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
+
+    private void OnRecorded(string check, ProbeResult result) => _probes.GetOrAdd(check, static _ => new ProbeStats()).Add(result);
 
     private void OnTransitioned(HealthTransition transition) =>
-        _transitions.Add(1, new KeyValuePair<string, object?>("check", transition.Check), new KeyValuePair<string, object?>("to", transition.To.ToName()));
+        _transitions.Add(1, Tag("check", transition.Check), Tag("to", transition.To.ToName()));
+
+    /// <summary>The probe statistics of the checks the config has now (a reload may have removed some).</summary>
+    private IEnumerable<(string Check, (long[] Results, long[] Durations, double Seconds) Stats)> Current() =>
+        _probes.Where(p => _health.Get(p.Key) is not null).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value.Read()));
+
+    private IEnumerable<Measurement<long>> ObserveProbes() =>
+        Current().SelectMany(p => p.Stats.Results
+            .Select((count, reason) => (count, reason: (ProbeFailure)reason))
+            .Where(r => r.count > 0)
+            .Select(r => new Measurement<long>(
+                r.count,
+                Tag("check", p.Check),
+                Tag("outcome", r.reason == ProbeFailure.None ? "success" : "failure"),
+                Tag("reason", ProbeFailureNames.ToName(r.reason)))));
 
     private IEnumerable<Measurement<int>> CheckStatuses() =>
         _health.All.SelectMany(state => Statuses.Select(status => new Measurement<int>(
             state.Status == status ? 1 : 0,
-            new KeyValuePair<string, object?>("check", state.Name),
-            new KeyValuePair<string, object?>("status", status.ToName()))));
+            Tag("check", state.Name),
+            Tag("status", status.ToName()))));
 
     private IEnumerable<Measurement<int>> Overrides() =>
-        _health.All.Select(state => new Measurement<int>(state.Override is null ? 0 : 1, new KeyValuePair<string, object?>("check", state.Name)));
+        _health.All.Select(state => new Measurement<int>(state.Override is null ? 0 : 1, Tag("check", state.Name)));
 }

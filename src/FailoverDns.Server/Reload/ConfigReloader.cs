@@ -29,6 +29,8 @@ public sealed partial class ConfigReloader : BackgroundService
     /// <summary>Editors write a file in several steps; changes this close together make one reload.</summary>
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
 
+    private const string HangupReason = "SIGHUP";
+
     private readonly ConfigSource _source;
     private readonly HealthStateStore _health;
     private readonly HealthMonitor _monitor;
@@ -136,8 +138,6 @@ public sealed partial class ConfigReloader : BackgroundService
             StopWatching();
         }
     }
-
-    private const string HangupReason = "SIGHUP";
 
     private void Apply(FailoverDnsConfig fresh, ConfigLoadResult loaded, string why, Stopwatch clock)
     {

@@ -38,10 +38,10 @@ public sealed class QueryCounters
 
     // The block this thread wrote last, and (rarely needed: several hosts in one process) all of them.
     [ThreadStatic]
-    private static Block? t_last;
+    private static Block? _lastBlock;
 
     [ThreadStatic]
-    private static ConditionalWeakTable<QueryCounters, Block>? t_blocks;
+    private static ConditionalWeakTable<QueryCounters, Block>? _threadBlocks;
 
     private readonly object _gate = new();
     private readonly List<Block> _blocks = [];
@@ -49,7 +49,7 @@ public sealed class QueryCounters
     /// <summary>Counts one answered query; <paramref name="elapsedTicks"/> is negative when it was not timed.</summary>
     public void Record(bool overTcp, RecordType? type, int rcode, int size, bool truncated, long elapsedTicks)
     {
-        var block = t_last is { } last && last.Owner == this ? last : BlockOfThisThread();
+        var block = _lastBlock is { } last && last.Owner == this ? last : BlockOfThisThread();
         var transport = overTcp ? 1 : 0;
         var typeIndex = type is { } t ? (int)t < TypeIndex.Length ? TypeIndex[(int)t] : 1 : 0;
         var rcodeIndex = rcode switch { <= 5 and >= 0 => rcode, 16 => 6, _ => 7 };
@@ -153,18 +153,18 @@ public sealed class QueryCounters
 
     private Block BlockOfThisThread()
     {
-        t_blocks ??= [];
-        if (!t_blocks.TryGetValue(this, out var block))
+        _threadBlocks ??= [];
+        if (!_threadBlocks.TryGetValue(this, out var block))
         {
             block = new Block(this);
-            t_blocks.Add(this, block);
+            _threadBlocks.Add(this, block);
             lock (_gate)
             {
                 _blocks.Add(block);
             }
         }
 
-        t_last = block;
+        _lastBlock = block;
         return block;
     }
 

@@ -50,7 +50,7 @@ public sealed class QueryMetrics
     private const long CountedNotTimed = -1;
 
     [ThreadStatic]
-    private static int t_queries;
+    private static int _queriesOnThread;
 
     /// <summary>What to pass to <see cref="Record"/>: a timestamp, or whether to count without timing, or not at all.</summary>
     public long Start()
@@ -60,7 +60,7 @@ public sealed class QueryMetrics
             return NotCollected;
         }
 
-        return ++t_queries % DurationSampling == 0 ? Stopwatch.GetTimestamp() : CountedNotTimed;
+        return ++_queriesOnThread % DurationSampling == 0 ? Stopwatch.GetTimestamp() : CountedNotTimed;
     }
 
     public void Record(bool overTcp, RecordType? type, ResponseCode rcode, int size, bool truncated, long started)

@@ -1,5 +1,5 @@
-using FailoverDns.Protocol;
 using System.Diagnostics.Metrics;
+using FailoverDns.Protocol;
 using FailoverDns.Server.Metrics;
 using FailoverDns.Server.Query;
 using FailoverDns.Server.Tests.Support;

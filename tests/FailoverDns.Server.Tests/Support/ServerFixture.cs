@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text.Json;
-using FluentAssertions;
 using FailoverDns.Server.Hosting;
 using FailoverDns.Server.Reload;
 using FailoverDns.Server.Transport;
 using FailoverDns.Zones.Config;
+using FluentAssertions;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using System.Net;
 using FailoverDns.Protocol;
 using FailoverDns.Zones.Config;
-using FailoverDns.Zones.Text;
 using FailoverDns.Zones.Lookup;
+using FailoverDns.Zones.Text;
 
 namespace FailoverDns.Zones.Tests.Config;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using FailoverDns.Server.Tests.Support;
 using FluentAssertions;
 
@@ -40,24 +39,7 @@ public sealed class DelegationTests : IDisposable
             ns1.dyn  A   127.0.0.1
             """);
         var port = FreePort.Next();
-        Directory.CreateDirectory(Path.Combine(_directory, "db"));
-        var config = Path.Combine(_directory, "knot.conf");
-        File.WriteAllText(config, string.Create(CultureInfo.InvariantCulture, $"""
-            server:
-                rundir: "{_directory}"
-                listen: 127.0.0.1@{port}
-            log:
-              - target: stderr
-                any: warning
-            database:
-                storage: "{_directory}/db"
-            zone:
-              - domain: example.com
-                file: "{zoneFile}"
-                journal-content: none
-                zonefile-sync: -1
-            """));
-        await using var knot = await Daemon.StartAsync("knotd", "knot", port, "example.com", "-c", config);
+        await using var knot = await Daemon.StartKnotAsync(_directory, port, "example.com", zoneFile);
 
         var referral = DigResult.Parse(await Tool.DigAsync(port, "+norec", "www.dyn.example.com"));
         var answer = DigResult.Parse(await Tool.DigAsync(server.Port, "+norec", "www.dyn.example.com"));

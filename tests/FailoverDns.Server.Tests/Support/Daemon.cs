@@ -55,6 +55,29 @@ internal sealed class Daemon : IAsyncDisposable
         throw new InvalidOperationException($"{file} did not answer on port {port}:\n{daemon.Output}");
     }
 
+    /// <summary>knotd serving <paramref name="zoneFile"/> as <paramref name="zone"/> on 127.0.0.1:<paramref name="port"/>, its files in <paramref name="directory"/>.</summary>
+    public static Task<Daemon> StartKnotAsync(string directory, int port, string zone, string zoneFile)
+    {
+        Directory.CreateDirectory(Path.Combine(directory, "db"));
+        var config = Path.Combine(directory, "knot.conf");
+        File.WriteAllText(config, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"""
+            server:
+                rundir: "{directory}"
+                listen: 127.0.0.1@{port}
+            log:
+              - target: stderr
+                any: warning
+            database:
+                storage: "{directory}/db"
+            zone:
+              - domain: {zone}
+                file: "{zoneFile}"
+                journal-content: none
+                zonefile-sync: -1
+            """));
+        return StartAsync("knotd", "knot", port, zone, "-c", config);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 
@@ -28,24 +27,7 @@ public sealed class KnotFixture : IAsyncLifetime
         await File.WriteAllTextAsync(zoneFile, text.ToString());
         var port = FreePort.Next();
         EndPoint = new IPEndPoint(IPAddress.Loopback, port);
-        Directory.CreateDirectory(Path.Combine(_directory, "db"));
-        var config = Path.Combine(_directory, "knot.conf");
-        await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $"""
-            server:
-                rundir: "{_directory}"
-                listen: 127.0.0.1@{port}
-            log:
-              - target: stderr
-                any: warning
-            database:
-                storage: "{_directory}/db"
-            zone:
-              - domain: example.test
-                file: "{zoneFile}"
-                journal-content: none
-                zonefile-sync: -1
-            """));
-        _knot = await Daemon.StartAsync("knotd", "knot", port, "example.test", "-c", config);
+        _knot = await Daemon.StartKnotAsync(_directory, port, "example.test", zoneFile);
     }
 
     public async Task DisposeAsync()

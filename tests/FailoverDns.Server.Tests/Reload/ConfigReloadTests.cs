@@ -57,6 +57,7 @@ public sealed class ConfigReloadTests : IDisposable
         await using var server = await ServerFixture.StartFileAsync(ConfigPath);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var answers = Task.Run(() => AskRepeatedly(server.UdpEndPoint, stop.Token));
+        var digs = DigRepeatedlyAsync(server.Port, stop.Token);
         var start = DateTimeOffset.UtcNow;
 
         Replace(Config("192.0.2.300"));
@@ -70,11 +71,14 @@ public sealed class ConfigReloadTests : IDisposable
         await Task.Delay(200);
         await stop.CancelAsync();
         var seen = await answers;
+        var dug = await digs;
 
         rejected.GetProperty("ready").GetBoolean().Should().BeTrue("a rejected reload leaves the server serving");
         errors.Should().Equal($"{ConfigPath}:10:47: '192.0.2.300' is not an IPv4 address (write four numbers 0-255, e.g. 192.0.2.1)");
         afterReload.Should().Be("NOERROR | www.example.test. 60 IN A 192.0.2.2");
         seen.Should().NotContain("no reply").And.OnlyContain(a => a == "192.0.2.1" || a == "192.0.2.2");
+        dug.Should().NotBeEmpty().And.OnlyContain(a => a == "192.0.2.1" || a == "192.0.2.2", "dig, asking all along, got an answer every time");
+        dug.SkipWhile(a => a == "192.0.2.1").Should().OnlyContain(a => a == "192.0.2.2");
         var switchedAt = seen.IndexOf("192.0.2.2");
         switchedAt.Should().BePositive("answers were old before the valid file landed");
         seen.Skip(switchedAt).Should().OnlyContain(a => a == "192.0.2.2", "once switched, never back: the snapshot is swapped atomically");
@@ -197,6 +201,19 @@ public sealed class ConfigReloadTests : IDisposable
         exitCode.Should().Be(0, output);
         await ReloadedAsync(server, succeeded: true, start);
         (await DnsAnswers.AskAsync(server, "www.example.test")).Should().Be("NOERROR | www.example.test. 60 IN A 192.0.2.1");
+    }
+
+    /// <summary>Runs <c>dig +short www.example.test</c> until stopped (at most 500 times), recording what each printed.</summary>
+    private static async Task<List<string>> DigRepeatedlyAsync(int port, CancellationToken stop)
+    {
+        var printed = new List<string>();
+        for (var i = 0; i < 500 && !stop.IsCancellationRequested; i++)
+        {
+            var (exitCode, output) = await Tool.RunAsync("dig", "@127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+short", "+time=2", "+tries=1", "www.example.test");
+            printed.Add(exitCode == 0 ? output.Trim() : $"dig failed ({exitCode}): {output}");
+        }
+
+        return printed;
     }
 
     /// <summary>Asks www A over UDP until stopped (at most 20,000 times), recording each answer's address or "no reply".</summary>

@@ -22,13 +22,7 @@ internal sealed class HistogramSeries : InstrumentSeries, IDisposable
     public override void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var cell = _cells.Get(tags);
-        var bucket = 0;
-        while (bucket < _bounds.Length && value > _bounds[bucket])
-        {
-            bucket++;
-        }
-
-        cell.Buckets[bucket]++;
+        cell.Buckets[Buckets.IndexOf<double>(_bounds, value)]++;
         cell.Sum += value;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using FailoverDns.Health.Probes;
 
 namespace FailoverDns.Server.Metrics;
@@ -9,23 +10,19 @@ namespace FailoverDns.Server.Metrics;
 /// </summary>
 internal sealed class ProbeStats
 {
-    public static readonly IReadOnlyList<double> DurationBounds = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
+    public static readonly ImmutableArray<double> DurationBounds = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
 
     private static readonly int Reasons = Enum.GetValues<ProbeFailure>().Length;
 
     private readonly object _gate = new();
     private readonly long[] _results = new long[Reasons];
-    private readonly long[] _durations = new long[DurationBounds.Count + 1];
+    private readonly long[] _durations = new long[DurationBounds.Length + 1];
     private double _seconds;
 
     public void Add(ProbeResult result)
     {
         var seconds = result.Latency.TotalSeconds;
-        var bucket = 0;
-        while (bucket < DurationBounds.Count && seconds > DurationBounds[bucket])
-        {
-            bucket++;
-        }
+        var bucket = Buckets.IndexOf(DurationBounds.AsSpan(), seconds);
 
         lock (_gate)
         {

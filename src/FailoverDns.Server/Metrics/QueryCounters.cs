@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using FailoverDns.Protocol;
@@ -28,10 +29,10 @@ public sealed class QueryCounters
 
     public static readonly IReadOnlyList<string> Transports = ["udp", "tcp"];
 
-    public static readonly IReadOnlyList<double> SizeBounds = [64, 128, 256, 512, 1024, 1232, 2048, 4096, 16384, 65535];
+    public static readonly ImmutableArray<double> SizeBounds = [64, 128, 256, 512, 1024, 1232, 2048, 4096, 16384, 65535];
 
     /// <summary>Seconds: the DNS work of one query takes 0.1-1 µs; the rest of the range catches stalls.</summary>
-    public static readonly IReadOnlyList<double> DurationBounds = [0.000_000_25, 0.000_000_5, 0.000_001, 0.000_002_5, 0.000_005, 0.000_01, 0.000_025, 0.000_1, 0.001, 0.01];
+    public static readonly ImmutableArray<double> DurationBounds = [0.000_000_25, 0.000_000_5, 0.000_001, 0.000_002_5, 0.000_005, 0.000_01, 0.000_025, 0.000_1, 0.001, 0.01];
 
     private static readonly byte[] TypeIndex = BuildTypeIndex();
     private static readonly long[] DurationTickBounds = [.. DurationBounds.Select(s => (long)Math.Ceiling(s * Stopwatch.Frequency))];
@@ -59,17 +60,11 @@ public sealed class QueryCounters
             block.Truncated[transport]++;
         }
 
-        block.Sizes[(transport * (SizeBounds.Count + 1)) + Bucket(SizeBounds, size)]++;
+        block.Sizes[(transport * (SizeBounds.Length + 1)) + Buckets.IndexOf(SizeBounds.AsSpan(), size)]++;
         block.SizeSums[transport] += size;
         if (elapsedTicks >= 0)
         {
-            var bucket = 0;
-            while (bucket < DurationTickBounds.Length && elapsedTicks > DurationTickBounds[bucket])
-            {
-                bucket++;
-            }
-
-            block.Durations[(transport * (DurationBounds.Count + 1)) + bucket]++;
+            block.Durations[(transport * (DurationBounds.Length + 1)) + Buckets.IndexOf<long>(DurationTickBounds, elapsedTicks)]++;
             block.DurationTicks[transport] += elapsedTicks;
         }
     }
@@ -97,17 +92,6 @@ public sealed class QueryCounters
 
     /// <summary>Per transport: bucket counts of processing times, and their sum in seconds.</summary>
     public IEnumerable<(string Transport, long[] Counts, double Sum)> Durations() => PerTransport(Sum(b => b.Durations), Sum(b => b.DurationTicks), 1.0 / Stopwatch.Frequency);
-
-    private static int Bucket(IReadOnlyList<double> bounds, double value)
-    {
-        var bucket = 0;
-        while (bucket < bounds.Count && value > bounds[bucket])
-        {
-            bucket++;
-        }
-
-        return bucket;
-    }
 
     private static IEnumerable<(string, long[], double)> PerTransport(long[] buckets, long[] sums, double scale)
     {
@@ -177,9 +161,9 @@ public sealed class QueryCounters
 
         public readonly long[] Queries = new long[Transports.Count * TypeNames.Count * RcodeNames.Count];
         public readonly long[] Truncated = new long[Transports.Count];
-        public readonly long[] Sizes = new long[Transports.Count * (SizeBounds.Count + 1)];
+        public readonly long[] Sizes = new long[Transports.Count * (SizeBounds.Length + 1)];
         public readonly long[] SizeSums = new long[Transports.Count];
-        public readonly long[] Durations = new long[Transports.Count * (DurationBounds.Count + 1)];
+        public readonly long[] Durations = new long[Transports.Count * (DurationBounds.Length + 1)];
         public readonly long[] DurationTicks = new long[Transports.Count];
     }
 }

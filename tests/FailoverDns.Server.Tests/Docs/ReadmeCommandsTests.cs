@@ -117,13 +117,7 @@ public sealed partial class ReadmeCommandsTests : IClassFixture<ReadmeCommandsTe
 
         public async Task InitializeAsync()
         {
-            foreach (var file in Directory.EnumerateFiles(Repository.PathOf("config"), "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(_directory, Path.GetRelativePath(Repository.PathOf("config"), file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-
+            Repository.CopyDirectory(Repository.PathOf("config"), _directory);
             var config = Path.Combine(_directory, "failoverdns.yaml");
             File.WriteAllText(config, ListenLines().Replace(File.ReadAllText(config), "listen:\n  - 127.0.0.1:0\n"));
             _server = await ServerFixture.StartFileAsync(config);

@@ -36,8 +36,8 @@ public sealed partial class PublishedOutputTests : IDisposable
     {
         File.Exists(Path.Combine(Published, "failoverdns.dll")).Should().BeTrue(
             $"the published output is expected in {Published}: run 'bash .ci/run', which publishes it as the Dockerfile does, or '{Image.PublishCommand.Replace("/app", "artifacts/publish", StringComparison.Ordinal)}'");
-        var app = Copy(Published, Path.Combine(_root, "app"));
-        var etc = Copy(Repository.PathOf("config"), Path.Combine(_root, "etc", "failoverdns"));
+        var app = Repository.CopyDirectory(Published, Path.Combine(_root, "app"));
+        var etc = Repository.CopyDirectory(Repository.PathOf("config"), Path.Combine(_root, "etc", "failoverdns"));
         var state = Directory.CreateDirectory(Path.Combine(_root, "var", "lib", "failoverdns")).FullName;
         // The sample config as shipped, but for its admin port: tests take free ports.
         var config = Path.Combine(etc, "failoverdns.yaml");
@@ -77,18 +77,6 @@ public sealed partial class PublishedOutputTests : IDisposable
     }
 
     private static string WithoutOutput(string command) => OutputOption().Replace(command, "-o OUT");
-
-    private static string Copy(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-
-        return to;
-    }
 
     [GeneratedRegex(@"-o \S+")]
     private static partial Regex OutputOption();

@@ -24,6 +24,9 @@ internal sealed unsafe class MmsgBatch : IDisposable
     private readonly byte* _responses;
     private int _queued;
 
+    /// <summary>The slots the last receive filled: the only headers the kernel wrote to.</summary>
+    private int _filled = Size;
+
     public MmsgBatch(int responseCapacity)
     {
         _responseCapacity = responseCapacity;
@@ -46,13 +49,15 @@ internal sealed unsafe class MmsgBatch : IDisposable
     /// <summary>Waits for at least one datagram and takes every one already queued, up to <see cref="Size"/>.</summary>
     public int Receive(nint fd)
     {
-        for (var i = 0; i < Size; i++)
+        for (var i = 0; i < _filled; i++)
         {
             _received[i].Header.NameLength = SockaddrStorageSize;
             _received[i].Header.Flags = 0;
         }
 
-        return recvmmsg(fd, _received, Size, MsgWaitForOne, null);
+        var received = recvmmsg(fd, _received, Size, MsgWaitForOne, null);
+        _filled = Math.Max(received, 0);
+        return received;
     }
 
     public ReadOnlySpan<byte> Request(int slot) =>

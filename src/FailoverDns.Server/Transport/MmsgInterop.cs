@@ -44,7 +44,8 @@ internal static unsafe partial class MmsgInterop
         public uint Length;
     }
 
-    [LibraryImport("libc", SetLastError = true)]
+    // No SetLastError: a failed receive (timeout, signal) is simply retried, so errno is not read.
+    [LibraryImport("libc")]
     public static partial int recvmmsg(nint fd, MMsgHdr* messages, uint count, int flags, void* timeout);
 
     [LibraryImport("libc", SetLastError = true)]

@@ -62,6 +62,55 @@ public sealed class UdpDnsListenerTests
         message!.Answers.Should().ContainSingle();
     }
 
+    /// <summary>
+    /// More senders than one recvmmsg batch holds, each with several queries in flight: every
+    /// reply must go to the peer that asked, with its own ID and question, on both receive paths.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Serve_BurstFromManyPeers_AnswersEachPeerItsOwnQueries(bool batching)
+    {
+        const int Peers = 40;
+        const int QueriesEach = 3;
+        var yaml = TestZone.Text.Replace("listen: [127.0.0.1:0]", $"listen: [127.0.0.1:0]\nserver: {{ udpWorkers: 1, udpBatching: {batching.ToString().ToLowerInvariant()} }}", StringComparison.Ordinal);
+        await using var server = await ServerFixture.StartAsync(yaml);
+        var clients = Enumerable.Range(0, Peers).Select(_ => new UdpClient(new IPEndPoint(IPAddress.Loopback, 0))).ToArray();
+        try
+        {
+            for (var round = 0; round < QueriesEach; round++)
+            {
+                for (var peer = 0; peer < Peers; peer++)
+                {
+                    var id = (ushort)((peer * QueriesEach) + round);
+                    await clients[peer].SendAsync(Queries.Build($"host{id}.example.test", RecordType.A, id: id), server.UdpEndPoint);
+                }
+            }
+
+            for (var peer = 0; peer < Peers; peer++)
+            {
+                var ids = new List<int>();
+                for (var round = 0; round < QueriesEach; round++)
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    var reply = (await clients[peer].ReceiveAsync(timeout.Token)).Buffer;
+                    DnsMessage.TryParse(reply, out var message).Should().BeTrue();
+                    DnsName.ToText(message!.Questions.Should().ContainSingle().Which.Name).Should().Be($"host{message.Header.Id}.example.test.");
+                    ids.Add(message.Header.Id);
+                }
+
+                ids.Should().BeEquivalentTo(Enumerable.Range(peer * QueriesEach, QueriesEach), $"peer {peer} gets the replies to its own queries");
+            }
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
     [Fact]
     public async Task Start_PortAlreadyInUse_FailsWithClearMessage()
     {

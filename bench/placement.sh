@@ -10,7 +10,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 harness=${PEERBENCH:-$repo/../shared/bench}
 dotnet publish "$repo/src/FailoverDns.Server" -c Release -o "$repo/artifacts/publish" --nologo -v quiet
 source "$harness/lib.sh"
-trap pb_stop_all EXIT
+trap 'set +e; pb_stop_all' EXIT  # a stopped server's exit status must not cut the clean-up short
 for tool in dnsperf taskset; do command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }; done
 [ "$(nproc)" -ge 2 ] || { echo "needs at least 2 CPUs" >&2; exit 1; }
 

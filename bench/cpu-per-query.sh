@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# CPU per answered query, split into user and kernel time, for FailoverDns beside the peers under
+# the same dnsperf load (interleaved rounds): where a server's CPU goes, and so how much of it
+# any server could still save.
+#   ROUNDS=3 bash bench/cpu-per-query.sh
+# Knobs: PEERS ["knot nsd gdnsd"], SERVER_THREADS [1], ROUNDS [3], DURATION [8], PORT_BASE [25361].
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+harness=${PEERBENCH:-$repo/../shared/bench}
+dotnet publish "$repo/src/FailoverDns.Server" -c Release -o "$repo/artifacts/publish" --nologo -v quiet
+source "$harness/lib.sh"
+trap 'set +e; pb_stop_all' EXIT  # a stopped server's exit status must not cut the clean-up short
+command -v dnsperf >/dev/null || { echo "missing tool: dnsperf" >&2; exit 1; }
+
+rounds=${ROUNDS:-3}; secs=${DURATION:-8}; threads=${SERVER_THREADS:-1}
+OURS_CMD="bash $repo/bench/serve.sh @PORT@ @ZONE@ @THREADS@"
+names=(); declare -A PORT
+port=${PORT_BASE:-25361}
+for peer in ${PEERS:-knot nsd gdnsd}; do
+    PB_INST=$peer "pb_start_$peer" "$port" "$threads"; names+=("$peer"); PORT[$peer]=$port; port=$((port + 1))
+done
+PB_INST=failoverdns pb_start_ours "$port" "$threads"; names+=(failoverdns); PORT[failoverdns]=$port
+for n in "${names[@]}"; do
+    pb_wait_answer "${PORT[$n]}" www.example.test A 192.0.2.1 30 || { echo "$n did not answer" >&2; exit 1; }
+done
+
+# "user system" clock ticks of every thread of every process in server NAME's session.
+ticks() {
+    local pid
+    for pid in $(ps -s "$(pb_pid_of "$1")" -o pid=); do cat /proc/"$pid"/task/*/stat 2>/dev/null; done |
+        sed 's/^[0-9]* (.*) //' | awk '{u += $12; s += $13} END {print u + 0, s + 0}'
+}
+
+hz=$(getconf CLK_TCK)
+results=$PB_RUN/cpu.tsv
+for n in "${names[@]}"; do pb_dnsperf "$n" "${PORT[$n]}" 2 4 1 0 100 "$harness/queries.txt" > /dev/null; done
+for r in $(seq 1 "$rounds"); do
+    for n in "${names[@]}"; do
+        read -r u0 s0 < <(ticks "$n")
+        set -- $(pb_dnsperf "$n" "${PORT[$n]}" "$secs" 4 1 0 100 "$harness/queries.txt")
+        read -r u1 s1 < <(ticks "$n")
+        awk -v r="$r" -v n="$n" -v q="$2" -v qps="$4" -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" \
+            'BEGIN { u = u / hz / q * 1e6; s = s / hz / q * 1e6; printf "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\n", r, n, qps, u, s, u + s }' >> "$results"
+        pb_log "round $r $n: $(tail -1 "$results" | cut -f3-)"
+    done
+done
+
+echo "dnsperf -c 4 -T 1 -q 100 -l $secs, $threads server thread(s), $rounds rounds; medians; µs of CPU per answered query"
+printf '%-12s %9s %8s %8s %8s %14s\n' server qps user_us sys_us total_us answers/cpu-s
+median() { awk -F'\t' -v n="$1" -v c="$2" '$2==n {print $c}' "$results" | pb_median; }
+best=
+for n in "${names[@]}"; do
+    [ "$n" != failoverdns ] && best=$(printf '%s\n%s\n' "$best" "$(median "$n" 6)" | grep . | sort -g | head -1)
+done
+for n in "${names[@]}"; do
+    awk -v n="$n" -v q="$(median "$n" 3)" -v u="$(median "$n" 4)" -v s="$(median "$n" 5)" -v t="$(median "$n" 6)" -v b="$best" \
+        'BEGIN { printf "%-12s %9d %8.3f %8.3f %8.3f %8.0fk %.2fx\n", n, q, u, s, t, 1000 / t, b / t }'
+done
+echo "(the ratio is answers per CPU-second against the best peer's)"

@@ -5,35 +5,19 @@
 #   ROUNDS=3 bash bench/cpu-per-query.sh
 # Knobs: PEERS ["knot nsd gdnsd"], SERVER_THREADS [1], ROUNDS [3], DURATION [8], PORT_BASE [25361].
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
-harness=${PEERBENCH:-$repo/../shared/bench}
-dotnet publish "$repo/src/FailoverDns.Server" -c Release -o "$repo/artifacts/publish" --nologo -v quiet
-source "$harness/lib.sh"
-trap 'set +e; pb_stop_all' EXIT  # a stopped server's exit status must not cut the clean-up short
-command -v dnsperf >/dev/null || { echo "missing tool: dnsperf" >&2; exit 1; }
+threads=${SERVER_THREADS:-1}
+source "$(dirname "$0")/peers.sh" "$threads" "${PORT_BASE:-25361}"
+rounds=${ROUNDS:-3}; secs=${DURATION:-8}
 
-rounds=${ROUNDS:-3}; secs=${DURATION:-8}; threads=${SERVER_THREADS:-1}
-OURS_CMD="bash $repo/bench/serve.sh @PORT@ @ZONE@ @THREADS@"
-names=(); declare -A PORT
-port=${PORT_BASE:-25361}
-for peer in ${PEERS:-knot nsd gdnsd}; do
-    PB_INST=$peer "pb_start_$peer" "$port" "$threads"; names+=("$peer"); PORT[$peer]=$port; port=$((port + 1))
-done
-PB_INST=failoverdns pb_start_ours "$port" "$threads"; names+=(failoverdns); PORT[failoverdns]=$port
-for n in "${names[@]}"; do
-    pb_wait_answer "${PORT[$n]}" www.example.test A 192.0.2.1 30 || { echo "$n did not answer" >&2; exit 1; }
-done
-
-# "user system" clock ticks of every thread of every process in server NAME's session.
+# "user system" clock ticks of every thread of server NAME.
 ticks() {
     local pid
-    for pid in $(ps -s "$(pb_pid_of "$1")" -o pid=); do cat /proc/"$pid"/task/*/stat 2>/dev/null; done |
+    for pid in $(session_pids "$1"); do cat /proc/"$pid"/task/*/stat 2>/dev/null; done |
         sed 's/^[0-9]* (.*) //' | awk '{u += $12; s += $13} END {print u + 0, s + 0}'
 }
 
 hz=$(getconf CLK_TCK)
 results=$PB_RUN/cpu.tsv
-for n in "${names[@]}"; do pb_dnsperf "$n" "${PORT[$n]}" 2 4 1 0 100 "$harness/queries.txt" > /dev/null; done
 for r in $(seq 1 "$rounds"); do
     for n in "${names[@]}"; do
         read -r u0 s0 < <(ticks "$n")

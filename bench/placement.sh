@@ -6,35 +6,20 @@
 # Knobs: PEERS ["knot nsd gdnsd"], ROUNDS [3], DURATION [5], FIXED_QPS [20000], PORT_BASE [25351].
 # "pinned": the server's threads on the last CPU, dnsperf on CPU 0 (taskset). One UDP thread each.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
-harness=${PEERBENCH:-$repo/../shared/bench}
-dotnet publish "$repo/src/FailoverDns.Server" -c Release -o "$repo/artifacts/publish" --nologo -v quiet
-source "$harness/lib.sh"
-trap 'set +e; pb_stop_all' EXIT  # a stopped server's exit status must not cut the clean-up short
-for tool in dnsperf taskset; do command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }; done
 [ "$(nproc)" -ge 2 ] || { echo "needs at least 2 CPUs" >&2; exit 1; }
+command -v taskset >/dev/null || { echo "missing tool: taskset" >&2; exit 1; }
+source "$(dirname "$0")/peers.sh" 1 "${PORT_BASE:-25351}"
 
 rounds=${ROUNDS:-3}; secs=${DURATION:-5}; rate=${FIXED_QPS:-20000}
 all_cpus=0-$(($(nproc) - 1)); server_cpu=$(($(nproc) - 1))
-OURS_CMD="bash $repo/bench/serve.sh @PORT@ @ZONE@ @THREADS@"
-names=(); declare -A PORT
-port=${PORT_BASE:-25351}
-for peer in ${PEERS:-knot nsd gdnsd}; do
-    PB_INST=$peer "pb_start_$peer" "$port" 1; names+=("$peer"); PORT[$peer]=$port; port=$((port + 1))
-done
-PB_INST=failoverdns pb_start_ours "$port" 1; names+=(failoverdns); PORT[failoverdns]=$port
-for n in "${names[@]}"; do
-    pb_wait_answer "${PORT[$n]}" www.example.test A 192.0.2.1 30 || { echo "$n did not answer" >&2; exit 1; }
-done
 
-# Sets the CPUs of every thread of every process in server NAME's session.
+# Sets the CPUs of every thread of server NAME.
 pin_server() {
     local pid
-    for pid in $(ps -s "$(pb_pid_of "$1")" -o pid=); do taskset -a -c -p "$2" "$pid" > /dev/null; done
+    for pid in $(session_pids "$1"); do taskset -a -c -p "$2" "$pid" > /dev/null; done
 }
 
 results=$PB_RUN/placement.tsv
-for n in "${names[@]}"; do pb_dnsperf "$n" "${PORT[$n]}" 2 4 1 0 100 "$harness/queries.txt" > /dev/null; done
 for r in $(seq 1 "$rounds"); do
     for arrangement in free pinned; do
         for n in "${names[@]}"; do
@@ -47,17 +32,15 @@ for r in $(seq 1 "$rounds"); do
     done
 done
 
-# Median average latency per server and arrangement, and its ratio to the best peer's.
-echo "fixed rate $rate qps, dnsperf -c 4 -q 100 -l $secs, $rounds rounds; medians of the average latency"
-printf '%-12s %12s %8s %12s %8s\n' server free_ms /best pinned_ms /best
-declare -A MED BEST
-for a in free pinned; do
-    for n in "${names[@]}"; do
-        MED[$n,$a]=$(awk -F'\t' -v a="$a" -v n="$n" '$2==a && $3==n {print $4}' "$results" | pb_median)
-        [ "$n" != failoverdns ] && BEST[$a]=$(printf '%s\n%s\n' "${BEST[$a]:-}" "${MED[$n,$a]}" | grep . | sort -g | head -1)
-    done
-done
+# Per server and arrangement: the median average latency, and the median of its ratio to the best
+# peer's in the same round (pinned runs on this VM swing between two speeds together for every
+# server, so a ratio within the round is the steadier figure).
+awk -F'\t' '$3 != "failoverdns" && (!(($1, $2) in best) || $4 < best[$1, $2]) {best[$1, $2] = $4}
+    {rows[NR] = $0} END {for (i = 1; i <= NR; i++) {split(rows[i], f, "\t"); print rows[i] "\t" f[4] / best[f[1], f[2]]}}' \
+    "$results" > "$results.ratios"
+med() { awk -F'\t' -v n="$1" -v a="$2" -v c="$3" '$3==n && $2==a {print $c}' "$results.ratios" | pb_median; }
+echo "fixed rate $rate qps, dnsperf -c 4 -q 100 -l $secs, $rounds rounds; medians; ratios against the best peer in the same round"
+printf '%-12s %10s %8s %10s %8s\n' server free_ms /best pinned_ms /best
 for n in "${names[@]}"; do
-    awk -v n="$n" -v f="${MED[$n,free]}" -v bf="${BEST[free]}" -v p="${MED[$n,pinned]}" -v bp="${BEST[pinned]}" \
-        'BEGIN { printf "%-12s %12.3f %8.2f %12.3f %8.2f\n", n, f, f / bf, p, p / bp }'
+    printf '%-12s %10.3f %8.2f %10.3f %8.2f\n' "$n" "$(med "$n" free 4)" "$(med "$n" free 6)" "$(med "$n" pinned 4)" "$(med "$n" pinned 6)"
 done

@@ -46,6 +46,7 @@ public sealed partial class ConfigReloader : BackgroundService
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly object _gate = new();
     private byte[] _lastSeen = [];
+    private PosixSignalRegistration? _hangup;
 
     public ConfigReloader(
         ConfigSource source,
@@ -104,11 +105,27 @@ public sealed partial class ConfigReloader : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Takes over SIGHUP and starts watching before the host reports started: since .NET 10 all of
+    /// ExecuteAsync runs later on the thread pool, and a SIGHUP with no handler terminates the process.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         _lastSeen = Fingerprint(Current);
         Watch(Current);
-        using var hangup = RegisterHangup();
+        _hangup = RegisterHangup();
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _hangup?.Dispose();
+        StopWatching();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         try
         {
             while (await _requests.Reader.WaitToReadAsync(stoppingToken))

@@ -84,28 +84,24 @@ public sealed partial class HealthMonitor(
     {
         // Every probe is built before any loop starts: options the factory rejects fault the service
         // at once, instead of ending one loop whose checks would stay unprobed (and so served as healthy).
-        Dictionary<EndpointCheckOptions, IReadOnlyList<string>> checks;
+        // All under the lock, so a reload that lands meanwhile is not lost: it either went into
+        // _checks before this, or finds the loops running and reconciles them.
         lock (_gate)
         {
-            checks = _checks;
-        }
-
-        var loops = new List<ProbeLoop>(checks.Count);
-        try
-        {
-            foreach (var endpoint in checks.Keys)
+            var loops = new List<ProbeLoop>(_checks.Count);
+            try
             {
-                loops.Add(new ProbeLoop(endpoint, probeFactory(endpoint)));
+                foreach (var endpoint in _checks.Keys)
+                {
+                    loops.Add(new ProbeLoop(endpoint, probeFactory(endpoint)));
+                }
             }
-        }
-        catch
-        {
-            loops.ForEach(l => l.Probe.Dispose());
-            throw;
-        }
+            catch
+            {
+                loops.ForEach(l => l.Probe.Dispose());
+                throw;
+            }
 
-        lock (_gate)
-        {
             _stopping = stoppingToken;
             foreach (var loop in loops)
             {

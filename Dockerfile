@@ -35,7 +35,9 @@ ENV FAILOVERDNS_CONFIG=/etc/failoverdns/failoverdns.yaml \
 EXPOSE 5300/udp 5300/tcp
 # The image's own non-root user ("app"), by number so runAsNonRoot can verify it.
 USER 1654:1654
-# The admin API's liveness endpoint (127.0.0.1:8053 unless the config moves it), asked by the server binary itself: the image has no curl.
+# The admin API's liveness endpoint at its default, 127.0.0.1:8053, asked by the server binary itself (the image
+# has no curl). If the config moves the admin API, run with --health-cmd 'dotnet /app/failoverdns.dll healthcheck
+# http://ADDRESS:PORT/healthz'; if it turns the API off, with --no-healthcheck.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["dotnet", "/app/failoverdns.dll", "healthcheck"]
 # SIGTERM (docker stop) stops the server cleanly within its 5 s shutdown timeout.
 STOPSIGNAL SIGTERM

@@ -5,6 +5,7 @@
 #   CHECKS=10000 ROUNDS=3 DURATION=10 RATE=20000 bench/health-scale.sh
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+harness=${PEERBENCH:-$repo/../shared/bench}
 checks=${CHECKS:-10000}; rounds=${ROUNDS:-3}; duration=${DURATION:-10}; rate=${RATE:-20000}
 first_port=${FIRST_PORT:-10000}; plain_port=${PLAIN_PORT:-25421}; checked_port=${CHECKED_PORT:-25422}
 work=$(mktemp -d /tmp/failoverdns-health-scale.XXXXXX)
@@ -37,7 +38,7 @@ config() {  # config PORT WITH_CHECKS
     fi
     echo "zones:"
     echo "  - name: example.test"
-    echo "    file: $repo/../shared/bench/zones/example.test.zone"
+    echo "    file: $harness/zones/example.test.zone"
     if [ "$2" = yes ]; then
         echo "    failover:"
         awk -v n="$checks" 'BEGIN { for (i = 0; i < n; i++)
@@ -71,7 +72,7 @@ echo "probes: $(grep -c . "$work/checked.log" || true) log lines from the checke
 for r in $(seq 1 "$rounds"); do
     for target in "plain $plain_port" "checked $checked_port"; do
         set -- $target
-        dnsperf -s 127.0.0.1 -p "$2" -d "$repo/../shared/bench/queries.txt" -l "$duration" -Q "$rate" -c 4 -T 1 -q 100 > "$work/dnsperf.txt" 2>&1
+        dnsperf -s 127.0.0.1 -p "$2" -d "$harness/queries.txt" -l "$duration" -Q "$rate" -c 4 -T 1 -q 100 > "$work/dnsperf.txt" 2>&1
         echo "round $r $1: $(awk '/Queries lost/ {print "lost", $3} /Average Latency/ {print "avg", $4*1000, "ms max", $8*1000, "ms"}' "$work/dnsperf.txt" | tr '\n' ' ')"
     done
 done

@@ -4,6 +4,7 @@
 #   RECORDS=1000000 ROUNDS=3 DURATION=10 bench/scale.sh
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+harness=${PEERBENCH:-$repo/../shared/bench}
 records=${RECORDS:-1000000}; rounds=${ROUNDS:-3}; duration=${DURATION:-10}
 small_port=${SMALL_PORT:-25411}; large_port=${LARGE_PORT:-25412}
 work=$(mktemp -d /tmp/failoverdns-scale.XXXXXX)
@@ -19,7 +20,7 @@ dotnet publish "$repo/src/FailoverDns.Server" -c Release -o "$repo/artifacts/pub
 
 # The large zone: the bench zone's apex plus RECORDS A records h0..h(N-1).
 {
-    sed -n '1,/^@ *IN NS *ns2/p' "$repo/../shared/bench/zones/example.test.zone"
+    sed -n '1,/^@ *IN NS *ns2/p' "$harness/zones/example.test.zone"
     echo 'ns1 IN A 192.0.2.53'
     echo 'ns2 IN A 192.0.2.54'
     echo 'www IN A 192.0.2.1'
@@ -39,11 +40,11 @@ start() {  # start NAME PORT ZONE -> waits for the load line, prints load ms and
     # serve.sh execs the server, so the background PID is the server's.
     echo "$name: loaded $(grep -o 'in [0-9]* ms' "$work/$name.log" | head -1); RSS $(( $(ps -o rss= -p "$pid") / 1024 )) MiB"
 }
-start small "$small_port" "$repo/../shared/bench/zones/example.test.zone"
+start small "$small_port" "$harness/zones/example.test.zone"
 start large "$large_port" "$work/large.zone"
 
 for r in $(seq 1 "$rounds"); do
-    for target in "small $small_port $repo/../shared/bench/queries.txt" "large $large_port $work/large.queries"; do
+    for target in "small $small_port $harness/queries.txt" "large $large_port $work/large.queries"; do
         set -- $target
         qps=$(dnsperf -s 127.0.0.1 -p "$2" -d "$3" -l "$duration" -c 4 -T 1 -q 100 2>&1 | awk '/Queries per second/ {print $4}')
         echo "round $r $1 qps $qps"

@@ -45,7 +45,6 @@ public static class FailoverDnsHost
                 DisableDefaults = true,
             });
             AddServices(builder.Services, builder.Logging, config, snapshot, source, timeProvider);
-            builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
             return builder.Build();
         }
 
@@ -58,7 +57,6 @@ public static class FailoverDnsHost
         // The empty builder: no appsettings.json (settings come from our YAML) and so no file watchers.
         var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         AddServices(web.Services, web.Logging, config, snapshot, source, timeProvider);
-        web.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
         web.Services.AddRoutingCore();
         web.Services.AddSingleton<PrometheusCollector>();
         web.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(admin.Listen));
@@ -83,6 +81,7 @@ public static class FailoverDnsHost
         logging.AddProvider(new SerilogLoggerProvider(SerilogSetup.Create(config.Logging, level), dispose: true));
         services.AddSingleton(level);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
         services.AddMetrics();
 
         services.AddSingleton(config);

@@ -15,7 +15,7 @@ internal sealed class CollectedHistogramSeries(ObservableHistogram histogram) : 
         PrometheusText.WriteHeader(output, Name, Instrument.Description, "histogram");
         foreach (var point in histogram.Collect())
         {
-            PrometheusText.WriteHistogram(output, Name, new TagKey(point.Tags).ToLabels(), histogram.Bounds, point.Counts, point.Sum);
+            PrometheusText.WriteHistogram(output, Name, PrometheusText.Labels(point.Tags), histogram.Bounds, point.Counts, point.Sum);
         }
     }
 }

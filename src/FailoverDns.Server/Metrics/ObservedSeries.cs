@@ -12,7 +12,7 @@ internal sealed class ObservedSeries(Instrument instrument, bool isCounter) : In
     // Only the scraping thread touches this, under the collector's scrape lock.
     private readonly Dictionary<string, double> _values = new(StringComparer.Ordinal);
 
-    public override void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) => _values[new TagKey(tags).ToLabels()] = value;
+    public override void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) => _values[PrometheusText.Labels(tags)] = value;
 
     public override void BeginScrape() => _values.Clear();
 

@@ -6,7 +6,7 @@ namespace FailoverDns.Server.Metrics;
 /// <summary>
 /// Listens to every instrument of this host's <see cref="MeterNames.FailoverDns"/> meter and
 /// renders them in the Prometheus text format for <c>GET /metrics</c>. Synchronous measurements
-/// are aggregated per thread (<see cref="ThreadCells{TCell}"/>); observable ones are read at scrape.
+/// are summed as they come; observable ones are read at scrape.
 /// </summary>
 public sealed class PrometheusCollector : IDisposable
 {
@@ -38,8 +38,6 @@ public sealed class PrometheusCollector : IDisposable
                 {
                     _series.Remove((InstrumentSeries)state!);
                 }
-
-                (state as IDisposable)?.Dispose();
             },
         };
         _listener.SetMeasurementEventCallback<int>((_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));

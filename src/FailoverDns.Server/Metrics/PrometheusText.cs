@@ -25,6 +25,14 @@ internal static class PrometheusText
         return name.EndsWith(suffix, StringComparison.Ordinal) ? name : name + suffix;
     }
 
+    /// <summary>A measurement's tags as the inside of the braces, sorted by name: <c>a="1",b="2"</c>.</summary>
+    public static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var sorted = tags.ToArray();
+        Array.Sort(sorted, (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return string.Join(",", sorted.Select(t => $"{t.Key}=\"{EscapeLabel(Convert.ToString(t.Value, CultureInfo.InvariantCulture) ?? "")}\""));
+    }
+
     public static string EscapeLabel(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 

@@ -23,9 +23,11 @@ public sealed class QueryCounters
     /// <summary>The type labels: "none" (no question), "other", then <see cref="KnownTypes"/>.</summary>
     public static readonly IReadOnlyList<string> TypeNames = ["none", "other", .. KnownTypes.Select(t => t.Name)];
 
-    /// <summary>The rcodes this server sends, and "other".</summary>
-    public static readonly IReadOnlyList<string> RcodeNames =
-        [.. new[] { 0, 1, 2, 3, 4, 5, 16 }.Select(Protocol.RcodeNames.ToText), "other"];
+    /// <summary>The rcodes this server sends; any other counts as "other".</summary>
+    private static readonly int[] SentRcodes = [0, 1, 2, 3, 4, 5, 16];
+
+    /// <summary>The rcode labels: <see cref="SentRcodes"/>, then "other".</summary>
+    public static readonly IReadOnlyList<string> RcodeNames = [.. SentRcodes.Select(Protocol.RcodeNames.ToText), "other"];
 
     public static readonly IReadOnlyList<string> Transports = ["udp", "tcp"];
 
@@ -34,7 +36,8 @@ public sealed class QueryCounters
     /// <summary>Seconds: the DNS work of one query takes 0.1-1 µs; the rest of the range catches stalls.</summary>
     public static readonly ImmutableArray<double> DurationBounds = [0.000_000_25, 0.000_000_5, 0.000_001, 0.000_002_5, 0.000_005, 0.000_01, 0.000_025, 0.000_1, 0.001, 0.01];
 
-    private static readonly byte[] TypeIndex = BuildTypeIndex();
+    private static readonly byte[] TypeIndex = BuildIndex(KnownTypes.Select(t => t.Code), first: 2, other: 1);
+    private static readonly byte[] RcodeIndex = BuildIndex(SentRcodes, first: 0, other: (byte)SentRcodes.Length);
     private static readonly long[] DurationTickBounds = [.. DurationBounds.Select(s => (long)Math.Ceiling(s * Stopwatch.Frequency))];
 
     // The block this thread wrote last, and (rarely needed: several hosts in one process) all of them.
@@ -53,7 +56,7 @@ public sealed class QueryCounters
         var block = _lastBlock is { } last && last.Owner == this ? last : BlockOfThisThread();
         var transport = overTcp ? 1 : 0;
         var typeIndex = type is { } t ? (int)t < TypeIndex.Length ? TypeIndex[(int)t] : 1 : 0;
-        var rcodeIndex = rcode switch { <= 5 and >= 0 => rcode, 16 => 6, _ => 7 };
+        var rcodeIndex = (uint)rcode < (uint)RcodeIndex.Length ? RcodeIndex[rcode] : SentRcodes.Length;
         block.Queries[(((transport * TypeNames.Count) + typeIndex) * RcodeNames.Count) + rcodeIndex]++;
         if (truncated)
         {
@@ -102,13 +105,14 @@ public sealed class QueryCounters
         }
     }
 
-    /// <summary>Label index by type code: unknown codes map to "other".</summary>
-    private static byte[] BuildTypeIndex()
+    /// <summary>Label index by code: the <paramref name="codes"/> in order from <paramref name="first"/>, any other code <paramref name="other"/>.</summary>
+    private static byte[] BuildIndex(IEnumerable<int> codes, int first, byte other)
     {
-        var index = Enumerable.Repeat((byte)1, KnownTypes.Max(t => t.Code) + 1).ToArray();
-        for (var i = 0; i < KnownTypes.Length; i++)
+        var list = codes.ToArray();
+        var index = Enumerable.Repeat(other, list.Max() + 1).ToArray();
+        for (var i = 0; i < list.Length; i++)
         {
-            index[KnownTypes[i].Code] = (byte)(i + 2);
+            index[list[i]] = (byte)(first + i);
         }
 
         return index;

@@ -38,7 +38,7 @@ public sealed class QueryMetrics
             meter,
             "failoverdns.dns.query.duration",
             "s",
-            "Time from a query's bytes to its reply's bytes (parse, lookup, encode; not the network), measured on one query in 16",
+            $"Time from a query's bytes to its reply's bytes (parse, lookup, encode; not the network), measured on one query in {DurationSampling}",
             QueryCounters.DurationBounds,
             () => _counters.Durations().Select(d => new HistogramPoint([Tag("transport", d.Transport)], d.Counts, d.Sum)));
     }

@@ -26,7 +26,7 @@ public sealed partial class QueryLog(FailoverDnsConfig config, ILogger<QueryLog>
         LogQuery(logger, client, transport, DnsName.ToText(question.Name), RDataFormatter.TypeToText(question.Type), RcodeNames.ToText(message.ResponseCode), message.Answers.Count, reply.Length);
     }
 
-    /// <summary>A peer's sockaddr as recvmmsg filled it in, as an endpoint.</summary>
+    /// <summary>A peer's sockaddr as the kernel filled it in (recvmmsg), as an endpoint.</summary>
     public static EndPoint? Peer(ReadOnlySpan<byte> sockaddr)
     {
         if (sockaddr.Length < 2)

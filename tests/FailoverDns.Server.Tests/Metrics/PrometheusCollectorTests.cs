@@ -47,7 +47,7 @@ public sealed class PrometheusCollectorTests : IDisposable
     }
 
     [Fact]
-    public async Task Scrape_ManyThreadsCounting_SumsEveryThreadsCells()
+    public async Task Scrape_ManyThreadsCounting_CountsEveryMeasurement()
     {
         using var collector = new PrometheusCollector(Meters);
         var counter = Meters.Create(MeterNames.FailoverDns).CreateCounter<long>("failoverdns.test.parallel");

@@ -18,10 +18,10 @@ namespace FailoverDns.Server.Tests.Support;
 /// </summary>
 public sealed class ServerFixture : IAsyncLifetime, IDisposable
 {
-    private const int DefaultAdminPort = 8053;
 
     private readonly string? _yaml;
     private IHost? _host;
+    private string? _ownStateFile;
     private HttpClient? _admin;
 
     public ServerFixture()
@@ -74,7 +74,8 @@ public sealed class ServerFixture : IAsyncLifetime, IDisposable
             throw new InvalidOperationException(string.Join(Environment.NewLine, loaded.Errors));
         }
 
-        var stateFile = StateFile ?? Path.Combine(Path.GetTempPath(), $"failoverdns-test-{Guid.NewGuid():N}.json");
+        _ownStateFile = StateFile is null ? Path.Combine(Path.GetTempPath(), $"failoverdns-test-{Guid.NewGuid():N}.json") : null;
+        var stateFile = StateFile ?? _ownStateFile!;
         var source = ConfigFile is null ? null : new ConfigSource(ConfigFile, c => ForTests(c, stateFile));
         _host = FailoverDnsHost.Build(ForTests(loaded.Config!, stateFile), loaded.Snapshot!, source, TimeProvider);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -113,6 +114,11 @@ public sealed class ServerFixture : IAsyncLifetime, IDisposable
             _host.Dispose();
             _host = null;
         }
+
+        if (_ownStateFile is not null)
+        {
+            File.Delete(_ownStateFile);
+        }
     }
 
     public void Dispose() => DisposeAsync().GetAwaiter().GetResult();
@@ -125,7 +131,7 @@ public sealed class ServerFixture : IAsyncLifetime, IDisposable
         }
 
         // Tests run side by side: the admin API at its default port takes a free one instead.
-        var port = listen.Port == DefaultAdminPort ? new IPEndPoint(IPAddress.Loopback, 0) : listen;
+        var port = listen.Port == AdminOptions.DefaultListen.Port ? new IPEndPoint(IPAddress.Loopback, 0) : listen;
         return config with { Admin = config.Admin with { Listen = port, StateFile = stateFile } };
     }
 }

@@ -30,12 +30,17 @@ public sealed partial class ConfigSchemaTests
         result.IsValid.Should().BeTrue(string.Join("\n", (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
     }
 
-    [Fact]
-    public void Schema_InvalidConfig_IsRejected()
+    /// <summary>One fault at a time in a config the schema accepts, so each rule is shown to do its part.</summary>
+    [Theory]
+    [InlineData("records", "recrods", "a misspelled key")]
+    [InlineData("port: 5300", "port: 70000", "an out-of-range port")]
+    public void Schema_InvalidConfig_IsRejected(string valid, string invalid, string fault)
     {
-        var json = YamlJson.Convert("zones: [{ name: example.test, recrods: [] }]\nlisten: [{ address: 127.0.0.1, port: 70000 }]");
+        const string Config = "zones: [{ name: example.test, records: [] }]\nlisten: [{ address: 127.0.0.1, port: 5300 }]";
+        bool IsValid(string yaml) => Schema.Evaluate(JsonSerializer.SerializeToElement(YamlJson.Convert(yaml))).IsValid;
 
-        Schema.Evaluate(JsonSerializer.SerializeToElement(json)).IsValid.Should().BeFalse("the schema must catch a typo and an out-of-range port");
+        IsValid(Config).Should().BeTrue("the unbroken config is valid");
+        IsValid(Config.Replace(valid, invalid, StringComparison.Ordinal)).Should().BeFalse($"the schema must catch {fault}");
     }
 
     public static TheoryData<string, string, string> Levels => new()

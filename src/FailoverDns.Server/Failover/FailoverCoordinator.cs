@@ -20,8 +20,9 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
 {
     private readonly object _gate = new();
 
-    // By name and type rather than by set, so that decisions carry over a reload that rebuilds the sets.
-    private readonly Dictionary<(string Name, RecordType Type), FailoverDecision> _decisions = [];
+    // By name and type rather than by set, so that decisions carry over a reload that rebuilds the sets;
+    // each with the set it was made for, which is what its tier number means.
+    private readonly Dictionary<(string Name, RecordType Type), (FailoverSet Set, FailoverDecision Decision)> _decisions = [];
     private (IReadOnlyList<FailoverSet>? Sets, Dictionary<string, List<FailoverSet>> ByCheck) _index = (null, []);
 
     /// <summary>Raised outside the lock after each health transition and each group of switches.</summary>
@@ -49,7 +50,7 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
     {
         lock (_gate)
         {
-            return _decisions.TryGetValue(Key(set), out var decision) ? decision : new FailoverDecision(0, false, set.Definition.WhenAllUnhealthy);
+            return _decisions.TryGetValue(Key(set), out var made) ? made.Decision : new FailoverDecision(0, false, set.Definition.WhenAllUnhealthy);
         }
     }
 
@@ -97,7 +98,7 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
         {
             var snapshot = zones.Current;
             switches = Apply(snapshot, transition.Check, publish: false);
-            guarded = [.. SetsGuardedBy(snapshot, transition.Check).Select(set => Change(set, _decisions[Key(set)]))];
+            guarded = [.. SetsGuardedBy(snapshot, transition.Check).Select(set => Change(set, _decisions[Key(set)].Decision))];
         }
 
         if (transition.To == HealthStatus.Unhealthy || recovered)
@@ -129,14 +130,15 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
             }
 
             var key = Key(set);
-            var previous = _decisions.TryGetValue(key, out var before) ? before : new FailoverDecision(0, false, decision.Policy);
-            if (previous != decision)
+            var (previousSet, previous) = _decisions.TryGetValue(key, out var made) ? made : (set, new FailoverDecision(0, false, decision.Policy));
+            if (!previous.ServesSameAs(decision))
             {
-                switches.Add(new Switch(set, previous, decision));
-                LogSwitch(set, previous, decision);
+                var change = new Switch(set, previousSet, previous, decision);
+                switches.Add(change);
+                LogSwitch(change);
             }
 
-            _decisions[key] = decision;
+            _decisions[key] = (set, decision);
         }
 
         if (answers is not null || publish)
@@ -176,28 +178,29 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
     {
         foreach (var group in switches.GroupBy(s => s.Kind))
         {
-            Notified?.Invoke(new FailoverEvent(group.Key, at, check, reason, [.. group.Select(s => Change(s.Set, s.To, s.From))]));
+            Notified?.Invoke(new FailoverEvent(group.Key, at, check, reason, [.. group.Select(s => s.Change)]));
         }
     }
 
-    private static RecordSetChange Change(FailoverSet set, FailoverDecision now, FailoverDecision? before = null) =>
-        new(set.Name, RDataFormatter.TypeToText(set.Type), set.Describe(now), now.Tier, before is { } b ? set.Describe(b) : null, before?.Tier);
+    private static RecordSetChange Change(FailoverSet set, FailoverDecision now) =>
+        new(set.Name, RDataFormatter.TypeToText(set.Type), set.Describe(now), now.Tier);
 
     private bool IsHealthy(string? check) => check is null || (health.Get(check)?.IsHealthy ?? true);
 
-    private void LogSwitch(FailoverSet set, FailoverDecision from, FailoverDecision to)
+    private void LogSwitch(Switch change)
     {
+        var (set, to, from) = (change.Set, change.To, change.FromSet.Describe(change.From));
         var record = $"{set.Name} {RDataFormatter.TypeToText(set.Type)}";
-        switch (new Switch(set, from, to).Kind)
+        switch (change.Kind)
         {
             case AlertEventKind.AllUnhealthy:
                 LogAllUnhealthy(logger, record, Reasons(set, set.Definition.Tiers.Count), set.Describe(to));
                 break;
             case AlertEventKind.Failover:
-                LogFailover(logger, record, set.Describe(from), set.Describe(to), Reasons(set, to.Tier));
+                LogFailover(logger, record, from, set.Describe(to), Reasons(set, to.Tier));
                 break;
             default:
-                LogFailback(logger, record, set.Describe(from), set.Describe(to));
+                LogFailback(logger, record, from, set.Describe(to));
                 break;
         }
     }
@@ -210,8 +213,11 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
         return $"{set.TierLabel(i)} check {t.HealthCheck} unhealthy ({why})";
     }));
 
-    private sealed record Switch(FailoverSet Set, FailoverDecision From, FailoverDecision To)
+    /// <summary>A set's switch from <paramref name="From"/>, made for <paramref name="FromSet"/> (the set before a reload), to <paramref name="To"/>.</summary>
+    private sealed record Switch(FailoverSet Set, FailoverSet FromSet, FailoverDecision From, FailoverDecision To)
     {
+        public RecordSetChange Change => new(Set.Name, RDataFormatter.TypeToText(Set.Type), Set.Describe(To), To.Tier, FromSet.Describe(From), From.Tier);
+
         public AlertEventKind Kind => To.AllUnhealthy
             ? AlertEventKind.AllUnhealthy
             : To.Tier > From.Tier || (From.AllUnhealthy && To.Tier > 0) ? AlertEventKind.Failover : AlertEventKind.Failback;

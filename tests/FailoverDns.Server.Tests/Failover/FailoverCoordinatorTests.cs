@@ -63,6 +63,39 @@ public sealed class FailoverCoordinatorTests
         return [.. (additional ? reply!.Additionals : reply!.Answers).Select(r => r.ToString())];
     }
 
+    private List<FailoverEvent> Reload(string from, string to)
+    {
+        var events = new List<FailoverEvent>();
+        _coordinator.Notified += events.Add;
+        _coordinator.Reload(TestZone.Load(Yaml.Replace(from, to, StringComparison.Ordinal)).Snapshot!);
+        _coordinator.Notified -= events.Add;
+        return events;
+    }
+
+    [Fact]
+    public void Reload_TheServedTierRemoved_SwitchesAndNamesWhatWasServed()
+    {
+        Report("a", passed: false);
+        Report("b", passed: false);
+
+        var events = Reload("{ value: 10.0.1.1, healthCheck: b }\n          - { value: 10.0.2.1 }", "{ value: 10.0.1.1 }");
+
+        Answer("mail.example.test", RecordType.A).Should().Equal("mail.example.test. 30 IN A 10.0.1.1");
+        events.Should().ContainSingle().Which.RecordSets.Should().ContainSingle().Which.Should().Be(
+            new RecordSetChange("mail.example.test.", "A", "secondary [10.0.1.1]", 1, "tier 3 [10.0.2.1]", 2));
+    }
+
+    [Fact]
+    public void Reload_OnlyThePolicyChanged_IsNoSwitch()
+    {
+        Report("a", passed: false);
+
+        var events = Reload("        ttl: 30\n", "        ttl: 30\n        whenAllUnhealthy: servfail\n");
+
+        events.Should().BeEmpty("the set still serves its secondary");
+        Answer("mail.example.test", RecordType.A).Should().Equal("mail.example.test. 30 IN A 10.0.1.1");
+    }
+
     [Fact]
     public void Apply_TiersFailOneByOne_ServesFirstHealthyTier()
     {

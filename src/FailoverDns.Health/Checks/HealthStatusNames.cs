@@ -9,4 +9,16 @@ public static class HealthStatusNames
         HealthStatus.Unhealthy => "unhealthy",
         _ => "unknown",
     };
+
+    /// <summary>"healthy" or "unhealthy", in any case: the states an override can force.</summary>
+    public static bool TryParseForced(string? name, out HealthStatus status)
+    {
+        status = name?.ToLowerInvariant() switch
+        {
+            "healthy" => HealthStatus.Healthy,
+            "unhealthy" => HealthStatus.Unhealthy,
+            _ => HealthStatus.Unknown,
+        };
+        return status != HealthStatus.Unknown;
+    }
 }

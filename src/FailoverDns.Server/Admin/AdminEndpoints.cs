@@ -47,7 +47,7 @@ public static class AdminEndpoints
             views.HealthCheck(name) is { } view ? Results.Json(view, json.HealthCheckView) : NotFound($"no health check named '{name}'"));
         api.MapPut("/health-checks/{name}/override", (string name, OverrideRequest request, OverrideService overrides, AdminViewFactory views, TimeProvider time) =>
         {
-            if (request.State?.ToLowerInvariant() is not ("healthy" or "unhealthy"))
+            if (!HealthStatusNames.TryParseForced(request.State, out var state))
             {
                 return BadRequest("'state' must be \"healthy\" or \"unhealthy\"");
             }
@@ -57,7 +57,6 @@ public static class AdminEndpoints
                 return BadRequest("'until' is in the past");
             }
 
-            var state = request.State.Equals("healthy", StringComparison.OrdinalIgnoreCase) ? HealthStatus.Healthy : HealthStatus.Unhealthy;
             return overrides.Set(name, state, request.Until, request.Reason ?? "")
                 ? Results.Json(views.HealthCheck(name)!, json.HealthCheckView)
                 : NotFound($"no health check named '{name}'");

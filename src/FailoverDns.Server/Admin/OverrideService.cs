@@ -50,7 +50,11 @@ public sealed partial class OverrideService(
 
         // Logged first: the switches it causes are logged as it is applied.
         LogOverrideSet(logger, check, state.ToName(), Until(until), reason);
-        health.SetOverride(check, new HealthOverride(state, until, reason, time.GetUtcNow()));
+        if (!health.SetOverride(check, new HealthOverride(state, until, reason, time.GetUtcNow())))
+        {
+            return false; // a reload removed the check meanwhile
+        }
+
         Persist();
         return true;
     }
@@ -108,7 +112,7 @@ public sealed partial class OverrideService(
         var now = time.GetUtcNow();
         foreach (var item in saved ?? [])
         {
-            if (item.Until <= now || !Enum.TryParse<HealthStatus>(item.State, ignoreCase: true, out var state))
+            if (item.Until <= now || !HealthStatusNames.TryParseForced(item.State, out var state))
             {
                 continue;
             }

@@ -49,7 +49,14 @@ internal sealed partial class WebhookSender : IDisposable
     public int Queued => _queue.Reader.Count;
 
     /// <summary>Queues an alert; never blocks.</summary>
-    public void Enqueue(AlertPayload payload, byte[] body) => _queue.Writer.TryWrite((payload, body));
+    public void Enqueue(AlertPayload payload, byte[] body)
+    {
+        // A full queue drops its oldest instead; this fails only once the sender is draining.
+        if (!_queue.Writer.TryWrite((payload, body)))
+        {
+            LogNotQueued(_logger, Options.SafeName, payload.Event);
+        }
+    }
 
     /// <summary>Takes no more alerts, returns once the queued ones are delivered or given up (or the deadline passes), and disposes.</summary>
     public async Task DrainAsync(TimeSpan deadline)
@@ -57,6 +64,7 @@ internal sealed partial class WebhookSender : IDisposable
         _queue.Writer.TryComplete();
         if (await Task.WhenAny(_loop, Task.Delay(deadline, _time)) != _loop)
         {
+            LogAbandoned(_logger, Options.SafeName, Queued, deadline.TotalSeconds);
             await _stop.CancelAsync();
         }
 
@@ -77,7 +85,7 @@ internal sealed partial class WebhookSender : IDisposable
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Shut down with alerts still queued: they are lost, as the log says.
+            // Drained past its deadline: what was still queued is lost, as DrainAsync logged.
         }
     }
 
@@ -150,6 +158,12 @@ internal sealed partial class WebhookSender : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {Webhook}: gave up delivering {Event} after {Attempts} attempt(s): {Error}")]
     private static partial void LogGaveUp(ILogger logger, string webhook, string @event, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {Webhook}: closing; {Event} not sent")]
+    private static partial void LogNotQueued(ILogger logger, string webhook, string @event);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {Webhook}: stopped after {Seconds} s of draining; {Count} queued alerts, and any being retried, are not sent")]
+    private static partial void LogAbandoned(ILogger logger, string webhook, int count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {Webhook}: {QueueSize} alerts already waiting; dropped the oldest ({Event})")]
     private static partial void LogDropped(ILogger logger, string webhook, int queueSize, string @event);

@@ -9,10 +9,11 @@ threads=${SERVER_THREADS:-1}
 source "$(dirname "$0")/peers.sh" "$threads" "${PORT_BASE:-25361}"
 rounds=${ROUNDS:-3}; secs=${DURATION:-8}
 
-# "user system" clock ticks of every thread of server NAME.
+# "user system" clock ticks of server NAME's processes (a process's own line counts the threads
+# that have ended too).
 ticks() {
     local pid
-    for pid in $(session_pids "$1"); do cat /proc/"$pid"/task/*/stat 2>/dev/null; done |
+    for pid in $(session_pids "$1"); do cat /proc/"$pid"/stat 2>/dev/null; done |
         sed 's/^[0-9]* (.*) //' | awk '{u += $12; s += $13} END {print u + 0, s + 0}'
 }
 
@@ -24,7 +25,8 @@ for r in $(seq 1 "$rounds"); do
         set -- $(pb_dnsperf "$n" "${PORT[$n]}" "$secs" 4 1 0 100 "$harness/queries.txt")
         read -r u1 s1 < <(ticks "$n")
         awk -v r="$r" -v n="$n" -v q="$2" -v qps="$4" -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" \
-            'BEGIN { u = u / hz / q * 1e6; s = s / hz / q * 1e6; printf "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\n", r, n, qps, u, s, u + s }' >> "$results"
+            'BEGIN { if (q + 0 == 0) { printf "%s\t%s\tNA\tNA\tNA\tNA\n", r, n; exit }  # dnsperf failed
+                     u = u / hz / q * 1e6; s = s / hz / q * 1e6; printf "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\n", r, n, qps, u, s, u + s }' >> "$results"
         pb_log "round $r $n: $(tail -1 "$results" | cut -f3-)"
     done
 done

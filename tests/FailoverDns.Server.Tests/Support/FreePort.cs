@@ -5,7 +5,8 @@ namespace FailoverDns.Server.Tests.Support;
 
 /// <summary>
 /// A loopback port free for both UDP and TCP at the moment of asking, for programs that cannot bind
-/// port 0 and report what they got (Unbound, BIND, Knot). A race remains; callers retry.
+/// port 0 and report what they got (Unbound, BIND, Knot). Another process may take it before the
+/// program binds it; that shows as the program failing to start.
 /// </summary>
 internal static class FreePort
 {

@@ -33,7 +33,7 @@ internal static class Tool
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"'{file}' is not installed: run .ci/run (it installs bind9-dnsutils, knot-dnsutils and knot) or apt-get install it", e);
+            throw new InvalidOperationException($"'{file}' is not installed: run .ci/run (it installs every package the tests use) or apt-get install it", e);
         }
 
         using (process)

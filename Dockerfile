@@ -13,6 +13,7 @@ COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/FailoverDns.Protocol/FailoverDns.Protocol.csproj src/FailoverDns.Protocol/
 COPY src/FailoverDns.Zones/FailoverDns.Zones.csproj src/FailoverDns.Zones/
 COPY src/FailoverDns.Health/FailoverDns.Health.csproj src/FailoverDns.Health/
+COPY src/FailoverDns.Configuration/FailoverDns.Configuration.csproj src/FailoverDns.Configuration/
 COPY src/FailoverDns.Server/FailoverDns.Server.csproj src/FailoverDns.Server/
 RUN dotnet restore src/FailoverDns.Server/FailoverDns.Server.csproj
 COPY src/ src/

@@ -1,10 +1,10 @@
 using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
+using FailoverDns.Configuration;
 using FailoverDns.Protocol;
 using FailoverDns.Server.Metrics;
 using FailoverDns.Server.Query;
 using FailoverDns.Zones;
-using FailoverDns.Zones.Config;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FailoverDns.Benchmarks;

@@ -1,6 +1,7 @@
+using FailoverDns.Configuration;
 using FailoverDns.Server.Hosting;
+using FailoverDns.Server.Lifecycle;
 using FailoverDns.Server.Reload;
-using FailoverDns.Zones.Config;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

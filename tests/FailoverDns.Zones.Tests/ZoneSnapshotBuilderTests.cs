@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using FailoverDns.Protocol;
+using FailoverDns.Testing;
 using FailoverDns.Zones.Model;
 using FailoverDns.Zones.Text;
 
@@ -12,11 +13,11 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_Records_GroupedIntoRRsetsOrderedByType()
     {
-        var snapshot = TestZone.Build(("example.test.", Apex + "www TXT x\nwww AAAA 2001:db8::1\nwww A 192.0.2.2\nwww A 192.0.2.1\n"));
+        var snapshot = ZoneText.Build(("example.test.", Apex + "www TXT x\nwww AAAA 2001:db8::1\nwww A 192.0.2.2\nwww A 192.0.2.1\n"));
 
         var node = Node(snapshot, "www.example.test.");
         node.RRsets.Select(r => r.Type).Should().Equal(RecordType.A, RecordType.TXT, RecordType.AAAA);
-        TestZone.Format(node.Name, node.Find(RecordType.A)).Should().Equal(
+        ZoneText.Format(node.Name, node.Find(RecordType.A)).Should().Equal(
             "www.example.test. 3600 IN A 192.0.2.2",
             "www.example.test. 3600 IN A 192.0.2.1");
         node.Find(RecordType.MX).Should().BeNull();
@@ -27,7 +28,7 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_DuplicateRecords_CollapseAndRRsetTakesLowestTtl()
     {
-        var snapshot = TestZone.Build(("example.test.", Apex + "www 300 A 192.0.2.1\nWWW 60 A 192.0.2.1\nwww 120 A 192.0.2.2\n"));
+        var snapshot = ZoneText.Build(("example.test.", Apex + "www 300 A 192.0.2.1\nWWW 60 A 192.0.2.1\nwww 120 A 192.0.2.2\n"));
 
         var rrset = Node(snapshot, "www.example.test.").Find(RecordType.A)!;
         rrset.Ttl.Should().Be(60, "an RRset has one TTL (RFC 2181 §5.2)");
@@ -38,7 +39,7 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_RRset_PreEncodedWithOwnerPointingAtTheQuestion()
     {
-        var snapshot = TestZone.Build(("example.test.", Apex + "www 300 A 192.0.2.1\nwww 300 A 192.0.2.2\n"));
+        var snapshot = ZoneText.Build(("example.test.", Apex + "www 300 A 192.0.2.1\nwww 300 A 192.0.2.2\n"));
 
         var rrset = Node(snapshot, "www.example.test.").Find(RecordType.A)!;
         rrset.RecordOffsets.Should().Equal(0, 16);
@@ -57,17 +58,17 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_OwnerNames_IndexedLowercase()
     {
-        var snapshot = TestZone.Build(("example.test.", "$ORIGIN Example.TEST.\n@ SOA NS1 hostmaster 1 1 1 1 1\n@ NS NS1\nWWW A 192.0.2.1\n"));
+        var snapshot = ZoneText.Build(("example.test.", "$ORIGIN Example.TEST.\n@ SOA NS1 hostmaster 1 1 1 1 1\n@ NS NS1\nWWW A 192.0.2.1\n"));
 
         snapshot.Zones[0].Name.Should().Be("example.test.");
-        snapshot.FindNode(TestZone.Name("www.example.test.")).Should().NotBeNull();
-        snapshot.FindNode(TestZone.Name("WWW.example.test.")).Should().BeNull("callers look up the lowercased name");
+        snapshot.FindNode(ZoneText.Name("www.example.test.")).Should().NotBeNull();
+        snapshot.FindNode(ZoneText.Name("WWW.example.test.")).Should().BeNull("callers look up the lowercased name");
     }
 
     [Fact]
     public void Build_EmptyNonTerminals_AddedAsNodesWithoutRRsets()
     {
-        var snapshot = TestZone.Build(("example.test.", Apex + "a.b.c A 192.0.2.1\nx.b.c A 192.0.2.2\n"));
+        var snapshot = ZoneText.Build(("example.test.", Apex + "a.b.c A 192.0.2.1\nx.b.c A 192.0.2.2\n"));
 
         Node(snapshot, "b.c.example.test.").IsEmptyNonTerminal.Should().BeTrue();
         Node(snapshot, "c.example.test.").IsEmptyNonTerminal.Should().BeTrue();
@@ -78,7 +79,7 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_Delegation_LinksEveryNodeAtAndBelowTheCut()
     {
-        var snapshot = TestZone.Build(("example.test.", Apex + "lab NS ns.lab\nns.lab A 192.0.2.100\ndeep.x.lab A 192.0.2.101\n"));
+        var snapshot = ZoneText.Build(("example.test.", Apex + "lab NS ns.lab\nns.lab A 192.0.2.100\ndeep.x.lab A 192.0.2.101\n"));
 
         var cut = Node(snapshot, "lab.example.test.");
         cut.Cut.Should().BeSameAs(cut);
@@ -92,7 +93,7 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_Wildcard_LinkedFromItsParent()
     {
-        var snapshot = TestZone.Build(("example.test.", Apex + "*.w A 192.0.2.80\n* TXT apex-wildcard\nx.* TXT not-a-wildcard-parent\n"));
+        var snapshot = ZoneText.Build(("example.test.", Apex + "*.w A 192.0.2.80\n* TXT apex-wildcard\nx.* TXT not-a-wildcard-parent\n"));
 
         Node(snapshot, "w.example.test.").Wildcard.Should().BeSameAs(Node(snapshot, "*.w.example.test."));
         Node(snapshot, "example.test.").Wildcard.Should().BeSameAs(Node(snapshot, "*.example.test."));
@@ -103,7 +104,7 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_AdditionalTargets_LinkInZoneAddressRecords()
     {
-        var snapshot = TestZone.Build(("example.test.", """
+        var snapshot = ZoneText.Build(("example.test.", """
             @     SOA   ns1 hostmaster 1 1 1 1 1
             @     NS    ns2.elsewhere.test.
             @     NS    NS1
@@ -148,7 +149,7 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_NestedZones_EachNameIndexedInTheDeepestZone()
     {
-        var snapshot = TestZone.Build(
+        var snapshot = ZoneText.Build(
             ("example.test.", Apex + "child NS ns.child\nns.child A 192.0.2.1\nonly-parent.child A 192.0.2.9\n"),
             ("child.example.test.", "@ SOA ns hostmaster 1 1 1 1 1\n@ NS ns\nns A 192.0.2.2\n"));
         var parent = snapshot.Zones[0];
@@ -156,16 +157,16 @@ public sealed class ZoneSnapshotBuilderTests
 
         Node(snapshot, "child.example.test.").Zone.Should().BeSameAs(child);
         Node(snapshot, "child.example.test.").Cut.Should().BeNull("the child apex is not a cut in the child zone");
-        TestZone.Format(TestZone.Name("ns.child.example.test."), Node(snapshot, "ns.child.example.test.").Find(RecordType.A))
+        ZoneText.Format(ZoneText.Name("ns.child.example.test."), Node(snapshot, "ns.child.example.test.").Find(RecordType.A))
             .Should().Equal("ns.child.example.test. 3600 IN A 192.0.2.2");
-        snapshot.FindNode(TestZone.Name("only-parent.child.example.test.")).Should().BeNull("the parent's data below the cut is occluded");
+        snapshot.FindNode(ZoneText.Name("only-parent.child.example.test.")).Should().BeNull("the parent's data below the cut is occluded");
         Node(snapshot, "example.test.").Zone.Should().BeSameAs(parent);
     }
 
     [Fact]
     public void Build_ZoneModel_ExposesSoaAndSerial()
     {
-        var zone = TestZone.Build(("example.test.", Apex)).Zones.Single();
+        var zone = ZoneText.Build(("example.test.", Apex)).Zones.Single();
 
         zone.Origin.Should().Equal(Wire.Name("example", "test"));
         zone.Serial.Should().Be(7);
@@ -177,27 +178,27 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_SameSoaTwice_Accepted()
     {
-        TestZone.BuildErrors(("example.test.", Apex + "@ 3600 SOA ns1 hostmaster 7 3600 900 1209600 300\n")).Should().BeEmpty();
+        ZoneText.BuildErrors(("example.test.", Apex + "@ 3600 SOA ns1 hostmaster 7 3600 900 1209600 300\n")).Should().BeEmpty();
     }
 
     [Fact]
     public void Build_TwoDifferentSoas_Reported()
     {
-        TestZone.BuildErrors(("example.test.", Apex + "@ SOA ns1 hostmaster 8 3600 900 1209600 300\n")).Should().Equal(
+        ZoneText.BuildErrors(("example.test.", Apex + "@ SOA ns1 hostmaster 8 3600 900 1209600 300\n")).Should().Equal(
             "example.test.zone:4:1: zone example.test. has more than one SOA record (first at example.test.zone:1:1)");
     }
 
     [Fact]
     public void Build_SoaBelowApex_Reported()
     {
-        TestZone.BuildErrors(("example.test.", Apex + "sub SOA ns1 hostmaster 1 1 1 1 1\n")).Should().Equal(
+        ZoneText.BuildErrors(("example.test.", Apex + "sub SOA ns1 hostmaster 1 1 1 1 1\n")).Should().Equal(
             "example.test.zone:4:1: an SOA record belongs at the zone apex, not at sub.example.test.");
     }
 
     [Fact]
     public void Build_MissingSoaAndNs_BothReported()
     {
-        TestZone.BuildErrors(("example.test.", "www A 192.0.2.1\n")).Should().Equal(
+        ZoneText.BuildErrors(("example.test.", "www A 192.0.2.1\n")).Should().Equal(
             "example.test.zone:1:1: zone example.test. has no SOA record (add 'soa:' or an SOA line in its zone file)",
             "example.test.zone:1:1: zone example.test. has no NS records at its apex (add 'nameservers:')");
     }
@@ -205,7 +206,7 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_RecordOutsideZone_Reported()
     {
-        TestZone.BuildErrors(("example.test.", Apex + "www.example.net. A 192.0.2.1\nexample.test.evil. A 192.0.2.2\n")).Should().Equal(
+        ZoneText.BuildErrors(("example.test.", Apex + "www.example.net. A 192.0.2.1\nexample.test.evil. A 192.0.2.2\n")).Should().Equal(
             "example.test.zone:4:1: www.example.net. is outside zone example.test.",
             "example.test.zone:5:1: example.test.evil. is outside zone example.test.");
     }
@@ -213,7 +214,7 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_CnameConflicts_Reported()
     {
-        TestZone.BuildErrors(("example.test.", Apex + "a CNAME x\na TXT y\nb CNAME x\nb CNAME Y\nc CNAME x\nc CNAME X\n")).Should().Equal(
+        ZoneText.BuildErrors(("example.test.", Apex + "a CNAME x\na TXT y\nb CNAME x\nb CNAME Y\nc CNAME x\nc CNAME X\n")).Should().Equal(
             "example.test.zone:4:1: a.example.test. has a CNAME and other data (TXT at example.test.zone:5:1); a CNAME must stand alone",
             "example.test.zone:7:1: b.example.test. has more than one CNAME (first at example.test.zone:6:1)");
     }
@@ -221,7 +222,7 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void Build_ErrorsInSeveralZones_AllReported()
     {
-        TestZone.BuildErrors(
+        ZoneText.BuildErrors(
             ("example.test.", Apex + "other.test. A 192.0.2.1\n"),
             ("example.net.", "@ NS ns1.example.test.\n"),
             ("example.test.", Apex)).Should().Equal(
@@ -247,7 +248,7 @@ public sealed class ZoneSnapshotBuilderTests
     {
         var errors = new List<ConfigError> { new(new SourceLocation("x", 1, 1), "an earlier problem") };
 
-        var snapshot = ZoneSnapshotBuilder.Build(TestZone.Definitions(errors, ("example.test.", Apex)), errors);
+        var snapshot = ZoneSnapshotBuilder.Build(ZoneText.Definitions(errors, ("example.test.", Apex)), errors);
 
         snapshot.Should().NotBeNull("only errors found by this build make it fail");
         errors.Should().ContainSingle();
@@ -256,8 +257,8 @@ public sealed class ZoneSnapshotBuilderTests
     [Fact]
     public void ZoneStore_Publish_ReplacesCurrentSnapshot()
     {
-        var first = TestZone.Build(("example.test.", Apex));
-        var second = TestZone.Build(("example.net.", Apex));
+        var first = ZoneText.Build(("example.test.", Apex));
+        var second = ZoneText.Build(("example.net.", Apex));
         var store = new ZoneStore(first);
 
         store.Current.Should().BeSameAs(first);
@@ -266,7 +267,7 @@ public sealed class ZoneSnapshotBuilderTests
     }
 
     private static ZoneNode Node(ZoneSnapshot snapshot, string name) =>
-        snapshot.FindNode(TestZone.Name(name)) ?? throw new InvalidOperationException($"no node {name}");
+        snapshot.FindNode(ZoneText.Name(name)) ?? throw new InvalidOperationException($"no node {name}");
 
     private static string NameAt(RRset rrset, AdditionalTarget target)
     {

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using FailoverDns.Health.Checks;
 using FailoverDns.Health.State;
+using FailoverDns.Server.HealthOverrides;
+using FailoverDns.Server.Lifecycle;
 using FailoverDns.Server.Metrics;
 using FailoverDns.Server.Reload;
 using Microsoft.AspNetCore.Builder;
@@ -40,7 +42,7 @@ public static class AdminEndpoints
             }
 
             var succeeded = reloader.Reload("admin API");
-            return Results.Json(readiness.LastReload!, json.ReloadView, statusCode: succeeded ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+            return Results.Json(readiness.LastReload!, json.ReloadOutcome, statusCode: succeeded ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
         });
         api.MapGet("/health-checks", (AdminViewFactory views) => Results.Json(views.HealthChecks(), json.IReadOnlyListHealthCheckView));
         api.MapGet("/health-checks/{name}", (string name, AdminViewFactory views) =>

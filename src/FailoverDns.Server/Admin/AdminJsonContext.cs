@@ -1,10 +1,11 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FailoverDns.Server.Lifecycle;
 
 namespace FailoverDns.Server.Admin;
 
-/// <summary>Source-generated JSON for the admin API and the override state file.</summary>
+/// <summary>Source-generated JSON for the admin API.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HealthCheckView))]
 [JsonSerializable(typeof(IReadOnlyList<HealthCheckView>))]
@@ -12,9 +13,8 @@ namespace FailoverDns.Server.Admin;
 [JsonSerializable(typeof(ExplainView))]
 [JsonSerializable(typeof(OverrideRequest))]
 [JsonSerializable(typeof(ReadinessView))]
-[JsonSerializable(typeof(ReloadView))]
+[JsonSerializable(typeof(ReloadOutcome))]
 [JsonSerializable(typeof(ErrorView))]
-[JsonSerializable(typeof(List<PersistedOverride>))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>As <see cref="Default"/>, but quotes and angle brackets stay readable (the API is read by people and jq, not embedded in HTML).</summary>

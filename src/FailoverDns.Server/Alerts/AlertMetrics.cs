@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
+using FailoverDns.Configuration;
 using FailoverDns.Server.Metrics;
-using FailoverDns.Zones.Config;
 
 namespace FailoverDns.Server.Alerts;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using FailoverDns.Configuration;
 using FailoverDns.Server.Failover;
-using FailoverDns.Zones.Config;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
-using FailoverDns.Zones.Config;
+using FailoverDns.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace FailoverDns.Server.Alerts;

@@ -1,8 +1,8 @@
+using FailoverDns.Configuration;
 using FailoverDns.Health.Checks;
 using FailoverDns.Health.State;
 using FailoverDns.Protocol;
 using FailoverDns.Zones;
-using FailoverDns.Zones.Config;
 using FailoverDns.Zones.Failover;
 using FailoverDns.Zones.Model;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,5 @@
 using System.Net;
-using FailoverDns.Zones.Config;
+using FailoverDns.Configuration;
 using FailoverDns.Zones.Text;
 
 namespace FailoverDns.Server.Hosting;

@@ -1,4 +1,4 @@
-using FailoverDns.Zones.Config;
+using FailoverDns.Configuration;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;

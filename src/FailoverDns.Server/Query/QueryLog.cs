@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using FailoverDns.Configuration;
 using FailoverDns.Protocol;
-using FailoverDns.Zones.Config;
 using Microsoft.Extensions.Logging;
 
 namespace FailoverDns.Server.Query;

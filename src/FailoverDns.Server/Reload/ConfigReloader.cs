@@ -3,13 +3,14 @@ using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using FailoverDns.Configuration;
 using FailoverDns.Health.Monitoring;
 using FailoverDns.Health.State;
-using FailoverDns.Server.Admin;
 using FailoverDns.Server.Alerts;
 using FailoverDns.Server.Failover;
+using FailoverDns.Server.HealthOverrides;
+using FailoverDns.Server.Lifecycle;
 using FailoverDns.Server.Metrics;
-using FailoverDns.Zones.Config;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog.Core;
@@ -166,7 +167,7 @@ public sealed partial class ConfigReloader : BackgroundService
         _alerts.Reconfigure(fresh.Alerts);
         _logLevel.MinimumLevel = Enum.Parse<LogEventLevel>(fresh.Logging.Level);
         Current = fresh;
-        _readiness.RecordReload(new ReloadView(true, _time.GetUtcNow(), []));
+        _readiness.RecordReload(new ReloadOutcome(true, _time.GetUtcNow(), []));
         _reloads.Add(1, new KeyValuePair<string, object?>("outcome", "success"));
 
         var snapshot = loaded.Snapshot!;
@@ -189,7 +190,7 @@ public sealed partial class ConfigReloader : BackgroundService
     private void Reject(ConfigLoadResult loaded, string why)
     {
         var errors = loaded.Errors.Select(e => e.ToString()).ToList();
-        _readiness.RecordReload(new ReloadView(false, _time.GetUtcNow(), errors));
+        _readiness.RecordReload(new ReloadOutcome(false, _time.GetUtcNow(), errors));
         _reloads.Add(1, new KeyValuePair<string, object?>("outcome", "failure"));
         LogRejected(_logger, _source.Path, why, errors.Count);
         foreach (var error in errors)

@@ -1,4 +1,4 @@
-using FailoverDns.Zones.Config;
+using FailoverDns.Configuration;
 
 namespace FailoverDns.Server.Reload;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using FailoverDns.Server.Admin;
+using FailoverDns.Configuration;
+using FailoverDns.Server.Lifecycle;
 using FailoverDns.Server.Query;
-using FailoverDns.Zones.Config;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

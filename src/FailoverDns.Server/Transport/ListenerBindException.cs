@@ -1,4 +1,4 @@
-using FailoverDns.Server.Hosting;
+using FailoverDns.Server.Lifecycle;
 
 namespace FailoverDns.Server.Transport;
 

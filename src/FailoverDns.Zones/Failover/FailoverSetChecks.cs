@@ -1,5 +1,4 @@
 using FailoverDns.Protocol;
-using FailoverDns.Zones.Config;
 using FailoverDns.Zones.Model;
 using FailoverDns.Zones.Text;
 

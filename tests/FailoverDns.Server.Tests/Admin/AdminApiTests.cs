@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FailoverDns.Server.Hosting;
+using FailoverDns.Server.Lifecycle;
 using FailoverDns.Server.Tests.Support;
 using FluentAssertions;
 

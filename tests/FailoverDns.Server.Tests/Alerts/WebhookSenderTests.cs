@@ -1,10 +1,10 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
+using FailoverDns.Configuration;
 using FailoverDns.Server.Alerts;
 using FailoverDns.Server.Metrics;
 using FailoverDns.Server.Tests.Support;
-using FailoverDns.Zones.Config;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

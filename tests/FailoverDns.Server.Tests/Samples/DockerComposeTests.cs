@@ -1,6 +1,6 @@
 using System.Net;
+using FailoverDns.Configuration;
 using FailoverDns.Server.Tests.Support;
-using FailoverDns.Zones.Config;
 using FluentAssertions;
 using YamlDotNet.RepresentationModel;
 

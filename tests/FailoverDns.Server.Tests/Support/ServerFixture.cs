@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using FailoverDns.Configuration;
 using FailoverDns.Server.Hosting;
 using FailoverDns.Server.Reload;
 using FailoverDns.Server.Transport;
-using FailoverDns.Zones.Config;
 using FluentAssertions;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

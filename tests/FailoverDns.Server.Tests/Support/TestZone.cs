@@ -1,5 +1,5 @@
+using FailoverDns.Configuration;
 using FailoverDns.Zones;
-using FailoverDns.Zones.Config;
 
 namespace FailoverDns.Server.Tests.Support;
 

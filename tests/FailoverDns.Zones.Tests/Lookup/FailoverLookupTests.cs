@@ -1,8 +1,9 @@
 using FailoverDns.Protocol;
-using FailoverDns.Zones.Config;
+using FailoverDns.Testing;
 using FailoverDns.Zones.Failover;
 using FailoverDns.Zones.Lookup;
 using FailoverDns.Zones.Model;
+using FailoverDns.Zones.Text;
 
 namespace FailoverDns.Zones.Tests.Lookup;
 
@@ -12,44 +13,15 @@ namespace FailoverDns.Zones.Tests.Lookup;
 /// </summary>
 public sealed class FailoverLookupTests
 {
-    private const string Config = """
-        healthChecks:
-          - { name: web, type: http, target: 192.0.2.1 }
-          - { name: backup, type: http, target: 192.0.2.2 }
-        zones:
-          - name: example.test
-            soa: { email: hostmaster@example.test, negativeTtl: 120 }
-            nameservers: [ns1.example.test.]
-            records:
-              - { name: ns1, type: A, value: 192.0.2.53 }
-              - { name: "@", type: MX, values: ["10 mail", "20 mx.example.net."] }
-              - { name: www, type: TXT, value: '"web"' }
-            failover:
-              - name: www
-                type: A
-                primary: { value: 192.0.2.1, healthCheck: web }
-                secondary: { value: 192.0.2.2 }
-              - name: mail
-                type: A
-                ttl: 30
-                primary: { values: [192.0.2.25, 192.0.2.25], healthCheck: web }
-                secondary: { value: 192.0.2.26 }
-              - name: only
-                type: AAAA
-                whenAllUnhealthy: nodata
-                tiers:
-                  - { value: "2001:db8::1", healthCheck: web }
-                  - { value: "2001:db8::2", healthCheck: backup }
-                  - { value: "2001:db8::3" }
-              - name: api
-                type: CNAME
-                whenAllUnhealthy: servfail
-                primary: { value: api.east.example.net., healthCheck: web }
-                secondary: { value: api.west.example.net., healthCheck: backup }
-              - name: "*.w"
-                type: A
-                primary: { value: 192.0.2.80, healthCheck: web }
-                secondary: { value: 192.0.2.81 }
+    // The zone's plain records, as ConfigLoader would read them from YAML with its defaults
+    // (TTL 3600, failover sets 60, SOA refresh 3600, retry 900, expire 1209600); the failover sets are built below.
+    private const string Records = """
+        @ IN SOA ns1 hostmaster 1 3600 900 1209600 120
+        @ IN NS ns1
+        ns1 IN A 192.0.2.53
+        @ IN MX 10 mail
+        @ IN MX 20 mx.example.net.
+        www IN TXT "web"
         """;
 
     // Negative answers: SOA TTL = min(SOA TTL 3600, SOA MINIMUM 120) (RFC 2308 §3).
@@ -65,11 +37,11 @@ public sealed class FailoverLookupTests
         Initial.FailoverSets.Select(s => s.Slot).Should().Equal(Enumerable.Range(0, Initial.FailoverSets.Count), "a set's slot is its index");
 
         var only = Set(Initial, "only.example.test.", RecordType.AAAA);
-        only.Tiers.Select(t => TestZone.Format(only.Definition.Name, t).Single()).Should().Equal(
+        only.Tiers.Select(t => ZoneText.Format(only.Definition.Name, t).Single()).Should().Equal(
             "only.example.test. 60 IN AAAA 2001:db8::1",
             "only.example.test. 60 IN AAAA 2001:db8::2",
             "only.example.test. 60 IN AAAA 2001:db8::3");
-        TestZone.Format(TestZone.Name("mail.example.test."), Set(Initial, "mail.example.test.", RecordType.A).Tiers[0])
+        ZoneText.Format(ZoneText.Name("mail.example.test."), Set(Initial, "mail.example.test.", RecordType.A).Tiers[0])
             .Should().Equal(["mail.example.test. 30 IN A 192.0.2.25"], "identical values in a tier collapse into one record (RFC 2181 §5)");
     }
 
@@ -137,11 +109,11 @@ public sealed class FailoverLookupTests
     {
         var switched = With(Initial, ("*.w.example.test.", RecordType.A, 1));
 
-        var result = ZoneLookup.Find(switched, TestZone.Name("x.w.example.test."), RecordType.A);
+        var result = ZoneLookup.Find(switched, ZoneText.Name("x.w.example.test."), RecordType.A);
 
         result.Outcome.Should().Be(LookupOutcome.Answer);
         result.IsWildcard.Should().BeTrue();
-        TestZone.Format(TestZone.Name("x.w.example.test."), result.RRset).Should().Equal("x.w.example.test. 60 IN A 192.0.2.81");
+        ZoneText.Format(ZoneText.Name("x.w.example.test."), result.RRset).Should().Equal("x.w.example.test. 60 IN A 192.0.2.81");
     }
 
     [Theory]
@@ -155,21 +127,21 @@ public sealed class FailoverLookupTests
     {
         var snapshot = WithAll(Initial, null);
 
-        var result = ZoneLookup.Find(snapshot, TestZone.Name(name), Enum.Parse<RecordType>(type));
+        var result = ZoneLookup.Find(snapshot, ZoneText.Name(name), Enum.Parse<RecordType>(type));
 
         result.Outcome.Should().Be(LookupOutcome.NoData, "the name exists even when its only data answers nothing (RFC 2308 §2.2), so not NXDOMAIN");
         result.RRset.Should().BeNull();
         result.Node.Should().NotBeNull();
-        TestZone.Format(result.Zone!.Origin, result.Zone.NegativeSoa).Should().Equal(Soa);
+        ZoneText.Format(result.Zone!.Origin, result.Zone.NegativeSoa).Should().Equal(Soa);
     }
 
     [Fact]
     public void Find_NameWithOnlyAFailoverSet_ExistsForOtherTypes()
     {
-        ZoneLookup.Find(Initial, TestZone.Name("only.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.NoData);
-        ZoneLookup.Find(Initial, TestZone.Name("mail.example.test."), RecordType.MX).Outcome.Should().Be(LookupOutcome.NoData);
-        ZoneLookup.Find(Initial, TestZone.Name("x.only.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.NxDomain);
-        ZoneLookup.Find(Initial, TestZone.Name("w.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.NoData, "the parent of a wildcard set is an empty non-terminal");
+        ZoneLookup.Find(Initial, ZoneText.Name("only.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.NoData);
+        ZoneLookup.Find(Initial, ZoneText.Name("mail.example.test."), RecordType.MX).Outcome.Should().Be(LookupOutcome.NoData);
+        ZoneLookup.Find(Initial, ZoneText.Name("x.only.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.NxDomain);
+        ZoneLookup.Find(Initial, ZoneText.Name("w.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.NoData, "the parent of a wildcard set is an empty non-terminal");
     }
 
     [Theory]
@@ -181,7 +153,7 @@ public sealed class FailoverLookupTests
     {
         var snapshot = WithAll(Initial, RRset.ServFail);
 
-        var result = ZoneLookup.Find(snapshot, TestZone.Name(name), Enum.Parse<RecordType>(type));
+        var result = ZoneLookup.Find(snapshot, ZoneText.Name(name), Enum.Parse<RecordType>(type));
 
         result.Outcome.Should().Be(LookupOutcome.ServFail);
         result.RRset.Should().BeNull("the marker itself is never an answer to write");
@@ -195,7 +167,7 @@ public sealed class FailoverLookupTests
         var snapshot = WithAll(Initial, RRset.ServFail);
 
         Answer(snapshot, "www.example.test.", RecordType.TXT).Should().Equal("www.example.test. 3600 IN TXT \"web\"");
-        ZoneLookup.Find(snapshot, TestZone.Name("www.example.test."), RecordType.AAAA).Outcome.Should().Be(LookupOutcome.NoData);
+        ZoneLookup.Find(snapshot, ZoneText.Name("www.example.test."), RecordType.AAAA).Outcome.Should().Be(LookupOutcome.NoData);
     }
 
     [Fact]
@@ -209,7 +181,7 @@ public sealed class FailoverLookupTests
             Answer(switched, "api.example.test.", type).Should().Equal("api.example.test. 60 IN CNAME api.west.example.net.");
         }
 
-        var result = ZoneLookup.Find(switched, TestZone.Name("api.example.test."), RecordType.A);
+        var result = ZoneLookup.Find(switched, ZoneText.Name("api.example.test."), RecordType.A);
         result.RRset!.Type.Should().Be(RecordType.CNAME, "the caller follows a CNAME by the answer's type");
         result.RRset.CnameTarget.ToArray().Should().Equal(Wire.Name("api", "west", "example", "net"));
         result.Node!.Cname.Should().NotBeNull();
@@ -226,7 +198,7 @@ public sealed class FailoverLookupTests
             var snapshot = WithAll(Initial, marker);
 
             Answer(snapshot, "www.example.test.", RecordType.ANY).Should().Equal("www.example.test. 3600 IN TXT \"web\"");
-            var only = ZoneLookup.Find(snapshot, TestZone.Name("only.example.test."), RecordType.ANY);
+            var only = ZoneLookup.Find(snapshot, ZoneText.Name("only.example.test."), RecordType.ANY);
             only.Outcome.Should().Be(LookupOutcome.NoData, "ANY never fails the query for one set (marker {0})", marker is null ? "null" : "ServFail");
             only.RRset.Should().BeNull();
         }
@@ -243,7 +215,7 @@ public sealed class FailoverLookupTests
     [Fact]
     public void Find_MxTargetIsAFailoverSet_AdditionalResolvesToTheActiveTier()
     {
-        var result = ZoneLookup.Find(Initial, TestZone.Name("example.test."), RecordType.MX);
+        var result = ZoneLookup.Find(Initial, ZoneText.Name("example.test."), RecordType.MX);
 
         result.Outcome.Should().Be(LookupOutcome.Answer);
         var target = result.RRset!.Additional.Should().ContainSingle("only mail.example.test. is in the zone").Subject;
@@ -251,10 +223,10 @@ public sealed class FailoverLookupTests
         target.Aaaa.Should().BeNull();
         target.A!.FailoverSlot.Should().Be(Set(Initial, "mail.example.test.", RecordType.A).Slot, "the link holds the placeholder, resolved per snapshot");
 
-        var mail = TestZone.Name("mail.example.test.");
-        TestZone.Format(mail, Initial.Resolve(target.A)).Should().Equal("mail.example.test. 30 IN A 192.0.2.25");
+        var mail = ZoneText.Name("mail.example.test.");
+        ZoneText.Format(mail, Initial.Resolve(target.A)).Should().Equal("mail.example.test. 30 IN A 192.0.2.25");
         var switched = With(Initial, ("mail.example.test.", RecordType.A, 1));
-        TestZone.Format(mail, switched.Resolve(target.A)).Should().Equal("mail.example.test. 30 IN A 192.0.2.26");
+        ZoneText.Format(mail, switched.Resolve(target.A)).Should().Equal("mail.example.test. 30 IN A 192.0.2.26");
         WithAll(Initial, null).Resolve(target.A).Should().BeNull();
         WithAll(Initial, RRset.ServFail).Resolve(target.A).Should().BeSameAs(RRset.ServFail);
     }
@@ -262,7 +234,7 @@ public sealed class FailoverLookupTests
     [Fact]
     public void Resolve_PlainRRsetOrNull_ReturnedAsIs()
     {
-        var txt = Initial.FindNode(TestZone.Name("www.example.test."))!.Find(RecordType.TXT);
+        var txt = Initial.FindNode(ZoneText.Name("www.example.test."))!.Find(RecordType.TXT);
 
         txt!.FailoverSlot.Should().Be(-1);
         Initial.Resolve(txt).Should().BeSameAs(txt);
@@ -288,8 +260,8 @@ public sealed class FailoverLookupTests
     {
         // What the coordinator does: decide per set from tier health, publish one new snapshot.
         var snapshot = Publish(Initial, [false, false, false]);
-        ZoneLookup.Find(snapshot, TestZone.Name("only.example.test."), RecordType.AAAA).Outcome.Should().Be(LookupOutcome.NoData, "its policy is nodata");
-        ZoneLookup.Find(snapshot, TestZone.Name("api.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.ServFail, "its policy is servfail");
+        ZoneLookup.Find(snapshot, ZoneText.Name("only.example.test."), RecordType.AAAA).Outcome.Should().Be(LookupOutcome.NoData, "its policy is nodata");
+        ZoneLookup.Find(snapshot, ZoneText.Name("api.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.ServFail, "its policy is servfail");
         Answer(snapshot, "www.example.test.", RecordType.A).Should().Equal(["www.example.test. 60 IN A 192.0.2.1"], "the default policy fails open to the primary");
 
         snapshot = Publish(snapshot, [false, true, true]);
@@ -302,7 +274,7 @@ public sealed class FailoverLookupTests
     public void Find_FailoverName_DoesNotAllocate()
     {
         var snapshots = new[] { Initial, WithAll(Initial, null), WithAll(Initial, RRset.ServFail) };
-        var questions = new[] { "www.example.test.", "only.example.test.", "api.example.test.", "x.w.example.test." }.Select(TestZone.Name).ToArray();
+        var questions = new[] { "www.example.test.", "only.example.test.", "api.example.test.", "x.w.example.test." }.Select(ZoneText.Name).ToArray();
         foreach (var snapshot in snapshots)
         {
             foreach (var question in questions)
@@ -330,13 +302,42 @@ public sealed class FailoverLookupTests
 
     private static ZoneSnapshot Load()
     {
-        var result = ConfigLoader.LoadText(Config, "failover.yaml");
-        if (!result.Succeeded)
+        var errors = new List<ConfigError>();
+        var plain = ZoneText.Definitions(errors, ("example.test.", Records))[0];
+        var zone = plain with
         {
-            throw new InvalidOperationException("the test config does not load:\n" + string.Join("\n", result.Errors));
+            Failover =
+            [
+                Set("www", RecordType.A, 60, AllUnhealthyPolicy.Primary, ("192.0.2.1", "web"), ("192.0.2.2", null)),
+                Set("mail", RecordType.A, 30, AllUnhealthyPolicy.Primary, ("192.0.2.25, 192.0.2.25", "web"), ("192.0.2.26", null)),
+                Set("only", RecordType.AAAA, 60, AllUnhealthyPolicy.NoData, ("2001:db8::1", "web"), ("2001:db8::2", "backup"), ("2001:db8::3", null)),
+                Set("api", RecordType.CNAME, 60, AllUnhealthyPolicy.ServFail, ("api.east.example.net.", "web"), ("api.west.example.net.", "backup")),
+                Set("*.w", RecordType.A, 60, AllUnhealthyPolicy.Primary, ("192.0.2.80", "web"), ("192.0.2.81", null)),
+            ],
+        };
+        var snapshot = ZoneSnapshotBuilder.Build([zone], errors);
+        if (errors.Count > 0 || snapshot is null)
+        {
+            throw new InvalidOperationException("the test zone does not build:\n" + string.Join("\n", errors));
         }
 
-        return result.Snapshot!;
+        return snapshot;
+    }
+
+    /// <summary>A failover set of <paramref name="tiers"/> (comma-separated values, check), the values parsed as a zone file would.</summary>
+    private static FailoverSetDefinition Set(string name, RecordType type, uint ttl, AllUnhealthyPolicy whenAllUnhealthy, params (string Values, string? Check)[] tiers)
+    {
+        var origin = ZoneText.Name("example.test.");
+        var location = new SourceLocation("test", 1, 1);
+        var errors = new List<ConfigError>();
+        var definitions = tiers.Select(t =>
+        {
+            var lines = t.Values.Split(", ").Select(v => $"{name} IN {RDataFormatter.TypeToText(type)} {v}");
+            var records = ZoneFileParser.ParseText(string.Join('\n', lines), "test", origin, ttl, errors);
+            return new FailoverTierDefinition([.. records.Select(r => r.Data)], t.Check, location);
+        }).ToArray();
+        errors.Should().BeEmpty();
+        return new FailoverSetDefinition(ZoneText.Name(name + ".example.test."), type, ttl, definitions, whenAllUnhealthy, location);
     }
 
     private static FailoverSet Set(ZoneSnapshot snapshot, string name, RecordType type) =>
@@ -365,9 +366,9 @@ public sealed class FailoverLookupTests
 
     private static string[] Answer(ZoneSnapshot snapshot, string name, RecordType type)
     {
-        var question = TestZone.Name(name);
+        var question = ZoneText.Name(name);
         var result = ZoneLookup.Find(snapshot, question, type);
         result.Outcome.Should().Be(LookupOutcome.Answer, "{0} {1} should be answered", name, type);
-        return TestZone.Format(question, result.RRset);
+        return ZoneText.Format(question, result.RRset);
     }
 }

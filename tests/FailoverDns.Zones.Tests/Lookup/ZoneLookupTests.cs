@@ -1,4 +1,5 @@
 using FailoverDns.Protocol;
+using FailoverDns.Testing;
 using FailoverDns.Zones.Lookup;
 
 namespace FailoverDns.Zones.Tests.Lookup;
@@ -56,7 +57,7 @@ public sealed class ZoneLookupTests
     private const string Parent = "example.test.";
     private const string Child = "child.example.test.";
 
-    private static readonly ZoneSnapshot Snapshot = TestZone.Build((Parent, ParentZone), (Child, ChildZone));
+    private static readonly ZoneSnapshot Snapshot = ZoneText.Build((Parent, ParentZone), (Child, ChildZone));
 
     public static TheoryData<string, string, LookupOutcome, string?, string[]> Cases => new()
     {
@@ -157,7 +158,7 @@ public sealed class ZoneLookupTests
     [MemberData(nameof(Cases))]
     public void Find_Question_ReturnsExpectedOutcome(string qname, string qtype, LookupOutcome outcome, string? zone, string[] expected)
     {
-        var question = DnsName.ToLower(TestZone.Name(qname));
+        var question = DnsName.ToLower(ZoneText.Name(qname));
 
         var result = ZoneLookup.Find(Snapshot, question, Enum.Parse<RecordType>(qtype));
 
@@ -183,7 +184,7 @@ public sealed class ZoneLookupTests
 
     private const string Rfc4592Soa = "example. 300 IN SOA ns.example.com. hostmaster.example. 1 3600 900 1209600 300";
 
-    private static readonly ZoneSnapshot Rfc4592 = TestZone.Build(("example.", Rfc4592Zone));
+    private static readonly ZoneSnapshot Rfc4592 = ZoneText.Build(("example.", Rfc4592Zone));
 
     /// <summary>The examples of RFC 4592 §2.2.1, answered as the RFC says.</summary>
     public static TheoryData<string, string, LookupOutcome, string[]> Rfc4592Cases => new()
@@ -202,7 +203,7 @@ public sealed class ZoneLookupTests
     [MemberData(nameof(Rfc4592Cases))]
     public void Find_Rfc4592Examples_AnsweredAsTheRfcSays(string qname, string qtype, LookupOutcome outcome, string[] expected)
     {
-        var question = TestZone.Name(qname);
+        var question = ZoneText.Name(qname);
 
         var result = ZoneLookup.Find(Rfc4592, question, Enum.Parse<RecordType>(qtype));
 
@@ -236,7 +237,7 @@ public sealed class ZoneLookupTests
         result.IsWildcard.Should().BeFalse();
         var glue = result.RRset!.Additional.Should().ContainSingle().Subject;
         glue.RecordIndex.Should().Be(0);
-        TestZone.Format(TestZone.Name("ns.lab.example.test."), glue.A).Should().Equal("ns.lab.example.test. 300 IN A 192.0.2.100");
+        ZoneText.Format(ZoneText.Name("ns.lab.example.test."), glue.A).Should().Equal("ns.lab.example.test. 300 IN A 192.0.2.100");
         glue.Aaaa.Should().BeNull();
     }
 
@@ -258,9 +259,9 @@ public sealed class ZoneLookupTests
     public void Find_NegativeSoaTtl_IsMinimumOfSoaTtlAndMinimum()
     {
         // SOA TTL below MINIMUM this time: the TTL wins (RFC 2308 §3).
-        var snapshot = TestZone.Build(("example.test.", "@ 30 SOA ns1 hostmaster 1 3600 900 1209600 300\n@ NS ns1\n"));
+        var snapshot = ZoneText.Build(("example.test.", "@ 30 SOA ns1 hostmaster 1 3600 900 1209600 300\n@ NS ns1\n"));
 
-        var result = ZoneLookup.Find(snapshot, TestZone.Name("nope.example.test."), RecordType.A);
+        var result = ZoneLookup.Find(snapshot, ZoneText.Name("nope.example.test."), RecordType.A);
 
         result.Outcome.Should().Be(LookupOutcome.NxDomain);
         result.Zone!.Soa.Ttl.Should().Be(30);
@@ -273,25 +274,25 @@ public sealed class ZoneLookupTests
     [Fact]
     public void Find_EmptySnapshot_Refuses()
     {
-        ZoneLookup.Find(ZoneSnapshot.Empty, TestZone.Name("example.test."), RecordType.A).Should().Be(LookupResult.Refused);
+        ZoneLookup.Find(ZoneSnapshot.Empty, ZoneText.Name("example.test."), RecordType.A).Should().Be(LookupResult.Refused);
         ZoneLookup.Find(ZoneSnapshot.Empty, DnsName.Root, RecordType.NS).Should().Be(LookupResult.Refused);
     }
 
     [Fact]
     public void Find_RootZoneServed_AnswersEverything()
     {
-        var snapshot = TestZone.Build((".", "@ SOA a.root-servers.test. nstld.test. 1 1800 900 604800 86400\n@ NS a.root-servers.test.\ntest. NS ns.test.\n"));
+        var snapshot = ZoneText.Build((".", "@ SOA a.root-servers.test. nstld.test. 1 1800 900 604800 86400\n@ NS a.root-servers.test.\ntest. NS ns.test.\n"));
 
         ZoneLookup.Find(snapshot, DnsName.Root, RecordType.NS).Outcome.Should().Be(LookupOutcome.Answer);
-        ZoneLookup.Find(snapshot, TestZone.Name("www.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.Referral);
-        ZoneLookup.Find(snapshot, TestZone.Name("nope."), RecordType.A).Outcome.Should().Be(LookupOutcome.NxDomain);
+        ZoneLookup.Find(snapshot, ZoneText.Name("www.example.test."), RecordType.A).Outcome.Should().Be(LookupOutcome.Referral);
+        ZoneLookup.Find(snapshot, ZoneText.Name("nope."), RecordType.A).Outcome.Should().Be(LookupOutcome.NxDomain);
     }
 
     [Fact]
     public void Find_AnyQuestion_DoesNotAllocate()
     {
         var questions = new[] { "www.example.test.", "nope.example.test.", "anything.w.example.test.", "deep.x.lab.example.test.", "c.example.test.", "other.test.", "www.child.example.test." }
-            .Select(TestZone.Name).ToArray();
+            .Select(ZoneText.Name).ToArray();
         foreach (var question in questions)
         {
             ZoneLookup.Find(Snapshot, question, RecordType.A);
@@ -309,14 +310,14 @@ public sealed class ZoneLookupTests
         (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0, "the lookup is on the query path, which must not allocate");
     }
 
-    private static LookupResult Find(string name, RecordType type) => ZoneLookup.Find(Snapshot, TestZone.Name(name), type);
+    private static LookupResult Find(string name, RecordType type) => ZoneLookup.Find(Snapshot, ZoneText.Name(name), type);
 
     /// <summary>The section a server would fill from the result: answer, referral NS, or negative SOA.</summary>
     private static string[] Section(ReadOnlySpan<byte> question, LookupResult result) => result.Outcome switch
     {
-        LookupOutcome.Answer => TestZone.Format(question, result.RRset),
-        LookupOutcome.Referral => TestZone.Format(result.Node!.Name, result.RRset),
-        LookupOutcome.NoData or LookupOutcome.NxDomain => TestZone.Format(result.Zone!.Origin, result.Zone.NegativeSoa),
+        LookupOutcome.Answer => ZoneText.Format(question, result.RRset),
+        LookupOutcome.Referral => ZoneText.Format(result.Node!.Name, result.RRset),
+        LookupOutcome.NoData or LookupOutcome.NxDomain => ZoneText.Format(result.Zone!.Origin, result.Zone.NegativeSoa),
         _ => [],
     };
 }

@@ -1,11 +1,12 @@
 using FailoverDns.Protocol;
+using FailoverDns.Testing;
 using FailoverDns.Zones.Text;
 
 namespace FailoverDns.Zones.Tests.Text;
 
 public sealed class ZoneFileParserTests
 {
-    private static readonly byte[] Origin = TestZone.Name("example.test.");
+    private static readonly byte[] Origin = ZoneText.Name("example.test.");
 
     [Fact]
     public void ParseText_FullZone_ReturnsEveryRecord()

@@ -1,0 +1,223 @@
+using System.Net;
+using FailoverDns.Configuration.Yaml;
+using FailoverDns.Zones;
+using FailoverDns.Zones.Failover;
+using FailoverDns.Zones.Text;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace FailoverDns.Configuration;
+
+/// <summary>
+/// Reads the YAML configuration, validates all of it, and builds the zone snapshot. Problems are
+/// collected (not thrown) so that one run reports every error with its file, line and column.
+/// </summary>
+public static class ConfigLoader
+{
+    public const int DefaultPort = 53;
+
+    public static ConfigLoadResult Load(string path, Func<string, string?>? environment = null)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Failed(new ConfigError(new SourceLocation(path, 1, 1), $"cannot read the config file: {e.Message}"));
+        }
+
+        return LoadText(text, path, environment);
+    }
+
+    /// <summary>Loads <paramref name="text"/> as if read from <paramref name="path"/> (errors name it; zone files are relative to it).</summary>
+    /// <param name="text">The YAML.</param>
+    /// <param name="path">The file it stands for.</param>
+    /// <param name="environment">Where <c>secretEnv</c> names are looked up; the process environment by default.</param>
+    public static ConfigLoadResult LoadText(string text, string path, Func<string, string?>? environment = null)
+    {
+        var errors = new List<ConfigError>();
+        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (YamlException e)
+        {
+            var message = e.InnerException?.Message ?? e.Message;
+            return Failed(new ConfigError(new SourceLocation(path, (int)e.Start.Line, (int)e.Start.Column), $"YAML syntax: {message}"));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet throws this, not a YamlException, for some unclosed flow collections ("a: [" then a
+            // new key); the last event it parsed is where it gave up.
+            var start = parser.Current?.Start ?? Mark.Empty;
+            return Failed(new ConfigError(new SourceLocation(path, (int)start.Line, (int)start.Column), "YAML syntax: cannot parse from here (is a '[' or '{' left unclosed?)"));
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode rootNode)
+        {
+            return Failed(new ConfigError(new SourceLocation(path, 1, 1), "the config must be a YAML mapping with at least 'zones'"));
+        }
+
+        var root = new YamlMap(rootNode, path, errors);
+        var listen = ReadListen(root);
+        var server = ReadServer(root);
+        var logging = ReadLogging(root);
+        var admin = AdminReader.Read(root, path);
+        var alerts = AlertReader.Read(root, environment ?? Environment.GetEnvironmentVariable);
+        var declaredChecks = new HashSet<string>(StringComparer.Ordinal);
+        var healthChecks = HealthCheckReader.Read(root, declaredChecks, errors);
+        var zones = ZoneReader.Read(root, path, errors);
+        CheckFailoverReferences(zones, declaredChecks, errors);
+        root.RejectUnknownKeys();
+
+        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)], Admin = admin, Alerts = alerts };
+        var snapshot = errors.Count == 0 ? ZoneSnapshotBuilder.Build(zones, errors) : null;
+        // Reported in the order they appear in the files, whichever check found them.
+        var ordered = errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).ToList();
+        return new ConfigLoadResult(errors.Count == 0 ? config : null, errors.Count == 0 ? snapshot : null, ordered);
+    }
+
+    private static ConfigLoadResult Failed(ConfigError error) => new(null, null, [error]);
+
+    /// <summary>
+    /// Every tier but the last is guarded by a check that exists; the last may go unchecked. A check
+    /// defined with errors exists here: its own errors are reported where it is defined.
+    /// </summary>
+    private static void CheckFailoverReferences(List<ZoneDefinition> zones, HashSet<string> names, List<ConfigError> errors)
+    {
+        foreach (var set in zones.SelectMany(z => z.Failover))
+        {
+            for (var i = 0; i < set.Tiers.Count; i++)
+            {
+                var tier = set.Tiers[i];
+                var label = TierLabel(set, i);
+                if (tier.HealthCheck is null && i < set.Tiers.Count - 1)
+                {
+                    errors.Add(new ConfigError(tier.Location, $"{label} of {set} has no healthCheck, so it could never be failed away from"));
+                }
+                else if (tier.HealthCheck is { } name && !names.Contains(name))
+                {
+                    errors.Add(new ConfigError(tier.HealthCheckLocation ?? tier.Location, $"{label} of {set} names health check '{name}', which is not defined under healthChecks"));
+                }
+            }
+        }
+    }
+
+    private static string TierLabel(FailoverSetDefinition set, int tier) => (set.Tiers.Count, tier) switch
+    {
+        (_, 0) => "the primary",
+        (2, 1) => "the secondary",
+        _ => FormattableString.Invariant($"tier {tier + 1}"),
+    };
+
+    private static List<ListenEndpoint> ReadListen(YamlMap root)
+    {
+        var result = new List<ListenEndpoint>();
+        foreach (var node in root.Sequence("listen"))
+        {
+            var location = root.At(node);
+            switch (node)
+            {
+                case YamlScalarNode { Value: { } text }:
+                    if (AddressText.TryParseEndpoint(text, DefaultPort, out var endpoint))
+                    {
+                        result.Add(new ListenEndpoint(endpoint.Address, endpoint.Port, true, true, location));
+                    }
+                    else
+                    {
+                        root.Error(node, $"'{text}' is not an address and port (write 127.0.0.1:53 or [::1]:53)");
+                    }
+
+                    break;
+                case YamlMappingNode mapping:
+                    var map = root.Child(mapping);
+                    var addressText = map.Scalar("address");
+                    var port = map.Int("port", DefaultPort, 0, 65535);
+                    var udp = true;
+                    var tcp = true;
+                    if (map.Has("protocols"))
+                    {
+                        var protocols = map.Sequence("protocols").OfType<YamlScalarNode>().Select(p => p.Value?.ToLowerInvariant()).ToList();
+                        udp = protocols.Contains("udp");
+                        tcp = protocols.Contains("tcp");
+                        if (!udp && !tcp || protocols.Any(p => p is not ("udp" or "tcp")))
+                        {
+                            map.Error(map["protocols"]!, "protocols must list udp, tcp or both");
+                        }
+                    }
+
+                    map.RejectUnknownKeys();
+                    if (addressText is null || !AddressText.TryParse(addressText, out var address))
+                    {
+                        map.Error(mapping, $"'address' must be an IPv4 or IPv6 address, not '{addressText}'");
+                        break;
+                    }
+
+                    result.Add(new ListenEndpoint(address, port, udp, tcp, location));
+                    break;
+                default:
+                    root.Error(node, "each 'listen' entry is 'address:port' or a mapping with address, port and protocols");
+                    break;
+            }
+        }
+
+        if (result.Count == 0 && root["listen"] is null)
+        {
+            result.Add(new ListenEndpoint(IPAddress.Any, DefaultPort, true, true, root.Location));
+            result.Add(new ListenEndpoint(IPAddress.IPv6Any, DefaultPort, true, true, root.Location));
+        }
+
+        return result;
+    }
+
+    private static ServerOptions ReadServer(YamlMap root)
+    {
+        var defaults = new ServerOptions();
+        var map = root.Map("server");
+        if (map is null)
+        {
+            return defaults;
+        }
+
+        var options = new ServerOptions
+        {
+            UdpWorkers = map.Int("udpWorkers", defaults.UdpWorkers, 0, 256),
+            UdpBatching = map.Bool("udpBatching", defaults.UdpBatching),
+            TcpIdleTimeout = map.Duration("tcpIdleTimeout", defaults.TcpIdleTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+            TcpMaxConnections = map.Int("tcpMaxConnections", defaults.TcpMaxConnections, 1, 1_000_000),
+        };
+        map.RejectUnknownKeys();
+        return options;
+    }
+
+    private static LoggingOptions ReadLogging(YamlMap root)
+    {
+        var defaults = new LoggingOptions();
+        var map = root.Map("logging");
+        if (map is null)
+        {
+            return defaults;
+        }
+
+        var level = map.Scalar("level") ?? defaults.Level;
+        if (level is not ("Verbose" or "Debug" or "Information" or "Warning" or "Error" or "Fatal"))
+        {
+            map.Error(map["level"]!, $"level must be Verbose, Debug, Information, Warning, Error or Fatal, not '{level}'");
+        }
+
+        var format = map.Scalar("format") ?? defaults.Format;
+        if (format is not ("text" or "json"))
+        {
+            map.Error(map["format"]!, $"format must be text or json, not '{format}'");
+        }
+
+        var options = new LoggingOptions { Level = level, Format = format, Queries = map.Bool("queries", defaults.Queries) };
+        map.RejectUnknownKeys();
+        return options;
+    }
+
+}

@@ -1,0 +1,19 @@
+using FailoverDns.Health.Checks;
+using FailoverDns.Zones;
+
+namespace FailoverDns.Configuration;
+
+/// <summary>A validated configuration file.</summary>
+public sealed record FailoverDnsConfig(
+    string SourceFile,
+    IReadOnlyList<ListenEndpoint> Listen,
+    ServerOptions Server,
+    LoggingOptions Logging,
+    IReadOnlyList<ZoneDefinition> Zones)
+{
+    public IReadOnlyList<HealthCheckDefinition> HealthChecks { get; init; } = [];
+
+    public AdminOptions Admin { get; init; } = new();
+
+    public AlertOptions Alerts { get; init; } = new();
+}

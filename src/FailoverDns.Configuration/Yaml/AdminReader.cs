@@ -1,0 +1,43 @@
+using FailoverDns.Zones.Text;
+
+namespace FailoverDns.Configuration.Yaml;
+
+/// <summary>Reads the <c>admin</c> section.</summary>
+internal static class AdminReader
+{
+    public static AdminOptions Read(YamlMap root, string configPath)
+    {
+        var defaults = new AdminOptions { StateFile = DefaultStateFile(configPath) };
+        var map = root.Map("admin");
+        if (map is null)
+        {
+            return defaults;
+        }
+
+        var enabled = map.Bool("enabled", true);
+        var listenText = map.Scalar("listen");
+        var token = map.Scalar("token");
+        var stateFile = map.Scalar("stateFile");
+        map.RejectUnknownKeys();
+        var listen = AdminOptions.DefaultListen;
+        if (listenText is not null && !AddressText.TryParseEndpoint(listenText, AdminOptions.DefaultListen.Port, out listen))
+        {
+            map.Error("listen", $"'listen' must be an address and port such as 127.0.0.1:8053, not '{listenText}'");
+        }
+
+        if (token is { Length: < 16 })
+        {
+            map.Error("token", "'token' must be at least 16 characters (it guards overrides)");
+        }
+
+        return new AdminOptions
+        {
+            Listen = enabled ? listen : null,
+            Token = token,
+            StateFile = stateFile is null ? defaults.StateFile : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? ".", stateFile),
+        };
+    }
+
+    private static string DefaultStateFile(string configPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? ".", "failoverdns.state.json");
+}

@@ -1,0 +1,364 @@
+using System.Globalization;
+using FailoverDns.Health.Checks;
+using FailoverDns.Protocol;
+using FailoverDns.Zones.Text;
+using YamlDotNet.RepresentationModel;
+
+namespace FailoverDns.Configuration.Yaml;
+
+/// <summary>
+/// Reads the <c>healthChecks</c> section. Defaults follow Route 53; timeouts default to Route 53's
+/// but never more than half the interval, and a timeout set at or above the interval is an error.
+/// </summary>
+internal static class HealthCheckReader
+{
+    private static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Keys that belong to one type or another: not "unknown" while the type itself is missing or wrong.</summary>
+    private static readonly string[] TypeKeys =
+    [
+        "target", "port", "path", "host", "sni", "serverName", "validateCertificate", "healthyStatus", "match",
+        "interval", "connectTimeout", "responseTimeout", "checks", "require",
+    ];
+
+    /// <summary>
+    /// The valid checks. <paramref name="declared"/> receives every name defined, valid or not, so that
+    /// a reference to a check with an error is not reported a second time as a reference to nothing.
+    /// </summary>
+    public static List<(HealthCheckDefinition Check, SourceLocation Location)> Read(YamlMap root, ISet<string> declared, List<ConfigError> errors)
+    {
+        var checks = new List<(HealthCheckDefinition, SourceLocation)>();
+        var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var node in root.Sequence("healthChecks"))
+        {
+            if (node is not YamlMappingNode mapping)
+            {
+                root.Error(node, "each health check is a mapping with at least name and type");
+                continue;
+            }
+
+            var map = root.Child(mapping);
+            var check = ReadCheck(map, errors);
+            if (check is null)
+            {
+                if (map["name"] is YamlScalarNode { Value: { } name })
+                {
+                    declared.Add(name);
+                }
+
+                continue;
+            }
+
+            declared.Add(check.Name);
+            if (!names.TryAdd(check.Name, map.Location))
+            {
+                map.Error(map["name"]!, $"health check '{check.Name}' is defined twice (first at {names[check.Name]})");
+                continue;
+            }
+
+            checks.Add((check, map.Location));
+        }
+
+        CheckCalculated(checks, declared, errors);
+        return checks;
+    }
+
+    private static HealthCheckDefinition? ReadCheck(YamlMap map, List<ConfigError> errors)
+    {
+        var name = map.Scalar("name");
+        var type = map.Scalar("type")?.ToLowerInvariant();
+        var failureThreshold = map.Int("failureThreshold", HealthCheckDefinition.DefaultThreshold, 1, 10);
+        var recoveryThreshold = map.Int("recoveryThreshold", failureThreshold, 1, 10);
+        var invert = map.Bool("invert", false);
+        var disabled = map.Bool("disabled", false);
+        EndpointCheckOptions? endpoint = null;
+        CalculatedCheck? calculated = null;
+        switch (type)
+        {
+            case "http" or "https" or "tcp":
+                endpoint = ReadEndpoint(map, type);
+                break;
+            case "calculated":
+                calculated = ReadCalculated(map);
+                break;
+            case null:
+                break;
+            default:
+                map.Error(map["type"]!, $"health check type must be http, https, tcp or calculated, not '{type}'");
+                break;
+        }
+
+        map.RejectUnknownKeys(type is "http" or "https" or "tcp" or "calculated" ? [] : TypeKeys);
+        if (name is null || type is null)
+        {
+            errors.Add(new ConfigError(map.Location, "a health check needs 'name' and 'type'"));
+            return null;
+        }
+
+        if (endpoint is null && calculated is null)
+        {
+            return null;
+        }
+
+        return new HealthCheckDefinition
+        {
+            Name = name,
+            Endpoint = endpoint,
+            Calculated = calculated,
+            FailureThreshold = failureThreshold,
+            RecoveryThreshold = recoveryThreshold,
+            Invert = invert,
+            Disabled = disabled,
+        };
+    }
+
+    private static EndpointCheckOptions? ReadEndpoint(YamlMap map, string type)
+    {
+        var protocol = type switch
+        {
+            "https" => ProbeProtocol.Https,
+            "tcp" => ProbeProtocol.Tcp,
+            _ => ProbeProtocol.Http,
+        };
+        var target = map.Scalar("target");
+        var defaultPort = protocol switch
+        {
+            ProbeProtocol.Https => 443,
+            ProbeProtocol.Http => 80,
+            _ => 0,
+        };
+        var port = map.Int("port", defaultPort, 1, 65535);
+        var path = map.Scalar("path") ?? "/";
+        var host = map.Scalar("host");
+        var sni = map.Bool("sni", true);
+        var serverName = map.Scalar("serverName");
+        var validate = map.Bool("validateCertificate", false);
+        var statuses = ReadStatuses(map);
+        var match = map.Scalar("match");
+        var interval = map.Duration("interval", TimeSpan.FromSeconds(30), MinInterval, MaxInterval);
+        var half = interval / 2;
+        var connectDefault = Min(protocol == ProbeProtocol.Tcp ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(4), half);
+        var connectTimeout = map.Duration("connectTimeout", connectDefault, MinTimeout, MaxInterval);
+        var responseTimeout = map.Duration("responseTimeout", Min(TimeSpan.FromSeconds(2), half), MinTimeout, MaxInterval);
+
+        var valid = true;
+        if (target is null)
+        {
+            valid = Fail(map, null, $"a health check of type {type} needs 'target', an IP address or a host name");
+        }
+        else if (!IsHostOrAddress(target))
+        {
+            valid = Fail(map, "target", $"'target' must be an IP address or a host name, not '{target}'");
+        }
+
+        if (protocol == ProbeProtocol.Tcp && map["port"] is null)
+        {
+            valid = Fail(map, null, "a tcp health check needs 'port'");
+        }
+
+        if (host is not null && !IsHostHeader(host))
+        {
+            valid = Fail(map, "host", $"'host' must be a host name or address, optionally with :port (e.g. www.example.com or www.example.com:8080), not '{host}'");
+        }
+
+        if (!path.StartsWith('/'))
+        {
+            valid = Fail(map, "path", $"'path' must start with '/', not '{path}'");
+        }
+
+        if (connectTimeout >= interval)
+        {
+            valid = Fail(map, "connectTimeout", $"connectTimeout ({DurationParser.Format(connectTimeout)}) must be below the interval ({DurationParser.Format(interval)})");
+        }
+
+        if (responseTimeout >= interval)
+        {
+            valid = Fail(map, "responseTimeout", $"responseTimeout ({DurationParser.Format(responseTimeout)}) must be below the interval ({DurationParser.Format(interval)})");
+        }
+
+        if (protocol == ProbeProtocol.Tcp)
+        {
+            foreach (var key in new[] { "path", "host", "match", "healthyStatus", "sni", "serverName", "validateCertificate" })
+            {
+                if (map[key] is { } node)
+                {
+                    map.Error(node, $"'{key}' has no meaning for a tcp health check");
+                    valid = false;
+                }
+            }
+        }
+
+        if (!valid || statuses is null)
+        {
+            return null;
+        }
+
+        return new EndpointCheckOptions
+        {
+            Protocol = protocol,
+            Target = target!,
+            Port = port,
+            Path = path,
+            HostHeader = host,
+            Sni = sni,
+            ServerName = serverName,
+            ValidateCertificate = validate,
+            HealthyStatuses = statuses,
+            Match = match,
+            Interval = interval,
+            ConnectTimeout = connectTimeout,
+            ResponseTimeout = responseTimeout,
+        };
+    }
+
+    private static CalculatedCheck? ReadCalculated(YamlMap map)
+    {
+        var children = map.Sequence("checks").OfType<YamlScalarNode>().Select(n => n.Value ?? "").ToList();
+        var require = map.Scalar("require") ?? "all";
+        if (children.Count == 0)
+        {
+            // A 'checks' that is not a list has been reported as such already.
+            if (map["checks"] is null or YamlSequenceNode or YamlScalarNode { Value: null or "" })
+            {
+                Fail(map, "checks", "a calculated health check needs 'checks', the names of the checks it combines");
+            }
+
+            return null;
+        }
+
+        int required;
+        if (require == "all")
+        {
+            required = children.Count;
+        }
+        else if (require == "any")
+        {
+            required = 1;
+        }
+        else if (!int.TryParse(require, NumberStyles.None, CultureInfo.InvariantCulture, out required) || required < 1 || required > children.Count)
+        {
+            Fail(map, "require", $"'require' must be all, any, or a number from 1 to {children.Count}, not '{require}'");
+            return null;
+        }
+
+        return new CalculatedCheck(children, required);
+    }
+
+    /// <summary>Codes and ranges: <c>[200, "200-299", 301]</c>; default 200-399 (Route 53).</summary>
+    private static List<StatusRange>? ReadStatuses(YamlMap map)
+    {
+        if (map["healthyStatus"] is null)
+        {
+            return [.. StatusRange.Default];
+        }
+
+        var ranges = new List<StatusRange>();
+        var nodes = map.Sequence("healthyStatus").ToList();
+        if (nodes.Count == 0)
+        {
+            // An empty list would make every response unhealthy, which is never what was meant. (Anything
+            // else that is not a list has been reported as such already.)
+            if (map["healthyStatus"] is YamlSequenceNode or YamlScalarNode { Value: null or "" })
+            {
+                map.Error(map["healthyStatus"]!, "'healthyStatus' lists no status; write codes like 200 or ranges like 200-299, or leave it out for 200-399");
+            }
+
+            return null;
+        }
+
+        foreach (var node in nodes)
+        {
+            var text = (node as YamlScalarNode)?.Value ?? "";
+            var parts = text.Split('-');
+            if (parts.Length is 1 or 2
+                && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var from)
+                && int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var to)
+                && from is >= 100 and <= 599 && to >= from && to <= 599)
+            {
+                ranges.Add(new StatusRange(from, to));
+            }
+            else
+            {
+                map.Error(node, $"a healthy status is a code like 200 or a range like 200-299 (100-599), not '{text}'");
+                return null;
+            }
+        }
+
+        return ranges;
+    }
+
+    /// <summary>Calculated checks name existing checks and do not contain themselves.</summary>
+    private static void CheckCalculated(List<(HealthCheckDefinition Check, SourceLocation Location)> checks, ISet<string> declared, List<ConfigError> errors)
+    {
+        var byName = checks.ToDictionary(c => c.Check.Name, StringComparer.Ordinal);
+        foreach (var (check, location) in checks.Where(c => c.Check.Calculated is not null))
+        {
+            foreach (var child in check.Calculated!.Children.Where(c => !declared.Contains(c)))
+            {
+                errors.Add(new ConfigError(location, $"calculated health check '{check.Name}' names '{child}', which is not a health check"));
+            }
+
+            if (Reaches(check.Name, check.Name, byName, []))
+            {
+                errors.Add(new ConfigError(location, $"calculated health check '{check.Name}' depends on itself"));
+            }
+        }
+    }
+
+    private static bool Reaches(string from, string target, Dictionary<string, (HealthCheckDefinition Check, SourceLocation Location)> byName, HashSet<string> visited)
+    {
+        if (!byName.TryGetValue(from, out var entry) || entry.Check.Calculated is null || !visited.Add(from))
+        {
+            return false;
+        }
+
+        return entry.Check.Calculated.Children.Any(child => child == target || Reaches(child, target, byName, visited));
+    }
+
+    /// <summary>
+    /// An address, or a host name of letters, digits, hyphens and underscores: not a URL, and not a
+    /// mistyped address such as 192.0.2.300 (a top-level label is never all digits, RFC 3696 §2).
+    /// </summary>
+    private static bool IsHostOrAddress(string text)
+    {
+        if (AddressText.TryParse(text, out _))
+        {
+            return true;
+        }
+
+        var labels = text.TrimEnd('.').Split('.');
+        return DnsName.Parse(text.TrimEnd('.') + ".") is not null
+            && labels.All(l => l.Length > 0 && l.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            && !labels[^1].All(char.IsAsciiDigit);
+    }
+
+    /// <summary>A Host header value: host, IPv4, or [IPv6], each optionally followed by :port (RFC 9110 §7.2).</summary>
+    private static bool IsHostHeader(string text)
+    {
+        var host = text;
+        var colon = text.LastIndexOf(':');
+        if (colon > text.LastIndexOf(']'))
+        {
+            if (!int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                return false;
+            }
+
+            host = text[..colon];
+        }
+
+        return host.StartsWith('[') && host.EndsWith(']')
+            ? AddressText.TryParse(host[1..^1], System.Net.Sockets.AddressFamily.InterNetworkV6, out _)
+            : !host.Contains(':', StringComparison.Ordinal) && IsHostOrAddress(host);
+    }
+
+    private static bool Fail(YamlMap map, string? key, string message)
+    {
+        map.Error(key, message);
+        return false;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

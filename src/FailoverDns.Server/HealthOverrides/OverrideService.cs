@@ -1,0 +1,172 @@
+using System.Text.Json;
+using FailoverDns.Configuration;
+using FailoverDns.Health.Checks;
+using FailoverDns.Health.State;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FailoverDns.Server.HealthOverrides;
+
+/// <summary>
+/// Operator overrides of health checks: applied to the state store, written to the state file on
+/// every change so they survive a restart, restored at start-up, and cleared when they expire.
+/// </summary>
+public sealed partial class OverrideService(
+    HealthStateStore health,
+    FailoverDnsConfig config,
+    TimeProvider time,
+    ILogger<OverrideService> logger) : IHostedService, IDisposable
+{
+    /// <summary>How often expiry is checked; an override ends at most this long after its time.</summary>
+    public static readonly TimeSpan ExpiryCheck = TimeSpan.FromSeconds(1);
+
+    private readonly object _fileGate = new();
+    private ITimer? _timer;
+
+    public string? StateFile => config.Admin.StateFile;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Restore();
+        _timer = time.CreateTimer(_ => Expire(), null, ExpiryCheck, ExpiryCheck);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _timer?.Dispose();
+
+    /// <summary>Forces a check's state; false for an unknown check.</summary>
+    public bool Set(string check, HealthStatus state, DateTimeOffset? until, string reason)
+    {
+        if (health.Get(check) is null)
+        {
+            return false;
+        }
+
+        // Logged first: the switches it causes are logged as it is applied.
+        LogOverrideSet(logger, check, state.ToName(), Until(until), reason);
+        if (!health.SetOverride(check, new HealthOverride(state, until, reason, time.GetUtcNow())))
+        {
+            return false; // a reload removed the check meanwhile
+        }
+
+        Persist();
+        return true;
+    }
+
+    public bool Clear(string check)
+    {
+        if (health.Get(check) is not { } state)
+        {
+            return false;
+        }
+
+        if (state.Override is not null)
+        {
+            LogOverrideCleared(logger, check, "by request");
+            health.SetOverride(check, null);
+            Persist();
+        }
+
+        return true;
+    }
+
+    /// <summary>Clears expired overrides; called by the timer, and by tests that move a fake clock.</summary>
+    public void Expire()
+    {
+        var expired = health.ExpireOverrides();
+        foreach (var check in expired)
+        {
+            LogOverrideCleared(logger, check, "its time was up");
+        }
+
+        if (expired.Count > 0)
+        {
+            Persist();
+        }
+    }
+
+    private void Restore()
+    {
+        if (StateFile is null || !File.Exists(StateFile))
+        {
+            return;
+        }
+
+        List<PersistedOverride>? saved;
+        try
+        {
+            saved = JsonSerializer.Deserialize(File.ReadAllText(StateFile), StateFileJsonContext.Default.ListPersistedOverride);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            LogStateFileUnreadable(logger, StateFile, e);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var item in saved ?? [])
+        {
+            if (item.Until <= now || !HealthStatusNames.TryParseForced(item.State, out var state))
+            {
+                continue;
+            }
+
+            if (health.Get(item.Check) is not null)
+            {
+                LogOverrideRestored(logger, item.Check, state.ToName(), Until(item.Until), item.Reason);
+                health.SetOverride(item.Check, new HealthOverride(state, item.Until, item.Reason, item.Since));
+            }
+        }
+    }
+
+    /// <summary>Writes the overrides to the state file (also after a reload, which may have removed checks).</summary>
+    public void Persist()
+    {
+        if (StateFile is null)
+        {
+            return;
+        }
+
+        var overrides = health.All
+            .Where(s => s.Override is not null)
+            .Select(s => new PersistedOverride(s.Name, s.Override!.State.ToName(), s.Override.Until, s.Override.Reason, s.Override.Since))
+            .ToList();
+        lock (_fileGate)
+        {
+            try
+            {
+                // Written beside and renamed over, so a crash never leaves half a file.
+                var temporary = StateFile + ".tmp";
+                File.WriteAllText(temporary, JsonSerializer.Serialize(overrides, StateFileJsonContext.Default.ListPersistedOverride));
+                File.Move(temporary, StateFile, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                LogStateFileUnwritable(logger, StateFile, e);
+            }
+        }
+    }
+
+    private static string Until(DateTimeOffset? until) => until is { } time ? $"until {time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z" : "until cleared";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Override: health check {Check} forced {State} {Until} ({Reason})")]
+    private static partial void LogOverrideSet(ILogger logger, string check, string state, string until, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Override of health check {Check} cleared ({How})")]
+    private static partial void LogOverrideCleared(ILogger logger, string check, string how);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Override restored from the state file: health check {Check} forced {State} {Until} ({Reason})")]
+    private static partial void LogOverrideRestored(ILogger logger, string check, string state, string until, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot read the override state file {Path}; starting without overrides")]
+    private static partial void LogStateFileUnreadable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot write the override state file {Path}; overrides will not survive a restart")]
+    private static partial void LogStateFileUnwritable(ILogger logger, string path, Exception exception);
+}

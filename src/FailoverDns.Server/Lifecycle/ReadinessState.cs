@@ -1,0 +1,16 @@
+namespace FailoverDns.Server.Lifecycle;
+
+/// <summary>What <c>/readyz</c> reports, set by the parts that know: the listeners and config reloads.</summary>
+public sealed class ReadinessState
+{
+    private volatile bool _listenersBound;
+    private volatile ReloadOutcome? _lastReload;
+
+    public bool ListenersBound => _listenersBound;
+
+    public ReloadOutcome? LastReload => _lastReload;
+
+    public void MarkListenersBound() => _listenersBound = true;
+
+    public void RecordReload(ReloadOutcome reload) => _lastReload = reload;
+}

@@ -1,9 +1,0 @@
-using FailoverDns.Zones.Text;
-
-namespace FailoverDns.Zones.Config;
-
-/// <summary>Either a configuration and the snapshot built from it, or the errors that stopped it.</summary>
-public sealed record ConfigLoadResult(FailoverDnsConfig? Config, ZoneSnapshot? Snapshot, IReadOnlyList<ConfigError> Errors)
-{
-    public bool Succeeded => Errors.Count == 0 && Config is not null && Snapshot is not null;
-}

@@ -1,0 +1,15 @@
+using FailoverDns.Protocol;
+using FailoverDns.Zones.Failover;
+using FailoverDns.Zones.Model;
+using FailoverDns.Zones.Text;
+
+namespace FailoverDns.Zones;
+
+/// <summary>A zone as configured: its origin and every record, wherever it was written.</summary>
+public sealed record ZoneDefinition(byte[] Origin, IReadOnlyList<ZoneRecord> Records, SourceLocation Location)
+{
+    /// <summary>The zone's failover record sets.</summary>
+    public IReadOnlyList<FailoverSetDefinition> Failover { get; init; } = [];
+
+    public string Name => DnsName.ToText(Origin);
+}

@@ -1,0 +1,70 @@
+using FailoverDns.Protocol;
+using FailoverDns.Zones;
+using FailoverDns.Zones.Model;
+using FailoverDns.Zones.Text;
+using FluentAssertions;
+
+namespace FailoverDns.Testing;
+
+/// <summary>Builds snapshots from master-file text and prints RRsets in presentation format.</summary>
+public static class ZoneText
+{
+    public static byte[] Name(string text) => DnsName.Parse(text) ?? throw new ArgumentException($"bad name '{text}'", nameof(text));
+
+    /// <summary>Parses one zone per (origin, text) pair and builds a snapshot, failing the test on any error.</summary>
+    public static ZoneSnapshot Build(params (string Origin, string Text)[] zones)
+    {
+        var errors = new List<ConfigError>();
+        var snapshot = ZoneSnapshotBuilder.Build(Definitions(errors, zones), errors);
+        if (errors.Count > 0 || snapshot is null)
+        {
+            throw new InvalidOperationException("the test zone does not build:\n" + string.Join("\n", errors));
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Parses and builds, returning the errors (for tests of the builder's validation).</summary>
+    public static List<string> BuildErrors(params (string Origin, string Text)[] zones)
+    {
+        var errors = new List<ConfigError>();
+        var definitions = Definitions(errors, zones);
+        errors.Should().BeEmpty("the test zone text itself must parse");
+        var snapshot = ZoneSnapshotBuilder.Build(definitions, errors);
+        if (errors.Count > 0)
+        {
+            snapshot.Should().BeNull("a snapshot is only built from valid zones");
+        }
+
+        return errors.Select(e => e.ToString()).ToList();
+    }
+
+    public static List<ZoneDefinition> Definitions(List<ConfigError> errors, params (string Origin, string Text)[] zones)
+    {
+        var definitions = new List<ZoneDefinition>();
+        foreach (var (origin, text) in zones)
+        {
+            // Lowercase, as ConfigLoader makes it: the builder relies on that.
+            var originName = DnsName.ToLower(Name(origin));
+            var file = origin + "zone";
+            var records = ZoneFileParser.ParseText(text, file, originName, 3600, errors);
+            definitions.Add(new ZoneDefinition(originName, records, new SourceLocation(file, 1, 1)));
+        }
+
+        return definitions;
+    }
+
+    /// <summary>Each record of <paramref name="rrset"/> as <c>owner ttl IN TYPE data</c>.</summary>
+    public static string[] Format(ReadOnlySpan<byte> owner, RRset? rrset)
+    {
+        if (rrset is null)
+        {
+            return [];
+        }
+
+        var ownerText = DnsName.ToText(owner);
+        return rrset.Data
+            .Select(d => FormattableString.Invariant($"{ownerText} {rrset.Ttl} IN {RDataFormatter.TypeToText(rrset.Type)} {RDataFormatter.ToText(rrset.Type, d)}"))
+            .ToArray();
+    }
+}

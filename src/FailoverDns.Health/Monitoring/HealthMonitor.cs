@@ -11,10 +11,12 @@ namespace FailoverDns.Health.Monitoring;
 /// it), the first round at once, then every interval with jitter. A loop awaits its probe before
 /// the next, so probes never pile up, and a slow target delays only its own loop. After a config
 /// reload, <see cref="Reconcile"/> stops the loops of endpoints no longer wanted and starts new ones.
+/// Each result goes down the <see cref="HealthPipeline"/> once per check it feeds; a step that throws is
+/// logged here, at the loop's edge, and the loop probes on (a frozen check would be served as it last was).
 /// </summary>
 public sealed partial class HealthMonitor(
     IEnumerable<HealthCheckDefinition> definitions,
-    HealthStateStore store,
+    HealthPipeline pipeline,
     Func<EndpointCheckOptions, IProbe> probeFactory,
     TimeProvider time,
     HealthMonitorOptions options,
@@ -178,7 +180,14 @@ public sealed partial class HealthMonitor(
 
             foreach (var check in ChecksOf(endpoint))
             {
-                store.Record(check, result);
+                try
+                {
+                    pipeline.Record(check, result);
+                }
+                catch (Exception e)
+                {
+                    LogPipelineFailed(logger, check, endpoint, e);
+                }
             }
 
             var spread = endpoint.Interval * options.Jitter * ((random.NextDouble() * 2) - 1);
@@ -234,6 +243,9 @@ public sealed partial class HealthMonitor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Probe {Endpoint} threw; counted as a failure")]
     private static partial void LogProbeCrashed(ILogger logger, EndpointCheckOptions endpoint, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Health check {Check}: handling the result of probe {Endpoint} failed; probing goes on")]
+    private static partial void LogPipelineFailed(ILogger logger, string check, EndpointCheckOptions endpoint, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot probe {Endpoint}; its checks stay unprobed")]
     private static partial void LogProbeRejected(ILogger logger, EndpointCheckOptions endpoint, Exception exception);

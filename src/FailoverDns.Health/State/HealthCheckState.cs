@@ -25,6 +25,12 @@ public sealed record HealthCheckState(
     /// <summary>What the probes (or, for a calculated check, its children) say, whatever the override.</summary>
     public HealthStatus ProbedStatus { get; init; }
 
+    /// <summary>
+    /// What this instance's probes say (the threshold policy's state), before the aggregation step
+    /// (<see cref="IVerdictAggregator"/>); a single instance acts on it as it is.
+    /// </summary>
+    public HealthStatus LocationStatus { get; init; }
+
     public HealthOverride? Override { get; init; }
 
     /// <summary>What answers use: a check without a verdict counts as healthy (Route 53).</summary>

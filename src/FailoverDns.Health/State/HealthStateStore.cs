@@ -5,8 +5,10 @@ using FailoverDns.Health.Probes;
 namespace FailoverDns.Health.State;
 
 /// <summary>
-/// Owns every check's state. Probe results come in, the threshold policy decides, calculated checks
-/// follow their children, and each change is announced once through <see cref="Transitioned"/>.
+/// Owns every check's state, in two steps of the health pipeline (<see cref="IVerdictAggregator"/>):
+/// <see cref="Record"/> takes a probe result and applies the pure threshold policy, giving this
+/// instance's verdict; <see cref="Apply"/> takes the verdicts to act on, lets overrides and calculated
+/// checks follow, and returns each change once. It calls nothing: the changes flow on from its caller.
 /// </summary>
 public sealed class HealthStateStore
 {
@@ -22,12 +24,6 @@ public sealed class HealthStateStore
         _time = time;
         Load(definitions, []);
     }
-
-    /// <summary>Raised after a check changes state, outside the store's lock, once per change.</summary>
-    public event Action<HealthTransition>? Transitioned;
-
-    /// <summary>Raised for every probe result applied to a check, outside the store's lock.</summary>
-    public event Action<string, ProbeResult>? Recorded;
 
     public IReadOnlyList<HealthCheckState> All
     {
@@ -60,28 +56,31 @@ public sealed class HealthStateStore
         }
     }
 
-    /// <summary>Applies one probe result to the check <paramref name="name"/> (and the calculated checks above it).</summary>
-    public void Record(string name, ProbeResult result)
+    /// <summary>
+    /// Applies one probe result to the endpoint check <paramref name="name"/>: its counters, history and
+    /// the threshold policy's per-location state. Null for an unknown or disabled check.
+    /// </summary>
+    /// <returns>This instance's verdict on the check, for <see cref="Apply"/> (through the aggregation step).</returns>
+    public CheckVerdict? Record(string name, ProbeResult result)
     {
-        var transitions = new List<HealthTransition>();
         lock (_gate)
         {
             if (!_states.TryGetValue(name, out var state) || state.Definition.Disabled)
             {
-                return;
+                return null;
             }
 
             var definition = state.Definition;
             var passed = result.Succeeded != definition.Invert;
             var next = ThresholdPolicy.Apply(
-                new ThresholdState(state.ProbedStatus, state.ConsecutiveSuccesses, state.ConsecutiveFailures),
+                new ThresholdState(state.LocationStatus, state.ConsecutiveSuccesses, state.ConsecutiveFailures),
                 passed,
                 definition.FailureThreshold,
                 definition.RecoveryThreshold);
             var history = state.History.Count < HistorySize ? state.History : state.History.Skip(1);
-            var updated = state with
+            _states[name] = state with
             {
-                ProbedStatus = next.Status,
+                LocationStatus = next.Status,
                 ConsecutiveSuccesses = next.ConsecutiveSuccesses,
                 ConsecutiveFailures = next.ConsecutiveFailures,
                 LastResult = result,
@@ -90,11 +89,31 @@ public sealed class HealthStateStore
                 Probes = state.Probes + 1,
                 Failures = state.Failures + (result.Succeeded ? 0 : 1),
             };
-            SetStatus(updated, state.Override?.State ?? next.Status, Describe(definition, result, next), transitions);
+            return new CheckVerdict(definition, next.Status, Describe(definition, result, next));
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="verdicts"/> what the probes say of their checks; an override still decides
+    /// while set, and the calculated checks above follow. A verdict on a check a reload has since
+    /// removed or redefined is dropped: that check started over.
+    /// </summary>
+    /// <returns>Every change of state this caused, in order, each once.</returns>
+    public IReadOnlyList<HealthTransition> Apply(IReadOnlyList<CheckVerdict> verdicts)
+    {
+        var transitions = new List<HealthTransition>();
+        lock (_gate)
+        {
+            foreach (var verdict in verdicts)
+            {
+                if (_states.TryGetValue(verdict.Check.Name, out var state) && !state.Definition.Disabled && state.Definition.JudgesSameAs(verdict.Check))
+                {
+                    SetStatus(state with { ProbedStatus = verdict.Status }, state.Override?.State ?? verdict.Status, verdict.Reason, transitions);
+                }
+            }
         }
 
-        Recorded?.Invoke(name, result);
-        Announce(transitions);
+        return transitions;
     }
 
     /// <summary>
@@ -115,10 +134,14 @@ public sealed class HealthStateStore
         }
     }
 
-    /// <summary>Forces <paramref name="name"/> to a state (or clears the force with null); false for an unknown check.</summary>
-    public bool SetOverride(string name, HealthOverride? value)
+    /// <summary>
+    /// Forces <paramref name="name"/> to a state (or clears the force with null); false for an unknown
+    /// check. <paramref name="transitions"/> are the changes of state it caused.
+    /// </summary>
+    public bool SetOverride(string name, HealthOverride? value, out IReadOnlyList<HealthTransition> transitions)
     {
-        var transitions = new List<HealthTransition>();
+        var changes = new List<HealthTransition>();
+        transitions = changes;
         lock (_gate)
         {
             if (!_states.TryGetValue(name, out var state))
@@ -126,30 +149,31 @@ public sealed class HealthStateStore
                 return false;
             }
 
-            ApplyOverride(state, value, transitions);
+            ApplyOverride(state, value, changes);
         }
 
-        Announce(transitions);
         return true;
     }
 
-    /// <summary>Clears every override whose <see cref="HealthOverride.Until"/> has passed; returns their checks.</summary>
-    public IReadOnlyList<string> ExpireOverrides()
+    /// <summary>
+    /// Clears every override whose <see cref="HealthOverride.Until"/> has passed; returns their checks.
+    /// <paramref name="transitions"/> are the changes of state it caused.
+    /// </summary>
+    public IReadOnlyList<string> ExpireOverrides(out IReadOnlyList<HealthTransition> transitions)
     {
         var now = _time.GetUtcNow();
-        var transitions = new List<HealthTransition>();
-        List<string> expired;
+        var changes = new List<HealthTransition>();
+        transitions = changes;
         lock (_gate)
         {
-            expired = [.. _states.Values.Where(s => s.Override?.Until <= now).Select(s => s.Name)];
+            var expired = _states.Values.Where(s => s.Override?.Until <= now).Select(s => s.Name).ToList();
             foreach (var name in expired)
             {
-                ApplyOverride(_states[name], null, transitions);
+                ApplyOverride(_states[name], null, changes);
             }
-        }
 
-        Announce(transitions);
-        return expired;
+            return expired;
+        }
     }
 
     private List<string> Load(IEnumerable<HealthCheckDefinition> definitions, Dictionary<string, HealthCheckState> previous)
@@ -166,7 +190,7 @@ public sealed class HealthStateStore
             {
                 var status = definition.Disabled ? HealthStatus.Healthy : HealthStatus.Unknown;
                 var forced = previous.GetValueOrDefault(definition.Name)?.Override;
-                _states[definition.Name] = new HealthCheckState(definition, forced?.State ?? status, now, 0, 0, null, null, [], 0, 0, 0) { ProbedStatus = status, Override = forced };
+                _states[definition.Name] = new HealthCheckState(definition, forced?.State ?? status, now, 0, 0, null, null, [], 0, 0, 0) { ProbedStatus = status, LocationStatus = status, Override = forced };
                 fresh.Add(definition.Name);
             }
 
@@ -240,14 +264,6 @@ public sealed class HealthStateStore
         var healthy = children.Count(c => c != HealthStatus.Unhealthy);
         var reason = FormattableString.Invariant($"{healthy} of {children.Count} checks healthy, {rule.RequiredHealthy} required");
         SetStatus(current with { ProbedStatus = status }, current.Override?.State ?? status, reason, transitions);
-    }
-
-    private void Announce(List<HealthTransition> transitions)
-    {
-        foreach (var transition in transitions)
-        {
-            Transitioned?.Invoke(transition);
-        }
     }
 
     private static string Describe(HealthCheckDefinition definition, ProbeResult result, ThresholdState next)

@@ -1,5 +1,6 @@
 using FailoverDns.Configuration;
 using FailoverDns.Health.Checks;
+using FailoverDns.Health.Probes;
 using FailoverDns.Health.State;
 using FailoverDns.Protocol;
 using FailoverDns.Zones;
@@ -11,12 +12,12 @@ using Microsoft.Extensions.Logging;
 namespace FailoverDns.Server.Failover;
 
 /// <summary>
-/// Turns health transitions into answers: on every change it runs the failover policy for the
-/// record sets the check guards and, when any answer changes, publishes a new snapshot (one atomic
-/// switch). Each health transition and each switch is logged once and announced to
-/// <see cref="Notified"/> (alerts).
+/// Turns health transitions into answers, as the last step of the health pipeline (see
+/// <see cref="IVerdictAggregator"/>): on every change it runs the failover policy for the record sets
+/// the check guards and, when any answer changes, publishes a new snapshot (one atomic switch). Each
+/// health transition and each switch is logged once and announced to <see cref="Notified"/> (alerts).
 /// </summary>
-public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStore health, TimeProvider time, ILogger<FailoverCoordinator> logger) : IHostedService
+public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStore health, TimeProvider time, ILogger<FailoverCoordinator> logger) : IHostedService, IHealthStateHandler
 {
     private readonly object _gate = new();
 
@@ -28,9 +29,9 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
     /// <summary>Raised outside the lock after each health transition and each group of switches.</summary>
     public event Action<FailoverEvent>? Notified;
 
+    /// <summary>Decides every set from the states the checks start with, before probes and queries.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        health.Transitioned += OnTransition;
         lock (_gate)
         {
             Apply(zones.Current, null, publish: false);
@@ -39,10 +40,19 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Recorded(string check, ProbeResult result)
     {
-        health.Transitioned -= OnTransition;
-        return Task.CompletedTask;
+        // A result that changes nothing changes no answer.
+    }
+
+    public void Transitioned(IReadOnlyList<HealthTransition> transitions)
+    {
+        foreach (var transition in transitions)
+        {
+            OnTransition(transition);
+        }
     }
 
     /// <summary>The tier each set serves now, for the admin API, metrics and tests.</summary>

@@ -8,11 +8,13 @@ using Microsoft.Extensions.Logging;
 namespace FailoverDns.Server.HealthOverrides;
 
 /// <summary>
-/// Operator overrides of health checks: applied to the state store, written to the state file on
-/// every change so they survive a restart, restored at start-up, and cleared when they expire.
+/// Operator overrides of health checks: applied through the health pipeline (so answers follow),
+/// written to the state file on every change so they survive a restart, restored at start-up, and
+/// cleared when they expire.
 /// </summary>
 public sealed partial class OverrideService(
     HealthStateStore health,
+    HealthPipeline pipeline,
     FailoverDnsConfig config,
     TimeProvider time,
     ILogger<OverrideService> logger) : IHostedService, IDisposable
@@ -50,7 +52,7 @@ public sealed partial class OverrideService(
 
         // Logged first: the switches it causes are logged as it is applied.
         LogOverrideSet(logger, check, state.ToName(), Until(until), reason);
-        if (!health.SetOverride(check, new HealthOverride(state, until, reason, time.GetUtcNow())))
+        if (!pipeline.SetOverride(check, new HealthOverride(state, until, reason, time.GetUtcNow())))
         {
             return false; // a reload removed the check meanwhile
         }
@@ -69,7 +71,7 @@ public sealed partial class OverrideService(
         if (state.Override is not null)
         {
             LogOverrideCleared(logger, check, "by request");
-            health.SetOverride(check, null);
+            pipeline.SetOverride(check, null);
             Persist();
         }
 
@@ -79,7 +81,7 @@ public sealed partial class OverrideService(
     /// <summary>Clears expired overrides; called by the timer, and by tests that move a fake clock.</summary>
     public void Expire()
     {
-        var expired = health.ExpireOverrides();
+        var expired = pipeline.ExpireOverrides();
         foreach (var check in expired)
         {
             LogOverrideCleared(logger, check, "its time was up");
@@ -120,7 +122,7 @@ public sealed partial class OverrideService(
             if (health.Get(item.Check) is not null)
             {
                 LogOverrideRestored(logger, item.Check, state.ToName(), Until(item.Until), item.Reason);
-                health.SetOverride(item.Check, new HealthOverride(state, item.Until, item.Reason, item.Since));
+                pipeline.SetOverride(item.Check, new HealthOverride(state, item.Until, item.Reason, item.Since));
             }
         }
     }

@@ -97,6 +97,14 @@ public static class FailoverDnsHost
         services.AddSingleton(sp => new HealthStateStore(config.HealthChecks, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FailoverCoordinator>();
         services.AddSingleton<HealthMetrics>();
+        services.AddSingleton<IVerdictAggregator, LocalVerdictAggregator>();
+
+        // The health pipeline (described at IVerdictAggregator): the coordinator is told first, so a
+        // change reaches the answers before it is counted.
+        services.AddSingleton(sp => new HealthPipeline(
+            sp.GetRequiredService<HealthStateStore>(),
+            sp.GetRequiredService<IVerdictAggregator>(),
+            [sp.GetRequiredService<FailoverCoordinator>(), sp.GetRequiredService<HealthMetrics>()]));
         services.AddSingleton<AlertService>();
         services.AddSingleton<OverrideService>();
         services.AddSingleton<AdminViewFactory>();
@@ -105,16 +113,15 @@ public static class FailoverDnsHost
         services.AddSingleton<Func<EndpointCheckOptions, IProbe>>(sp => options => ProbeFactory.Create(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new HealthMonitor(
             config.HealthChecks,
-            sp.GetRequiredService<HealthStateStore>(),
+            sp.GetRequiredService<HealthPipeline>(),
             sp.GetRequiredService<Func<EndpointCheckOptions, IProbe>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<HealthMonitorOptions>(),
             sp.GetRequiredService<ILogger<HealthMonitor>>()));
 
-        // Start order: sockets bound; metrics, the coordinator and alerts listening for transitions;
-        // overrides restored; then probes, and the reloader last.
+        // Start order: sockets bound; the coordinator deciding from the initial states and alerts
+        // listening to it; overrides restored; then probes, and the reloader last.
         services.AddHostedService(sp => sp.GetRequiredService<DnsListenerService>());
-        services.AddHostedService(sp => sp.GetRequiredService<HealthMetrics>());
         services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
         services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         services.AddHostedService(sp => sp.GetRequiredService<OverrideService>());

@@ -6,7 +6,6 @@ using FailoverDns.Health.State;
 using FailoverDns.Protocol;
 using FailoverDns.Server.Failover;
 using FailoverDns.Zones;
-using Microsoft.Extensions.Hosting;
 
 namespace FailoverDns.Server.Metrics;
 
@@ -15,7 +14,7 @@ namespace FailoverDns.Server.Metrics;
 /// (a state set: one series per status, 1 for the current one), transitions, overrides, and the
 /// tier each failover record set serves.
 /// </summary>
-public sealed class HealthMetrics : IHostedService
+public sealed class HealthMetrics : IHealthStateHandler
 {
     private static readonly HealthStatus[] Statuses = [HealthStatus.Healthy, HealthStatus.Unhealthy, HealthStatus.Unknown];
 
@@ -48,26 +47,17 @@ public sealed class HealthMetrics : IHostedService
             "The tier each failover record set serves: 0 primary, 1 secondary, …; -1 when every tier is unhealthy and the set answers NODATA or SERVFAIL");
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _health.Recorded += OnRecorded;
-        _health.Transitioned += OnTransitioned;
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _health.Recorded -= OnRecorded;
-        _health.Transitioned -= OnTransitioned;
-        return Task.CompletedTask;
-    }
-
     private static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
 
-    private void OnRecorded(string check, ProbeResult result) => _probes.GetOrAdd(check, static _ => new ProbeStats()).Add(result);
+    public void Recorded(string check, ProbeResult result) => _probes.GetOrAdd(check, static _ => new ProbeStats()).Add(result);
 
-    private void OnTransitioned(HealthTransition transition) =>
-        _transitions.Add(1, Tag("check", transition.Check), Tag("to", transition.To.ToName()));
+    public void Transitioned(IReadOnlyList<HealthTransition> transitions)
+    {
+        foreach (var transition in transitions)
+        {
+            _transitions.Add(1, Tag("check", transition.Check), Tag("to", transition.To.ToName()));
+        }
+    }
 
     /// <summary>The probe statistics of the checks the config has now (a reload may have removed some).</summary>
     private IEnumerable<(string Check, (long[] Results, long[] Durations, double Seconds) Stats)> Current() =>

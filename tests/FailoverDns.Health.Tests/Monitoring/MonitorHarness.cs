@@ -1,12 +1,12 @@
 using FailoverDns.Health.Checks;
 using FailoverDns.Health.Monitoring;
 using FailoverDns.Health.State;
-using FailoverDns.Health.Tests.Probes;
+using FailoverDns.Health.Tests.State;
 
 namespace FailoverDns.Health.Tests.Monitoring;
 
 /// <summary>
-/// A monitor wired to a manual clock and fake probes. Every wait is on an event (a probe call, a loop
+/// A monitor wired to a fake clock, fake probes and the real pipeline, ending in <see cref="Handler"/>. Every wait is on an event (a probe call, a loop
 /// parked in its delay) under <see cref="Deadline"/>; time moves only through <see cref="Clock"/>.
 /// </summary>
 internal sealed class MonitorHarness : IAsyncDisposable
@@ -17,12 +17,20 @@ internal sealed class MonitorHarness : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
     public MonitorHarness(double jitter, params HealthCheckDefinition[] definitions)
+        : this(new LocalVerdictAggregator(), jitter, definitions)
     {
-        Store = new HealthStateStore(definitions, Clock);
-        Monitor = new HealthMonitor(definitions, Store, Factory.Create, Clock, new HealthMonitorOptions { Jitter = jitter }, Logger);
     }
 
-    public ManualClock Clock { get; } = new(Start);
+    public MonitorHarness(IVerdictAggregator aggregator, double jitter, params HealthCheckDefinition[] definitions)
+    {
+        Store = new HealthStateStore(definitions, Clock);
+        var pipeline = new HealthPipeline(Store, aggregator, [Handler]);
+        Monitor = new HealthMonitor(definitions, pipeline, Factory.Create, Clock, new HealthMonitorOptions { Jitter = jitter }, Logger);
+    }
+
+    public ParkingTimeProvider Clock { get; } = new(Start);
+
+    public RecordingHandler Handler { get; } = new();
 
     public FakeProbeFactory Factory { get; } = new();
 

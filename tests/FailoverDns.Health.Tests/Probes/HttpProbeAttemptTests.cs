@@ -1,10 +1,11 @@
 using FailoverDns.Health.Probes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FailoverDns.Health.Tests.Probes;
 
 public sealed class HttpProbeAttemptTests
 {
-    private readonly ManualClock _clock = new(DateTimeOffset.UnixEpoch);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
 
     [Fact]
     public void Deadline_BeforeConnection_IsConnectPlusResponseTimeout()

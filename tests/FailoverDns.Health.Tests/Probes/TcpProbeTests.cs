@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using FailoverDns.Health.Probes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FailoverDns.Health.Tests.Probes;
 
@@ -68,13 +69,13 @@ public sealed class TcpProbeTests
     }
 
     [Fact]
-    public async Task ProbeAsync_ManualClock_TakesTimesFromTimeProvider()
+    public async Task ProbeAsync_FakeClock_TakesTimesFromTimeProvider()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         try
         {
-            var clock = new ManualClock(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+            var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
             using var probe = ProbeFactory.Create(TestProbes.Tcp(((IPEndPoint)listener.LocalEndpoint).Port), clock);
 
             var result = await probe.ProbeAsync(CancellationToken.None).WaitAsync(TestProbes.Deadline);

@@ -1,7 +1,8 @@
 using FailoverDns.Health.Checks;
 using FailoverDns.Health.Probes;
 using FailoverDns.Health.State;
-using FailoverDns.Health.Tests.Probes;
+using Microsoft.Extensions.Time.Testing;
+using static FailoverDns.Health.Tests.State.TestChecks;
 
 namespace FailoverDns.Health.Tests.State;
 
@@ -9,8 +10,11 @@ public sealed class HealthStateStoreTests
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
-    private readonly ManualClock _clock = new(Start);
-    private readonly List<HealthTransition> _transitions = [];
+    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly RecordingHandler _handler = new();
+    private HealthPipeline? _pipeline;
+
+    private HealthPipeline Pipeline => _pipeline ?? throw new InvalidOperationException("CreateStore first");
 
     [Fact]
     public void Constructor_Definitions_EnabledUnknownDisabledHealthySinceNow()
@@ -31,19 +35,19 @@ public sealed class HealthStateStoreTests
     {
         var store = CreateStore(Endpoint("web"));
 
-        store.Record("web", Failed("HTTP 503"));
+        Pipeline.Record("web", Failed("HTTP 503"));
         _clock.Advance(TimeSpan.FromSeconds(30));
-        store.Record("web", Failed("HTTP 503"));
+        Pipeline.Record("web", Failed("HTTP 503"));
         _clock.Advance(TimeSpan.FromSeconds(30));
-        _transitions.Should().BeEmpty("two failures are below the threshold of 3");
+        _handler.Transitions.Should().BeEmpty("two failures are below the threshold of 3");
 
-        store.Record("web", Failed("HTTP 503"));
+        Pipeline.Record("web", Failed("HTTP 503"));
         var at = Start + TimeSpan.FromSeconds(60);
         _clock.Advance(TimeSpan.FromSeconds(30));
-        store.Record("web", Failed("HTTP 503"));
-        store.Record("web", Failed("HTTP 503"));
+        Pipeline.Record("web", Failed("HTTP 503"));
+        Pipeline.Record("web", Failed("HTTP 503"));
 
-        _transitions.Should().Equal(new HealthTransition("web", HealthStatus.Unknown, HealthStatus.Unhealthy, "HTTP 503, 3 failed in a row", at));
+        _handler.Transitions.Should().Equal(new HealthTransition("web", HealthStatus.Unknown, HealthStatus.Unhealthy, "HTTP 503, 3 failed in a row", at));
         var state = store.Get("web")!;
         state.Status.Should().Be(HealthStatus.Unhealthy);
         state.IsHealthy.Should().BeFalse();
@@ -57,10 +61,10 @@ public sealed class HealthStateStoreTests
         var store = CreateStore(Endpoint("web"));
         _clock.Advance(TimeSpan.FromSeconds(1));
 
-        store.Record("web", Passed("HTTP 200"));
-        store.Record("web", Passed("HTTP 200"));
+        Pipeline.Record("web", Passed("HTTP 200"));
+        Pipeline.Record("web", Passed("HTTP 200"));
 
-        _transitions.Should().Equal(new HealthTransition("web", HealthStatus.Unknown, HealthStatus.Healthy, "HTTP 200, 1 passed in a row", Start + TimeSpan.FromSeconds(1)));
+        _handler.Transitions.Should().Equal(new HealthTransition("web", HealthStatus.Unknown, HealthStatus.Healthy, "HTTP 200, 1 passed in a row", Start + TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
@@ -71,10 +75,10 @@ public sealed class HealthStateStoreTests
         foreach (var passed in new[] { true, false, false, false, true, true, false, true, true, true, true })
         {
             _clock.Advance(TimeSpan.FromSeconds(10));
-            store.Record("web", passed ? Passed("HTTP 200") : Failed("HTTP 500"));
+            Pipeline.Record("web", passed ? Passed("HTTP 200") : Failed("HTTP 500"));
         }
 
-        _transitions.Should().Equal(
+        _handler.Transitions.Should().Equal(
             new HealthTransition("web", HealthStatus.Unknown, HealthStatus.Healthy, "HTTP 200, 1 passed in a row", Start + TimeSpan.FromSeconds(10)),
             new HealthTransition("web", HealthStatus.Healthy, HealthStatus.Unhealthy, "HTTP 500, 2 failed in a row", Start + TimeSpan.FromSeconds(30)),
             new HealthTransition("web", HealthStatus.Unhealthy, HealthStatus.Healthy, "HTTP 200, 3 passed in a row", Start + TimeSpan.FromSeconds(100)));
@@ -87,12 +91,12 @@ public sealed class HealthStateStoreTests
     {
         var store = CreateStore(Flappy("web"));
         var seen = new List<HealthStatus>();
-        store.Transitioned += t => seen.Add(store.Get(t.Check)!.Status);
+        _handler.OnTransition = t => seen.Add(store.Get(t.Check)!.Status);
 
-        store.Record("web", Failed("HTTP 500"));
-        store.Record("web", Passed("HTTP 200"));
-        store.Record("web", Passed("HTTP 200"));
-        store.Record("web", Passed("HTTP 200"));
+        Pipeline.Record("web", Failed("HTTP 500"));
+        Pipeline.Record("web", Passed("HTTP 200"));
+        Pipeline.Record("web", Passed("HTTP 200"));
+        Pipeline.Record("web", Passed("HTTP 200"));
 
         seen.Should().Equal(HealthStatus.Unhealthy, HealthStatus.Healthy);
     }
@@ -102,10 +106,10 @@ public sealed class HealthStateStoreTests
     {
         var store = CreateStore(Endpoint("web") with { Invert = true, FailureThreshold = 2, RecoveryThreshold = 2 });
 
-        store.Record("web", Passed("HTTP 200"));
-        store.Record("web", Passed("HTTP 200"));
+        Pipeline.Record("web", Passed("HTTP 200"));
+        Pipeline.Record("web", Passed("HTTP 200"));
 
-        _transitions.Should().Equal(new HealthTransition("web", HealthStatus.Unknown, HealthStatus.Unhealthy, "HTTP 200 (inverted), 2 failed in a row", Start));
+        _handler.Transitions.Should().Equal(new HealthTransition("web", HealthStatus.Unknown, HealthStatus.Unhealthy, "HTTP 200 (inverted), 2 failed in a row", Start));
         var state = store.Get("web")!;
         state.ConsecutiveFailures.Should().Be(2);
         state.Failures.Should().Be(0, "the counters count what the probe saw");
@@ -118,9 +122,9 @@ public sealed class HealthStateStoreTests
         var store = CreateStore(Endpoint("web") with { Invert = true });
         var failure = Failed("connection refused");
 
-        store.Record("web", failure);
+        Pipeline.Record("web", failure);
 
-        _transitions.Should().Equal(new HealthTransition("web", HealthStatus.Unknown, HealthStatus.Healthy, "connection refused (inverted), 1 passed in a row", Start));
+        _handler.Transitions.Should().Equal(new HealthTransition("web", HealthStatus.Unknown, HealthStatus.Healthy, "connection refused (inverted), 1 passed in a row", Start));
         store.Get("web")!.LastFailure.Should().BeSameAs(failure);
     }
 
@@ -129,10 +133,10 @@ public sealed class HealthStateStoreTests
     {
         var store = CreateStore(Endpoint("web") with { Disabled = true, FailureThreshold = 1 });
 
-        store.Record("web", Failed("HTTP 500"));
-        store.Record("web", Failed("HTTP 500"));
+        Pipeline.Record("web", Failed("HTTP 500"));
+        Pipeline.Record("web", Failed("HTTP 500"));
 
-        _transitions.Should().BeEmpty();
+        _handler.Transitions.Should().BeEmpty();
         var state = store.Get("web")!;
         state.Status.Should().Be(HealthStatus.Healthy);
         state.Probes.Should().Be(0);
@@ -145,9 +149,9 @@ public sealed class HealthStateStoreTests
     {
         var store = CreateStore(Endpoint("web"));
 
-        store.Record("other", Failed("HTTP 500"));
+        Pipeline.Record("other", Failed("HTTP 500"));
 
-        _transitions.Should().BeEmpty();
+        _handler.Transitions.Should().BeEmpty();
         store.All.Should().ContainSingle().Which.Probes.Should().Be(0);
     }
 
@@ -157,9 +161,9 @@ public sealed class HealthStateStoreTests
         var store = CreateStore(Flappy("a"), Endpoint("b"), Calculated("all", 2, "a", "b"));
         _clock.Advance(TimeSpan.FromSeconds(5));
 
-        store.Record("a", Failed("HTTP 500"));
+        Pipeline.Record("a", Failed("HTTP 500"));
 
-        _transitions.Should().Equal(
+        _handler.Transitions.Should().Equal(
             new HealthTransition("a", HealthStatus.Unknown, HealthStatus.Unhealthy, "HTTP 500, 1 failed in a row", Start + TimeSpan.FromSeconds(5)),
             new HealthTransition("all", HealthStatus.Unknown, HealthStatus.Unhealthy, "1 of 2 checks healthy, 2 required", Start + TimeSpan.FromSeconds(5)));
         store.Get("all")!.Since.Should().Be(Start + TimeSpan.FromSeconds(5));
@@ -171,12 +175,12 @@ public sealed class HealthStateStoreTests
     {
         var store = CreateStore(Flappy("a"), Flappy("b"), Calculated("any", 1, "a", "b"));
 
-        store.Record("a", Passed("HTTP 200"));
-        store.Record("b", Failed("HTTP 500"));
-        store.Record("a", Failed("HTTP 500"));
-        store.Record("b", Passed("HTTP 200"));
+        Pipeline.Record("a", Passed("HTTP 200"));
+        Pipeline.Record("b", Failed("HTTP 500"));
+        Pipeline.Record("a", Failed("HTTP 500"));
+        Pipeline.Record("b", Passed("HTTP 200"));
 
-        _transitions.Select(t => (t.Check, t.From, t.To)).Should().Equal(
+        _handler.Transitions.Select(t => (t.Check, t.From, t.To)).Should().Equal(
             ("a", HealthStatus.Unknown, HealthStatus.Healthy),
             ("any", HealthStatus.Unknown, HealthStatus.Healthy),
             ("b", HealthStatus.Unknown, HealthStatus.Unhealthy),
@@ -184,7 +188,7 @@ public sealed class HealthStateStoreTests
             ("any", HealthStatus.Healthy, HealthStatus.Unhealthy),
             ("b", HealthStatus.Unhealthy, HealthStatus.Healthy),
             ("any", HealthStatus.Unhealthy, HealthStatus.Healthy));
-        _transitions.Where(t => t.Check == "any").Select(t => t.Reason).Should().Equal(
+        _handler.Transitions.Where(t => t.Check == "any").Select(t => t.Reason).Should().Equal(
             "2 of 2 checks healthy, 1 required",
             "0 of 2 checks healthy, 1 required",
             "1 of 2 checks healthy, 1 required");
@@ -199,18 +203,18 @@ public sealed class HealthStateStoreTests
             Flappy("c"),
             Calculated("two", 2, "a", "b", "c"));
 
-        store.Record("a", Failed("HTTP 500"));
+        Pipeline.Record("a", Failed("HTTP 500"));
         store.Get("two")!.Status.Should().Be(HealthStatus.Healthy, "b and c have no verdict and count as healthy");
 
-        store.Record("b", Failed("HTTP 500"));
+        Pipeline.Record("b", Failed("HTTP 500"));
         store.Get("two")!.Status.Should().Be(HealthStatus.Unhealthy);
 
-        store.Record("c", Passed("HTTP 200"));
+        Pipeline.Record("c", Passed("HTTP 200"));
         store.Get("two")!.Status.Should().Be(HealthStatus.Unhealthy);
 
-        store.Record("a", Passed("HTTP 200"));
+        Pipeline.Record("a", Passed("HTTP 200"));
         store.Get("two")!.Status.Should().Be(HealthStatus.Healthy);
-        _transitions.Where(t => t.Check == "two").Select(t => t.To).Should().Equal(HealthStatus.Healthy, HealthStatus.Unhealthy, HealthStatus.Healthy);
+        _handler.Transitions.Where(t => t.Check == "two").Select(t => t.To).Should().Equal(HealthStatus.Healthy, HealthStatus.Unhealthy, HealthStatus.Healthy);
     }
 
     [Fact]
@@ -224,12 +228,12 @@ public sealed class HealthStateStoreTests
             Calculated("mid", 2, "a", "b"),
             Calculated("top", 1, "mid", "c"));
 
-        store.Record("a", Failed("HTTP 500"));
-        store.Record("c", Failed("HTTP 500"));
-        store.Record("a", Passed("HTTP 200"));
+        Pipeline.Record("a", Failed("HTTP 500"));
+        Pipeline.Record("c", Failed("HTTP 500"));
+        Pipeline.Record("a", Passed("HTTP 200"));
 
         // mid is unhealthy at once, while top stays healthy on c, which has no verdict yet.
-        _transitions.Select(t => (t.Check, t.From, t.To)).Should().Equal(
+        _handler.Transitions.Select(t => (t.Check, t.From, t.To)).Should().Equal(
             ("a", HealthStatus.Unknown, HealthStatus.Unhealthy),
             ("mid", HealthStatus.Unknown, HealthStatus.Unhealthy),
             ("top", HealthStatus.Unknown, HealthStatus.Healthy),
@@ -249,10 +253,10 @@ public sealed class HealthStateStoreTests
             Calculated("right", 1, "a"),
             Calculated("top", 2, "left", "right"));
 
-        store.Record("a", Failed("HTTP 500"));
+        Pipeline.Record("a", Failed("HTTP 500"));
 
-        _transitions.Select(t => t.Check).Should().BeEquivalentTo(["a", "left", "right", "top"]);
-        _transitions.Should().ContainSingle(t => t.Check == "top").Which.To.Should().Be(HealthStatus.Unhealthy);
+        _handler.Transitions.Select(t => t.Check).Should().BeEquivalentTo(["a", "left", "right", "top"]);
+        _handler.Transitions.Should().ContainSingle(t => t.Check == "top").Which.To.Should().Be(HealthStatus.Unhealthy);
         store.Get("top")!.Transitions.Should().Be(1);
     }
 
@@ -261,10 +265,10 @@ public sealed class HealthStateStoreTests
     {
         var store = CreateStore(Flappy("a"), Calculated("down", 1, "a") with { Invert = true });
 
-        store.Record("a", Passed("HTTP 200"));
+        Pipeline.Record("a", Passed("HTTP 200"));
         store.Get("down")!.Status.Should().Be(HealthStatus.Unhealthy);
 
-        store.Record("a", Failed("HTTP 500"));
+        Pipeline.Record("a", Failed("HTTP 500"));
         store.Get("down")!.Status.Should().Be(HealthStatus.Healthy);
     }
 
@@ -273,10 +277,10 @@ public sealed class HealthStateStoreTests
     {
         var store = CreateStore(Flappy("a"), Calculated("all", 1, "a") with { Disabled = true });
 
-        store.Record("a", Failed("HTTP 500"));
+        Pipeline.Record("a", Failed("HTTP 500"));
 
         store.Get("all")!.Status.Should().Be(HealthStatus.Healthy);
-        _transitions.Should().ContainSingle().Which.Check.Should().Be("a");
+        _handler.Transitions.Should().ContainSingle().Which.Check.Should().Be("a");
     }
 
     [Fact]
@@ -287,7 +291,7 @@ public sealed class HealthStateStoreTests
             Endpoint("b") with { Disabled = true },
             Calculated("any", 1, "a", "b"));
 
-        store.Record("a", Failed("HTTP 500"));
+        Pipeline.Record("a", Failed("HTTP 500"));
 
         store.Get("any")!.Status.Should().Be(HealthStatus.Healthy);
     }
@@ -299,7 +303,7 @@ public sealed class HealthStateStoreTests
 
         for (var i = 1; i <= 25; i++)
         {
-            store.Record("web", i % 5 == 0 ? Failed($"#{i}") : Passed($"#{i}"));
+            Pipeline.Record("web", i % 5 == 0 ? Failed($"#{i}") : Passed($"#{i}"));
         }
 
         var state = store.Get("web")!;
@@ -315,7 +319,7 @@ public sealed class HealthStateStoreTests
 
         foreach (var passed in new[] { true, false, true, true, false, false })
         {
-            store.Record("web", passed ? Passed("HTTP 200") : Failed("HTTP 500"));
+            Pipeline.Record("web", passed ? Passed("HTTP 200") : Failed("HTTP 500"));
         }
 
         var state = store.Get("web")!;
@@ -326,7 +330,7 @@ public sealed class HealthStateStoreTests
         state.Transitions.Should().Be(1);
         state.Status.Should().Be(HealthStatus.Healthy);
 
-        store.Record("web", Passed("HTTP 200"));
+        Pipeline.Record("web", Passed("HTTP 200"));
         state = store.Get("web")!;
         state.ConsecutiveFailures.Should().Be(0);
         state.ConsecutiveSuccesses.Should().Be(1);
@@ -339,9 +343,9 @@ public sealed class HealthStateStoreTests
         var failure = Failed("HTTP 503");
         var success = Passed("HTTP 200");
 
-        store.Record("web", failure);
-        store.Record("web", success);
-        store.Record("web", Passed("HTTP 204"));
+        Pipeline.Record("web", failure);
+        Pipeline.Record("web", success);
+        Pipeline.Record("web", Passed("HTTP 204"));
 
         var state = store.Get("web")!;
         state.LastFailure.Should().BeSameAs(failure);
@@ -360,10 +364,10 @@ public sealed class HealthStateStoreTests
 
         store.FirstRoundComplete.Should().BeFalse();
 
-        store.Record("a", Failed("HTTP 500"));
+        Pipeline.Record("a", Failed("HTTP 500"));
         store.FirstRoundComplete.Should().BeFalse("b has no result yet");
 
-        store.Record("b", Passed("HTTP 200"));
+        Pipeline.Record("b", Passed("HTTP 200"));
         store.FirstRoundComplete.Should().BeTrue("disabled and calculated checks are not probed");
     }
 
@@ -374,131 +378,12 @@ public sealed class HealthStateStoreTests
         CreateStore(Endpoint("off") with { Disabled = true }, Calculated("all", 1, "off")).FirstRoundComplete.Should().BeTrue();
     }
 
-    [Fact]
-    public void SetOverride_Unhealthy_ForcesStateWhileProbesGoOnUnderneath()
-    {
-        var store = CreateStore(Flappy("web"));
-        store.Record("web", Passed("HTTP 200"));
-        _transitions.Clear();
-
-        store.SetOverride("web", new HealthOverride(HealthStatus.Unhealthy, null, "maintenance", Start)).Should().BeTrue();
-        store.Record("web", Passed("HTTP 200"));
-
-        var state = store.Get("web")!;
-        state.Status.Should().Be(HealthStatus.Unhealthy);
-        state.ProbedStatus.Should().Be(HealthStatus.Healthy);
-        state.Probes.Should().Be(2);
-        _transitions.Should().Equal(new HealthTransition("web", HealthStatus.Healthy, HealthStatus.Unhealthy, "overridden to unhealthy: maintenance", Start));
-    }
-
-    [Fact]
-    public void SetOverride_Cleared_ReturnsToWhatTheProbesSay()
-    {
-        var store = CreateStore(Flappy("web"));
-        store.SetOverride("web", new HealthOverride(HealthStatus.Unhealthy, null, "drill", Start));
-        store.Record("web", Failed("HTTP 500"));
-        store.Record("web", Passed("HTTP 200"));
-        _transitions.Clear();
-
-        store.SetOverride("web", null);
-
-        store.Get("web")!.Status.Should().Be(HealthStatus.Healthy);
-        store.Get("web")!.Override.Should().BeNull();
-        _transitions.Should().Equal(new HealthTransition("web", HealthStatus.Unhealthy, HealthStatus.Healthy, "override cleared; probes say healthy", Start));
-    }
-
-    [Fact]
-    public void SetOverride_UnknownCheck_ReturnsFalse()
-    {
-        CreateStore(Endpoint("web")).SetOverride("nope", new HealthOverride(HealthStatus.Healthy, null, "", Start)).Should().BeFalse();
-    }
-
-    [Fact]
-    public void SetOverride_ChildForced_CalculatedParentFollows()
-    {
-        var store = CreateStore(Flappy("a"), Flappy("b"), Calculated("both", 2, "a", "b"));
-
-        store.SetOverride("a", new HealthOverride(HealthStatus.Unhealthy, null, "drill", Start));
-
-        store.Get("both")!.Status.Should().Be(HealthStatus.Unhealthy);
-    }
-
-    [Fact]
-    public void ExpireOverrides_UntilPassed_ClearsOnlyThoseDue()
-    {
-        var store = CreateStore(Flappy("a"), Flappy("b"));
-        store.SetOverride("a", new HealthOverride(HealthStatus.Unhealthy, Start + TimeSpan.FromMinutes(5), "short", Start));
-        store.SetOverride("b", new HealthOverride(HealthStatus.Unhealthy, Start + TimeSpan.FromMinutes(60), "long", Start));
-
-        _clock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
-        store.ExpireOverrides().Should().BeEmpty();
-        _clock.Advance(TimeSpan.FromSeconds(1));
-        store.ExpireOverrides().Should().Equal("a");
-
-        store.Get("a")!.Override.Should().BeNull();
-        store.Get("a")!.Status.Should().Be(HealthStatus.Unknown, "no probe has spoken yet");
-        store.Get("b")!.Status.Should().Be(HealthStatus.Unhealthy);
-    }
-
-    [Fact]
-    public void Reconcile_UnchangedCheck_KeepsStateHistoryAndCounters()
-    {
-        var store = CreateStore(Flappy("web"), Flappy("gone"));
-        store.Record("web", Failed("HTTP 500"));
-        var before = store.Get("web")!;
-        _transitions.Clear();
-
-        store.Reconcile([Flappy("web"), Flappy("new")]).Should().Equal("new");
-
-        store.Get("web").Should().Be(before);
-        store.Get("gone").Should().BeNull();
-        store.Get("new")!.Status.Should().Be(HealthStatus.Unknown);
-        _transitions.Should().BeEmpty("the caller re-decides every answer after a reload");
-    }
-
-    [Fact]
-    public void Reconcile_OnlyIntervalAndThresholdsChanged_KeepsTheVerdict()
-    {
-        var store = CreateStore(Flappy("web"));
-        store.Record("web", Failed("HTTP 500"));
-        var changed = Flappy("web") with { FailureThreshold = 5, Endpoint = Flappy("web").Endpoint! with { Interval = TimeSpan.FromSeconds(1) } };
-
-        store.Reconcile([changed]).Should().BeEmpty();
-
-        store.Get("web")!.Status.Should().Be(HealthStatus.Unhealthy, "an unhealthy primary must not be served again because its interval changed");
-        store.Get("web")!.Definition.Should().Be(changed);
-    }
-
-    [Fact]
-    public void Reconcile_TargetChanged_StartsOverButKeepsTheOverride()
-    {
-        var store = CreateStore(Flappy("web"));
-        store.Record("web", Failed("HTTP 500"));
-        store.SetOverride("web", new HealthOverride(HealthStatus.Healthy, null, "known good", Start));
-        var moved = Flappy("web") with { Endpoint = TestProbes.Http(8081, "web.example") };
-
-        store.Reconcile([moved]).Should().Equal("web");
-
-        var state = store.Get("web")!;
-        state.ProbedStatus.Should().Be(HealthStatus.Unknown);
-        state.Status.Should().Be(HealthStatus.Healthy, "the override still holds");
-        state.History.Should().BeEmpty();
-    }
-
     private HealthStateStore CreateStore(params HealthCheckDefinition[] definitions)
     {
         var store = new HealthStateStore(definitions, _clock);
-        store.Transitioned += _transitions.Add;
+        _pipeline = new HealthPipeline(store, new LocalVerdictAggregator(), [_handler]);
         return store;
     }
-
-    private static HealthCheckDefinition Endpoint(string name) => new() { Name = name, Endpoint = TestProbes.Http(8080, $"{name}.example") };
-
-    /// <summary>A check that follows every result: thresholds of 1 both ways.</summary>
-    private static HealthCheckDefinition Flappy(string name) => Endpoint(name) with { FailureThreshold = 1, RecoveryThreshold = 1 };
-
-    private static HealthCheckDefinition Calculated(string name, int requiredHealthy, params string[] children) =>
-        new() { Name = name, Calculated = new CalculatedCheck(children, requiredHealthy) };
 
     private ProbeResult Passed(string detail) => ProbeResult.Success(TimeSpan.FromMilliseconds(3), _clock.GetUtcNow(), detail, 200);
 

@@ -36,7 +36,7 @@ public sealed class FailoverCoordinatorTests
         """;
 
     private readonly ZoneStore _zones;
-    private readonly HealthStateStore _health;
+    private readonly HealthPipeline _health;
     private readonly FailoverCoordinator _coordinator;
     private readonly QueryProcessor _processor;
 
@@ -44,8 +44,9 @@ public sealed class FailoverCoordinatorTests
     {
         var loaded = TestZone.Load(Yaml);
         _zones = new ZoneStore(loaded.Snapshot!);
-        _health = new HealthStateStore(loaded.Config!.HealthChecks, TimeProvider.System);
-        _coordinator = new FailoverCoordinator(_zones, _health, TimeProvider.System, NullLogger<FailoverCoordinator>.Instance);
+        var store = new HealthStateStore(loaded.Config!.HealthChecks, TimeProvider.System);
+        _coordinator = new FailoverCoordinator(_zones, store, TimeProvider.System, NullLogger<FailoverCoordinator>.Instance);
+        _health = new HealthPipeline(store, new LocalVerdictAggregator(), [_coordinator]);
         _coordinator.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         _processor = new QueryProcessor(_zones);
     }

@@ -1,0 +1,63 @@
+using FailoverDns.Health.Probes;
+
+namespace FailoverDns.Health.State;
+
+/// <summary>
+/// Carries a probe result or an operator's override through the steps after the monitor, each a direct
+/// call whose result is handed to the next (the steps are described at <see cref="IVerdictAggregator"/>).
+/// Nothing here catches: a failing step surfaces to its caller, which decides what to do about it.
+/// The handlers are told of every change in the order given.
+/// </summary>
+public sealed class HealthPipeline(HealthStateStore store, IVerdictAggregator aggregator, IReadOnlyList<IHealthStateHandler> handlers)
+{
+    public HealthStateStore Store => store;
+
+    /// <summary>Takes one probe result for the check <paramref name="check"/>; an unknown or disabled check ignores it.</summary>
+    public void Record(string check, ProbeResult result)
+    {
+        if (store.Record(check, result) is not { } verdict)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers)
+        {
+            handler.Recorded(check, result);
+        }
+
+        Forward(store.Apply(aggregator.Aggregate(verdict)));
+    }
+
+    /// <summary>Forces <paramref name="check"/> to a state (or clears the force with null); false for an unknown check.</summary>
+    public bool SetOverride(string check, HealthOverride? value)
+    {
+        if (!store.SetOverride(check, value, out var transitions))
+        {
+            return false;
+        }
+
+        Forward(transitions);
+        return true;
+    }
+
+    /// <summary>Clears every override whose time has passed; returns their checks.</summary>
+    public IReadOnlyList<string> ExpireOverrides()
+    {
+        var expired = store.ExpireOverrides(out var transitions);
+        Forward(transitions);
+        return expired;
+    }
+
+    private void Forward(IReadOnlyList<HealthTransition> transitions)
+    {
+        if (transitions.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers)
+        {
+            handler.Transitioned(transitions);
+        }
+    }
+}

@@ -7,4 +7,9 @@ namespace FailoverDns.Configuration;
 public sealed record ConfigLoadResult(FailoverDnsConfig? Config, ZoneSnapshot? Snapshot, IReadOnlyList<ConfigError> Errors)
 {
     public bool Succeeded => Errors.Count == 0 && Config is not null && Snapshot is not null;
+
+    /// <summary>What a loaded config serves (all zeros when nothing loaded).</summary>
+    public ConfigSummary Summary => Snapshot is null || Config is null
+        ? default
+        : new(Snapshot.Zones.Count, Snapshot.Zones.Sum(z => z.RecordCount), Snapshot.FailoverSets.Count, Config.HealthChecks.Count);
 }

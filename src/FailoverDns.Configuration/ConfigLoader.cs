@@ -1,7 +1,6 @@
 using System.Net;
 using FailoverDns.Configuration.Yaml;
 using FailoverDns.Zones;
-using FailoverDns.Zones.Failover;
 using FailoverDns.Zones.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -94,7 +93,7 @@ public static class ConfigLoader
             for (var i = 0; i < set.Tiers.Count; i++)
             {
                 var tier = set.Tiers[i];
-                var label = TierLabel(set, i);
+                var label = set.TierLabel(i) is var tierLabel && tierLabel.StartsWith("tier", StringComparison.Ordinal) ? tierLabel : "the " + tierLabel;
                 if (tier.HealthCheck is null && i < set.Tiers.Count - 1)
                 {
                     errors.Add(new ConfigError(tier.Location, $"{label} of {set} has no healthCheck, so it could never be failed away from"));
@@ -106,13 +105,6 @@ public static class ConfigLoader
             }
         }
     }
-
-    private static string TierLabel(FailoverSetDefinition set, int tier) => (set.Tiers.Count, tier) switch
-    {
-        (_, 0) => "the primary",
-        (2, 1) => "the secondary",
-        _ => FormattableString.Invariant($"tier {tier + 1}"),
-    };
 
     private static List<ListenEndpoint> ReadListen(YamlMap root)
     {

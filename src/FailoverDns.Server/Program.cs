@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FailoverDns.Server;
 
-public static partial class Program
+public static class Program
 {
     private const string Usage = """
         usage: failoverdns [--config FILE] [--listen ADDR:PORT]... [--state-file FILE]   serve the zones in FILE
@@ -74,15 +74,7 @@ public static partial class Program
 
         using (host)
         {
-            var snapshot = loaded.Snapshot!;
-            LogLoaded(
-                host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FailoverDns"),
-                path,
-                snapshot.Zones.Count,
-                snapshot.Zones.Sum(z => z.RecordCount),
-                snapshot.FailoverSets.Count,
-                loaded.Config!.HealthChecks.Count,
-                loading.ElapsedMilliseconds);
+            ConfigLog.Serving(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FailoverDns"), "Loaded", path, "start-up", loaded.Summary, loading.ElapsedMilliseconds);
             try
             {
                 await host.RunAsync();
@@ -130,7 +122,4 @@ public static partial class Program
             return 1;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Path}: {Zones} zones, {Records} records, {FailoverSets} failover sets, {HealthChecks} health checks in {Milliseconds} ms")]
-    private static partial void LogLoaded(ILogger logger, string path, int zones, int records, int failoverSets, int healthChecks, long milliseconds);
 }

@@ -112,7 +112,7 @@ public static class ZoneSnapshotBuilder
             CheckNode(name, records, origin, errors);
         }
 
-        var failoverByName = FailoverSetChecks.ByName(definition, byName, errors);
+        var failoverByName = FailoverSetValidation.ValidateAndGroup(definition, byName, errors);
         var firstSet = failoverSets.Count;
 
         if (errors.Count > errorCount)
@@ -192,11 +192,26 @@ public static class ZoneSnapshotBuilder
 
         foreach (var set in sets ?? [])
         {
-            rrsets.Add(FailoverSetChecks.Compile(set, failoverSets));
+            rrsets.Add(CompileFailoverSet(set, failoverSets));
         }
 
         rrsets.Sort((a, b) => ((ushort)a.Type).CompareTo((ushort)b.Type));
         return [.. rrsets];
+    }
+
+    /// <summary>The placeholder the node holds, and the compiled set with every tier pre-encoded.</summary>
+    private static RRset CompileFailoverSet(FailoverSetDefinition definition, List<FailoverSet> sets)
+    {
+        var slot = sets.Count;
+        var tiers = definition.Tiers.Select(t => new RRset(definition.Type, definition.Ttl, Distinct(t.Data))).ToArray();
+        sets.Add(new FailoverSet(definition, slot, tiers));
+        return new RRset(definition.Type, definition.Ttl, [], slot);
+    }
+
+    private static List<byte[]> Distinct(IReadOnlyList<byte[]> data)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return [.. data.Where(d => seen.Add(Convert.ToHexString(d)))];
     }
 
     private static bool OneType(List<ZoneRecord> records)

@@ -36,12 +36,12 @@ public static class AdminEndpoints
         var api = app.MapGroup("/api");
         api.MapPost("/reload", (IServiceProvider services, ReadinessState readiness) =>
         {
-            if (services.GetService<ConfigReloader>() is not { } reloader)
+            if (services.GetService<ConfigChangeSource>() is not { } changes)
             {
                 return Results.Json(new ErrorView("this server was not started from a config file"), json.ErrorView, statusCode: StatusCodes.Status409Conflict);
             }
 
-            var succeeded = reloader.Reload("admin API");
+            var succeeded = changes.ReloadNow("admin API");
             return Results.Json(readiness.LastReload!, json.ReloadOutcome, statusCode: succeeded ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
         });
         api.MapGet("/health-checks", (AdminViewFactory views) => Results.Json(views.HealthChecks(), json.IReadOnlyListHealthCheckView));

@@ -129,8 +129,9 @@ public static class FailoverDnsHost
         if (source is not null)
         {
             services.AddSingleton(source);
-            services.AddSingleton<ConfigReloader>();
-            services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
+            services.AddSingleton<ConfigApplier>();
+            services.AddSingleton<ConfigChangeSource>();
+            services.AddHostedService(sp => sp.GetRequiredService<ConfigChangeSource>());
         }
     }
 }

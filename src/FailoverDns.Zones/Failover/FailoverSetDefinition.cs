@@ -16,4 +16,12 @@ public sealed record FailoverSetDefinition(
     SourceLocation Location)
 {
     public override string ToString() => $"{DnsName.ToText(Name)} {RDataFormatter.TypeToText(Type)}";
+
+    /// <summary>What logs, errors and the admin API call a tier: "primary", "secondary" (of two), or "tier N".</summary>
+    public string TierLabel(int tier) => (Tiers.Count, tier) switch
+    {
+        (_, 0) => "primary",
+        (2, 1) => "secondary",
+        _ => FormattableString.Invariant($"tier {tier + 1}"),
+    };
 }

@@ -27,13 +27,8 @@ public sealed class FailoverSet
 
     public RecordType Type => Definition.Type;
 
-    /// <summary>"primary", "secondary" (of two), or "tier N".</summary>
-    public string TierLabel(int tier) => (Tiers.Length, tier) switch
-    {
-        (_, 0) => "primary",
-        (2, 1) => "secondary",
-        _ => FormattableString.Invariant($"tier {tier + 1}"),
-    };
+    /// <inheritdoc cref="FailoverSetDefinition.TierLabel"/>
+    public string TierLabel(int tier) => Definition.TierLabel(tier);
 
     /// <summary>What <paramref name="decision"/> serves, in words: <c>secondary [10.0.1.1]</c>, <c>SERVFAIL</c>, …</summary>
     public string Describe(FailoverDecision decision) => decision switch

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -57,7 +58,8 @@ public sealed class ConfigReloadTests : IDisposable
         await using var server = await ServerFixture.StartFileAsync(ConfigPath);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var answers = Task.Run(() => AskRepeatedly(server.UdpEndPoint, stop.Token));
-        var digs = DigRepeatedlyAsync(server.Port, stop.Token);
+        var dug = new ConcurrentQueue<string>();
+        var digs = DigRepeatedlyAsync(server.Port, dug, stop.Token);
         var start = DateTimeOffset.UtcNow;
 
         Replace(Config("192.0.2.300"));
@@ -68,10 +70,11 @@ public sealed class ConfigReloadTests : IDisposable
         Replace(Config("192.0.2.2"));
         await ReloadedAsync(server, succeeded: true, start);
         var afterReload = await DnsAnswers.AskAsync(server, "www.example.test");
-        await Task.Delay(200);
+        // dig starts a process per query, which takes long on a loaded machine: wait for its first new answer.
+        await Poll.UntilAsync(() => dug.Contains("192.0.2.2"), "dig answer after the reload");
         await stop.CancelAsync();
         var seen = await answers;
-        var dug = await digs;
+        await digs;
 
         rejected.GetProperty("ready").GetBoolean().Should().BeTrue("a rejected reload leaves the server serving");
         errors.Should().Equal($"{ConfigPath}:10:47: '192.0.2.300' is not an IPv4 address (write four numbers 0-255, e.g. 192.0.2.1)");
@@ -204,16 +207,13 @@ public sealed class ConfigReloadTests : IDisposable
     }
 
     /// <summary>Runs <c>dig +short www.example.test</c> until stopped (at most 500 times), recording what each printed.</summary>
-    private static async Task<List<string>> DigRepeatedlyAsync(int port, CancellationToken stop)
+    private static async Task DigRepeatedlyAsync(int port, ConcurrentQueue<string> printed, CancellationToken stop)
     {
-        var printed = new List<string>();
         for (var i = 0; i < 500 && !stop.IsCancellationRequested; i++)
         {
             var (exitCode, output) = await Tool.RunAsync("dig", "@127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "+short", "+time=2", "+tries=1", "www.example.test");
-            printed.Add(exitCode == 0 ? output.Trim() : $"dig failed ({exitCode}): {output}");
+            printed.Enqueue(exitCode == 0 ? output.Trim() : $"dig failed ({exitCode}): {output}");
         }
-
-        return printed;
     }
 
     /// <summary>Asks www A over UDP until stopped (at most 20,000 times), recording each answer's address or "no reply".</summary>

@@ -5,12 +5,12 @@ using FailoverDns.Zones.Text;
 namespace FailoverDns.Zones.Failover;
 
 /// <summary>
-/// Checks a zone's failover sets against each other and against its plain records: a name holds
+/// Validates a zone's failover sets against each other and against its plain records: a name holds
 /// one set per type, never beside plain records of that type, and a CNAME set stands alone.
 /// </summary>
-internal static class FailoverSetChecks
+internal static class FailoverSetValidation
 {
-    public static Dictionary<byte[], List<FailoverSetDefinition>> ByName(ZoneDefinition zone, Dictionary<byte[], List<ZoneRecord>> records, List<ConfigError> errors)
+    public static Dictionary<byte[], List<FailoverSetDefinition>> ValidateAndGroup(ZoneDefinition zone, Dictionary<byte[], List<ZoneRecord>> records, List<ConfigError> errors)
     {
         var byName = new Dictionary<byte[], List<FailoverSetDefinition>>(WireNameComparer.Instance);
         foreach (var set in zone.Failover)
@@ -57,20 +57,5 @@ internal static class FailoverSetChecks
         }
 
         return byName;
-    }
-
-    /// <summary>The placeholder the node holds, and the compiled set with every tier pre-encoded.</summary>
-    public static RRset Compile(FailoverSetDefinition definition, List<FailoverSet> sets)
-    {
-        var slot = sets.Count;
-        var tiers = definition.Tiers.Select(t => new RRset(definition.Type, definition.Ttl, Distinct(t.Data))).ToArray();
-        sets.Add(new FailoverSet(definition, slot, tiers));
-        return new RRset(definition.Type, definition.Ttl, [], slot);
-    }
-
-    private static List<byte[]> Distinct(IReadOnlyList<byte[]> data)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        return [.. data.Where(d => seen.Add(Convert.ToHexString(d)))];
     }
 }

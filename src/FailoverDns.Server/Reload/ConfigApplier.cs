@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using FailoverDns.Configuration;
+using FailoverDns.Health.Monitoring;
+using FailoverDns.Health.State;
+using FailoverDns.Server.Alerts;
+using FailoverDns.Server.Failover;
+using FailoverDns.Server.HealthOverrides;
+using FailoverDns.Server.Lifecycle;
+using FailoverDns.Server.Metrics;
+using Microsoft.Extensions.Logging;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace FailoverDns.Server.Reload;
+
+/// <summary>
+/// Reads the config file, validates all of it, and swaps a valid one in: zones and answers in one
+/// snapshot, health checks reconciled (state of unchanged checks kept), probes started and stopped,
+/// webhooks and log level replaced. An invalid file is rejected with every error logged and shown
+/// by <c>/readyz</c>; the last good config goes on being served. <see cref="ConfigChangeSource"/>
+/// decides when.
+/// </summary>
+public sealed partial class ConfigApplier
+{
+    private readonly ConfigSource _source;
+    private readonly HealthStateStore _health;
+    private readonly HealthMonitor _monitor;
+    private readonly FailoverCoordinator _coordinator;
+    private readonly OverrideService _overrides;
+    private readonly AlertService _alerts;
+    private readonly ReadinessState _readiness;
+    private readonly LoggingLevelSwitch _logLevel;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ConfigApplier> _logger;
+    private readonly Counter<long> _reloads;
+    private readonly Lock _gate = new();
+
+    public ConfigApplier(
+        ConfigSource source,
+        FailoverDnsConfig config,
+        HealthStateStore health,
+        HealthMonitor monitor,
+        FailoverCoordinator coordinator,
+        OverrideService overrides,
+        AlertService alerts,
+        ReadinessState readiness,
+        LoggingLevelSwitch logLevel,
+        IMeterFactory meters,
+        TimeProvider time,
+        ILogger<ConfigApplier> logger)
+    {
+        _source = source;
+        Current = config;
+        LastRead = config;
+        _health = health;
+        _monitor = monitor;
+        _coordinator = coordinator;
+        _overrides = overrides;
+        _alerts = alerts;
+        _readiness = readiness;
+        _logLevel = logLevel;
+        _time = time;
+        _logger = logger;
+        var meter = meters.Create(MeterNames.FailoverDns);
+        _reloads = meter.CreateCounter<long>("failoverdns.config.reloads", "{reload}", "Config reloads by outcome: success, or failure (the file was invalid and the previous config kept)");
+        meter.CreateObservableGauge("failoverdns.config.last_reload_successful", () => _readiness.LastReload?.Succeeded is false ? 0 : 1, "{bool}", "0 while the latest reload attempt failed, else 1");
+        _reloads.Add(0, new KeyValuePair<string, object?>("outcome", "success"));
+        _reloads.Add(0, new KeyValuePair<string, object?>("outcome", "failure"));
+    }
+
+    /// <summary>The config being served.</summary>
+    public FailoverDnsConfig Current { get; private set; }
+
+    /// <summary>The config as last read, served or not: its files are the ones to watch for the next change.</summary>
+    public FailoverDnsConfig LastRead { get; private set; }
+
+    /// <summary>Reloads now, on the caller's thread; true when the new config is served.</summary>
+    public bool Reload(string why)
+    {
+        lock (_gate)
+        {
+            var clock = Stopwatch.StartNew();
+            var loaded = ConfigLoader.Load(_source.Path);
+            LastRead = loaded.Config ?? Current;
+            if (!loaded.Succeeded)
+            {
+                Reject(loaded, why);
+                return false;
+            }
+
+            Apply(_source.Adjust(loaded.Config!), loaded, why, clock);
+            return true;
+        }
+    }
+
+    private void Apply(FailoverDnsConfig fresh, ConfigLoadResult loaded, string why, Stopwatch clock)
+    {
+        var old = Current;
+        var restarted = _health.Reconcile(fresh.HealthChecks);
+        _overrides.Persist();
+        _coordinator.Reload(loaded.Snapshot!);
+        _monitor.Reconcile(fresh.HealthChecks);
+        _alerts.Reconfigure(fresh.Alerts);
+        _logLevel.MinimumLevel = Enum.Parse<LogEventLevel>(fresh.Logging.Level);
+        Current = fresh;
+        _readiness.RecordReload(new ReloadOutcome(true, _time.GetUtcNow(), []));
+        _reloads.Add(1, new KeyValuePair<string, object?>("outcome", "success"));
+
+        ConfigLog.Serving(_logger, "Reloaded", _source.Path, why, loaded.Summary, clock.ElapsedMilliseconds);
+        if (restarted.Count > 0)
+        {
+            LogChecksStartingOver(_logger, string.Join(", ", restarted));
+        }
+
+        foreach (var section in RestartOnly(old, fresh))
+        {
+            LogNeedsRestart(_logger, section);
+        }
+    }
+
+    private void Reject(ConfigLoadResult loaded, string why)
+    {
+        var errors = loaded.Errors.Select(e => e.ToString()).ToList();
+        _readiness.RecordReload(new ReloadOutcome(false, _time.GetUtcNow(), errors));
+        _reloads.Add(1, new KeyValuePair<string, object?>("outcome", "failure"));
+        LogRejected(_logger, _source.Path, why, errors.Count);
+        foreach (var error in errors)
+        {
+            LogConfigError(_logger, error);
+        }
+    }
+
+    /// <summary>Settings that belong to sockets and files opened at start-up.</summary>
+    private static IEnumerable<string> RestartOnly(FailoverDnsConfig old, FailoverDnsConfig fresh)
+    {
+        if (!old.Listen.Select(l => (l.EndPoint, l.Udp, l.Tcp)).SequenceEqual(fresh.Listen.Select(l => (l.EndPoint, l.Udp, l.Tcp))))
+        {
+            yield return "listen";
+        }
+
+        if (old.Server != fresh.Server)
+        {
+            yield return "server";
+        }
+
+        if (old.Admin != fresh.Admin)
+        {
+            yield return "admin";
+        }
+
+        if (old.Logging with { Level = fresh.Logging.Level } != fresh.Logging)
+        {
+            yield return "logging.format and logging.queries";
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reload: health checks whose definition changed start over: {Checks}")]
+    private static partial void LogChecksStartingOver(ILogger logger, string checks);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reload of {Path} ({Why}) rejected: {Count} error(s) below; still serving the previous config")]
+    private static partial void LogRejected(ILogger logger, string path, string why, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Error}")]
+    private static partial void LogConfigError(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reload: changes to {Section} take effect at the next restart")]
+    private static partial void LogNeedsRestart(ILogger logger, string section);
+}

@@ -1,0 +1,184 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using FailoverDns.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FailoverDns.Server.Reload;
+
+/// <summary>
+/// Decides when to reload: when the config file or a zone file it names changes (watched
+/// directories, debounced, and only if the files' contents really changed), on SIGHUP, and when
+/// asked (the admin API). <see cref="ConfigApplier"/> does the reload.
+/// </summary>
+public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplier applier, ILogger<ConfigChangeSource> logger) : BackgroundService
+{
+    /// <summary>Editors write a file in several steps; changes this close together make one reload.</summary>
+    public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
+
+    private const string HangupReason = "SIGHUP";
+
+    private readonly Channel<string> _requests = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly Lock _gate = new();
+    private byte[] _lastSeen = [];
+    private PosixSignalRegistration? _hangup;
+
+    /// <summary>Asks for a reload soon (what SIGHUP does); it happens on this service's own task.</summary>
+    public void Request(string why) => _requests.Writer.TryWrite(why);
+
+    /// <summary>Reloads now, on the caller's thread, and watches the files of what was read; true when the new config is served.</summary>
+    public bool ReloadNow(string why)
+    {
+        var served = applier.Reload(why);
+        lock (_gate)
+        {
+            _lastSeen = Fingerprint(applier.LastRead);
+            Watch(applier.LastRead);
+        }
+
+        return served;
+    }
+
+    /// <summary>
+    /// Takes over SIGHUP and starts watching before the host reports started: since .NET 10 all of
+    /// ExecuteAsync runs later on the thread pool, and a SIGHUP with no handler terminates the process.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _lastSeen = Fingerprint(applier.Current);
+            Watch(applier.Current);
+        }
+
+        _hangup = RegisterHangup();
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _hangup?.Dispose();
+        lock (_gate)
+        {
+            StopWatching();
+        }
+
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _requests.Reader.WaitToReadAsync(stoppingToken))
+            {
+                // Let a burst of file events settle, then reload once for all of them.
+                await Task.Delay(Debounce, stoppingToken);
+                var reasons = new List<string>();
+                while (_requests.Reader.TryRead(out var reason))
+                {
+                    reasons.Add(reason);
+                }
+
+                if (reasons.Contains(HangupReason) || Changed())
+                {
+                    ReloadNow(string.Join(", ", reasons.Distinct()));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private bool Changed()
+    {
+        lock (_gate)
+        {
+            return !Fingerprint(applier.LastRead).AsSpan().SequenceEqual(_lastSeen);
+        }
+    }
+
+    /// <summary>A hash of the config file and every zone file it reads, to tell a real change from a touch.</summary>
+    private byte[] Fingerprint(FailoverDnsConfig config)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in SourceFiles(config))
+        {
+            try
+            {
+                hash.AppendData(File.ReadAllBytes(file));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"unreadable {file}"));
+            }
+        }
+
+        return hash.GetHashAndReset();
+    }
+
+    private IEnumerable<string> SourceFiles(FailoverDnsConfig config) =>
+        new[] { Path.GetFullPath(source.Path) }
+            .Concat(config.Zones.SelectMany(z => z.Records.Select(r => r.Location.File)).Distinct(StringComparer.Ordinal).Select(Path.GetFullPath))
+            .Distinct(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Watches the directories of the config and zone files. Any change there is a hint (editors
+    /// rename temporary files over the original; Kubernetes swaps a symlinked directory); the
+    /// fingerprint decides whether anything read actually changed. Called under the gate.
+    /// </summary>
+    private void Watch(FailoverDnsConfig config)
+    {
+        StopWatching();
+        foreach (var directory in SourceFiles(config).Select(Path.GetDirectoryName).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                var watcher = new FileSystemWatcher(directory)
+                {
+                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+                    IncludeSubdirectories = false,
+                };
+                watcher.Changed += (_, _) => Request("file changed");
+                watcher.Created += (_, _) => Request("file changed");
+                watcher.Renamed += (_, _) => Request("file changed");
+                watcher.Deleted += (_, _) => Request("file changed");
+                watcher.EnableRaisingEvents = true;
+                _watchers.Add(watcher);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or PlatformNotSupportedException)
+            {
+                LogCannotWatch(logger, directory, e.Message);
+            }
+        }
+    }
+
+    private void StopWatching()
+    {
+        _watchers.ForEach(w => w.Dispose());
+        _watchers.Clear();
+    }
+
+    private PosixSignalRegistration? RegisterHangup()
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true; // reload instead of the default: terminate
+                Request(HangupReason);
+            });
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot watch {Directory} for config changes ({Reason}); reload with SIGHUP")]
+    private static partial void LogCannotWatch(ILogger logger, string directory, string reason);
+}

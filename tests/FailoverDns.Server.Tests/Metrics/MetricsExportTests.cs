@@ -81,7 +81,7 @@ public sealed class MetricsExportTests
     }
 
     [Fact]
-    public async Task QueryMetrics_EveryQueryCountedOneIn16Timed()
+    public async Task QueryMetrics_EveryQueryCountedOneIn16TimedAndSized()
     {
         await using var host = await MetricsHost.StartAsync();
         var metrics = new QueryMetrics(host.Meters);
@@ -102,9 +102,9 @@ public sealed class MetricsExportTests
         scrape.Types["failoverdns_dns_response_size_bytes"].Should().Be("histogram");
         scrape.Types["failoverdns_dns_query_duration_seconds"].Should().Be("histogram");
         scrape.Sum("failoverdns_dns_queries_total", ("transport", "udp"), ("type", "A"), ("rcode", "NOERROR")).Should().Be(160);
-        scrape.Sum("failoverdns_dns_response_size_bytes_count", ("transport", "udp")).Should().Be(160);
-        scrape.Sum("failoverdns_dns_response_size_bytes_bucket", ("transport", "udp"), ("le", "64")).Should().Be(160);
-        scrape.Sum("failoverdns_dns_response_size_bytes_sum", ("transport", "udp")).Should().Be(160 * 50);
+        scrape.Sum("failoverdns_dns_response_size_bytes_count", ("transport", "udp")).Should().Be(160 / QueryMetrics.DurationSampling);
+        scrape.Sum("failoverdns_dns_response_size_bytes_bucket", ("transport", "udp"), ("le", "64")).Should().Be(160 / QueryMetrics.DurationSampling);
+        scrape.Sum("failoverdns_dns_response_size_bytes_sum", ("transport", "udp")).Should().Be(160 / QueryMetrics.DurationSampling * 50);
         scrape.Sum("failoverdns_dns_query_duration_seconds_count", ("transport", "udp")).Should().Be(160 / QueryMetrics.DurationSampling);
         scrape.Sum("failoverdns_dns_query_duration_seconds_sum", ("transport", "udp")).Should().BeGreaterThan(0);
     }

@@ -45,7 +45,7 @@ public sealed class OtlpExportTests
             var export = collector.Requests.First(r => r.Body.Contains("failoverdns.dns.queries", StringComparison.Ordinal));
             export.Headers["request-line"].Should().Be("POST /v1/metrics HTTP/1.1");
             export.Headers["Content-Type"].Should().Be("application/x-protobuf");
-            export.Body.Should().Contain("failoverdns.dns.response.size").And.Contain("failoverdns", "the resource's service.name");
+            export.Body.Should().Contain("failoverdns.dns.responses.truncated").And.Contain("service.name");
         }
         finally
         {

@@ -6,6 +6,7 @@ using FailoverDns.Server.Metrics;
 using FailoverDns.Server.Query;
 using FailoverDns.Zones;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace FailoverDns.Benchmarks;
 
@@ -35,8 +36,7 @@ public class QueryPathBenchmarks : IDisposable
     private readonly byte[] _response = new byte[QueryProcessor.MaxUdpResponse];
     private QueryProcessor _processor = null!;
     private QueryProcessor _metered = null!;
-    private ServiceProvider _services = null!;
-    private PrometheusCollector _collector = null!;
+    private IHost _metrics = null!;
     private byte[] _aWithEdns = [];
     private byte[] _nxDomain = [];
     private byte[] _cnameChain = [];
@@ -54,11 +54,9 @@ public class QueryPathBenchmarks : IDisposable
 
         _processor = new QueryProcessor(new ZoneStore(loaded.Snapshot!));
 
-        // The same with metrics recorded and collected, as when the admin API (and /metrics) is on.
-        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var meters = _services.GetRequiredService<IMeterFactory>();
-        _collector = new PrometheusCollector(meters);
-        _metered = new QueryProcessor(new ZoneStore(loaded.Snapshot!), new QueryMetrics(meters));
+        // The same with metrics recorded and read by the OpenTelemetry SDK, as when the admin API (and /metrics) is on.
+        _metrics = MetricsHost();
+        _metered = new QueryProcessor(new ZoneStore(loaded.Snapshot!), new QueryMetrics(_metrics.Services.GetRequiredService<IMeterFactory>()));
         _aWithEdns = Query("www.example.test.", RecordType.A, edns: true);
         _nxDomain = Query("nothere.example.test.", RecordType.A, edns: false);
         _cnameChain = Query("blog.example.test.", RecordType.A, edns: true);
@@ -74,8 +72,8 @@ public class QueryPathBenchmarks : IDisposable
     [GlobalCleanup]
     public void Dispose()
     {
-        _collector.Dispose();
-        _services.Dispose();
+        _metrics.StopAsync().GetAwaiter().GetResult();
+        _metrics.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -87,6 +85,17 @@ public class QueryPathBenchmarks : IDisposable
 
     [Benchmark]
     public int Truncated() => _processor.Process(_truncated, _response, overTcp: false);
+
+    /// <summary>A host with the server's metrics export (the SDK subscribes when the host starts).</summary>
+    internal static IHost MetricsHost()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddMetrics();
+        builder.Services.AddMetricsExport(prometheus: true, otlp: false, MetricsExport.CardinalityLimit(0, 0));
+        var host = builder.Build();
+        host.Start();
+        return host;
+    }
 
     private static byte[] Query(string name, RecordType type, bool edns) => new DnsMessage(
         new DnsHeader(0x1234, DnsHeader.RecursionDesiredFlag, 1, 0, 0, 0),

@@ -31,7 +31,7 @@ public static class AdminEndpoints
             return Results.Json(view, json.ReadinessView, statusCode: view.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 
-        app.MapGet("/metrics", (PrometheusCollector metrics) => Results.Text(metrics.Scrape(), PrometheusText.ContentType));
+        app.MapMetrics();
 
         var api = app.MapGroup("/api");
         api.MapPost("/reload", (IServiceProvider services, ReadinessState readiness) =>

@@ -15,6 +15,7 @@ using FailoverDns.Server.Transport;
 using FailoverDns.Zones;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -39,6 +40,8 @@ public static class FailoverDnsHost
     {
         environment ??= Environment.GetEnvironmentVariable;
         var admin = config.Admin;
+        var otel = MetricsExport.Settings(environment);
+        var cardinality = MetricsExport.CardinalityLimit(config.HealthChecks.Count, snapshot.FailoverSets.Count);
         if (admin.Listen is null)
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -46,7 +49,9 @@ public static class FailoverDnsHost
                 // Settings come from our YAML, not from appsettings.json or the environment.
                 DisableDefaults = true,
             });
+            builder.Configuration.AddInMemoryCollection(otel);
             AddServices(builder.Services, builder.Logging, config, snapshot, source, timeProvider);
+            builder.Services.AddMetricsExport(prometheus: false, otlp: MetricsExport.OtlpRequested(otel), cardinality);
             return builder.Build();
         }
 
@@ -58,13 +63,12 @@ public static class FailoverDnsHost
 
         // The empty builder: no appsettings.json (settings come from our YAML) and so no file watchers.
         var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        web.Configuration.AddInMemoryCollection(otel);
         AddServices(web.Services, web.Logging, config, snapshot, source, timeProvider);
+        web.Services.AddMetricsExport(prometheus: true, otlp: MetricsExport.OtlpRequested(otel), cardinality);
         web.Services.AddRoutingCore();
-        web.Services.AddSingleton<PrometheusCollector>();
         web.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(admin.Listen));
         var app = web.Build();
-        // Listening from the start, so that counters count every query, not only those after the first scrape.
-        app.Services.GetRequiredService<PrometheusCollector>();
         app.MapAdminApi(string.IsNullOrEmpty(token) ? null : token);
         return app;
     }

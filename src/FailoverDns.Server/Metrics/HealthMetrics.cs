@@ -18,22 +18,27 @@ public sealed class HealthMetrics : IHealthStateHandler
 {
     private static readonly HealthStatus[] Statuses = [HealthStatus.Healthy, HealthStatus.Unhealthy, HealthStatus.Unknown];
 
+    /// <summary>Seconds.</summary>
+    private static readonly double[] DurationBounds = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
+
     private readonly HealthStateStore _health;
     private readonly ConcurrentDictionary<string, ProbeStats> _probes = new(StringComparer.Ordinal);
     private readonly Counter<long> _transitions;
+    private readonly Histogram<double> _probeDurations;
 
     public HealthMetrics(IMeterFactory meters, HealthStateStore health, FailoverCoordinator coordinator, ZoneStore zones)
     {
         _health = health;
         var meter = meters.Create(MeterNames.FailoverDns);
         meter.CreateObservableCounter("failoverdns.health.probes", ObserveProbes, "{probe}", "Probe results per health check: outcome success or failure, and the failure's reason");
-        _ = new ObservableHistogram(
-            meter,
+        // A synchronous histogram (the SDK reads no other kind): a check a reload removed keeps its
+        // last buckets until restart, where its probe counts stop being reported.
+        _probeDurations = meter.CreateHistogram(
             "failoverdns.health.probe.duration",
             "s",
             "Probe latency per health check, until the verdict (connect, TLS, status line, body match)",
-            ProbeStats.DurationBounds,
-            () => Current().Select(p => new HistogramPoint([Tag("check", p.Check)], p.Stats.Durations, p.Stats.Seconds)));
+            tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBounds });
         _transitions = meter.CreateCounter<long>("failoverdns.health.transitions", "{transition}", "Health check state changes, by the state entered");
         meter.CreateObservableGauge("failoverdns.health.check.status", () => CheckStatuses(), "{status}", "Each health check's state as served (an override's, else the probes'): 1 on the current status, 0 on the others");
         meter.CreateObservableGauge("failoverdns.health.check.overridden", () => Overrides(), "{override}", "1 while an operator override forces the check's state");
@@ -49,7 +54,11 @@ public sealed class HealthMetrics : IHealthStateHandler
 
     private static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
 
-    public void Recorded(string check, ProbeResult result) => _probes.GetOrAdd(check, static _ => new ProbeStats()).Add(result);
+    public void Recorded(string check, ProbeResult result)
+    {
+        _probes.GetOrAdd(check, static _ => new ProbeStats()).Add(result);
+        _probeDurations.Record(result.Latency.TotalSeconds, Tag("check", check));
+    }
 
     public void Transitioned(IReadOnlyList<HealthTransition> transitions)
     {
@@ -60,11 +69,11 @@ public sealed class HealthMetrics : IHealthStateHandler
     }
 
     /// <summary>The probe statistics of the checks the config has now (a reload may have removed some).</summary>
-    private IEnumerable<(string Check, (long[] Results, long[] Durations, double Seconds) Stats)> Current() =>
+    private IEnumerable<(string Check, long[] Results)> Current() =>
         _probes.Where(p => _health.Get(p.Key) is not null).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value.Read()));
 
     private IEnumerable<Measurement<long>> ObserveProbes() =>
-        Current().SelectMany(p => p.Stats.Results
+        Current().SelectMany(p => p.Results
             .Select((count, reason) => (count, reason: (ProbeFailure)reason))
             .Where(r => r.count > 0)
             .Select(r => new Measurement<long>(

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using FailoverDns.Protocol;
 
@@ -31,14 +29,8 @@ public sealed class QueryCounters
 
     public static readonly IReadOnlyList<string> Transports = ["udp", "tcp"];
 
-    public static readonly ImmutableArray<double> SizeBounds = [64, 128, 256, 512, 1024, 1232, 2048, 4096, 16384, 65535];
-
-    /// <summary>Seconds: the DNS work of one query takes 0.1-1 µs; the rest of the range catches stalls.</summary>
-    public static readonly ImmutableArray<double> DurationBounds = [0.000_000_25, 0.000_000_5, 0.000_001, 0.000_002_5, 0.000_005, 0.000_01, 0.000_025, 0.000_1, 0.001, 0.01];
-
     private static readonly byte[] TypeIndex = BuildIndex(KnownTypes.Select(t => t.Code), first: 2, other: 1);
     private static readonly byte[] RcodeIndex = BuildIndex(SentRcodes, first: 0, other: (byte)SentRcodes.Length);
-    private static readonly long[] DurationTickBounds = [.. DurationBounds.Select(s => (long)Math.Ceiling(s * Stopwatch.Frequency))];
 
     // The block this thread wrote last, and (rarely needed: several hosts in one process) all of them.
     [ThreadStatic]
@@ -50,8 +42,8 @@ public sealed class QueryCounters
     private readonly object _gate = new();
     private readonly List<Block> _blocks = [];
 
-    /// <summary>Counts one answered query; <paramref name="elapsedTicks"/> is negative when it was not timed.</summary>
-    public void Record(bool overTcp, RecordType? type, int rcode, int size, bool truncated, long elapsedTicks)
+    /// <summary>Counts one answered query.</summary>
+    public void Record(bool overTcp, RecordType? type, int rcode, bool truncated)
     {
         var block = _lastBlock is { } last && last.Owner == this ? last : BlockOfThisThread();
         var transport = overTcp ? 1 : 0;
@@ -61,14 +53,6 @@ public sealed class QueryCounters
         if (truncated)
         {
             block.Truncated[transport]++;
-        }
-
-        block.Sizes[(transport * (SizeBounds.Length + 1)) + Buckets.IndexOf(SizeBounds.AsSpan(), size)]++;
-        block.SizeSums[transport] += size;
-        if (elapsedTicks >= 0)
-        {
-            block.Durations[(transport * (DurationBounds.Length + 1)) + Buckets.IndexOf<long>(DurationTickBounds, elapsedTicks)]++;
-            block.DurationTicks[transport] += elapsedTicks;
         }
     }
 
@@ -88,22 +72,8 @@ public sealed class QueryCounters
         }
     }
 
+    /// <summary>Responses sent with TC set, per transport (indexed as <see cref="Transports"/>).</summary>
     public long[] Truncated() => Sum(b => b.Truncated);
-
-    /// <summary>Per transport: bucket counts of response sizes, and their sum in bytes.</summary>
-    public IEnumerable<(string Transport, long[] Counts, double Sum)> Sizes() => PerTransport(Sum(b => b.Sizes), Sum(b => b.SizeSums), 1.0);
-
-    /// <summary>Per transport: bucket counts of processing times, and their sum in seconds.</summary>
-    public IEnumerable<(string Transport, long[] Counts, double Sum)> Durations() => PerTransport(Sum(b => b.Durations), Sum(b => b.DurationTicks), 1.0 / Stopwatch.Frequency);
-
-    private static IEnumerable<(string, long[], double)> PerTransport(long[] buckets, long[] sums, double scale)
-    {
-        var width = buckets.Length / Transports.Count;
-        for (var t = 0; t < Transports.Count; t++)
-        {
-            yield return (Transports[t], buckets[(t * width)..((t + 1) * width)], sums[t] * scale);
-        }
-    }
 
     /// <summary>Label index by code: the <paramref name="codes"/> in order from <paramref name="first"/>, any other code <paramref name="other"/>.</summary>
     private static byte[] BuildIndex(IEnumerable<int> codes, int first, byte other)
@@ -165,9 +135,5 @@ public sealed class QueryCounters
 
         public readonly long[] Queries = new long[Transports.Count * TypeNames.Count * RcodeNames.Count];
         public readonly long[] Truncated = new long[Transports.Count];
-        public readonly long[] Sizes = new long[Transports.Count * (SizeBounds.Length + 1)];
-        public readonly long[] SizeSums = new long[Transports.Count];
-        public readonly long[] Durations = new long[Transports.Count * (DurationBounds.Length + 1)];
-        public readonly long[] DurationTicks = new long[Transports.Count];
     }
 }

@@ -1,33 +1,24 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using FailoverDns.Configuration;
 using FailoverDns.Server.Alerts;
-using FailoverDns.Server.Metrics;
 using FailoverDns.Server.Tests.Support;
 using FluentAssertions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FailoverDns.Server.Tests.Alerts;
 
 /// <summary>One webhook's queue on its own: bounded, oldest dropped first, never blocking the caller.</summary>
-public sealed class WebhookSenderTests : IDisposable
+public sealed class WebhookSenderTests
 {
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-
-    private IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
-
-    public void Dispose() => _services.Dispose();
-
     [Fact]
     public async Task Enqueue_ReceiverStuckAndQueueFull_DropsOldestAndCountsIt()
     {
-        using var collector = new PrometheusCollector(Meters);
+        await using var metricsHost = await MetricsHost.StartAsync();
         using var handler = new HeldHandler();
         using var http = new HttpClient(handler);
         var options = new WebhookOptions { Url = new Uri("http://127.0.0.1:9/hook"), QueueSize = 2 };
-        var sender = new WebhookSender(options, http, TimeProvider.System, new AlertMetrics(Meters, () => []), NullLogger.Instance);
+        var sender = new WebhookSender(options, http, TimeProvider.System, new AlertMetrics(metricsHost.Meters, () => []), NullLogger.Instance);
 
         sender.Enqueue(Payload("e1"), Encoding.UTF8.GetBytes("e1"));
         await handler.FirstRequest.Task.WaitAsync(Poll.Deadline);
@@ -41,7 +32,7 @@ public sealed class WebhookSenderTests : IDisposable
         await sender.DrainAsync(Poll.Deadline);
 
         handler.Bodies.Should().Equal("e1", "e3", "e4");
-        var metrics = PrometheusScrape.Parse(collector.Scrape());
+        var metrics = await metricsHost.ScrapeAsync();
         metrics.Sum("failoverdns_alerts_deliveries_total", ("outcome", "dropped")).Should().Be(1);
         metrics.Sum("failoverdns_alerts_deliveries_total", ("outcome", "delivered")).Should().Be(3);
     }

@@ -1,10 +1,8 @@
-using System.Diagnostics.Metrics;
 using FailoverDns.Protocol;
 using FailoverDns.Server.Metrics;
 using FailoverDns.Server.Query;
 using FailoverDns.Server.Tests.Support;
 using FluentAssertions;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FailoverDns.Server.Tests.Query;
 
@@ -32,15 +30,14 @@ public sealed class QueryProcessorAllocationTests
 
     [Theory]
     [MemberData(nameof(Questions))]
-    public void Process_MetricsCollected_AllocatesNothingEither(string name, RecordType type)
+    public async Task Process_MetricsCollected_AllocatesNothingEither(string name, RecordType type)
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var meters = services.GetRequiredService<IMeterFactory>();
-        using var collector = new PrometheusCollector(meters);
+        await using var metrics = await MetricsHost.StartAsync();
 
-        AssertAllocatesNothing(new QueryProcessor(TestZone.Store(), new QueryMetrics(meters)), name, type);
+        AssertAllocatesNothing(new QueryProcessor(TestZone.Store(), new QueryMetrics(metrics.Meters)), name, type);
 
-        collector.Scrape().Should().Contain("failoverdns_dns_queries_total{", "the queries were counted");
+        (await metrics.ScrapeTextAsync()).Should().Contain("failoverdns_dns_queries_total{", "the queries were counted")
+            .And.Contain("failoverdns_dns_response_size_bytes_count{", "the sizes were recorded");
     }
 
     /// <summary>

@@ -11,12 +11,13 @@ internal sealed partial class PrometheusScrape
 {
     private readonly Dictionary<string, string> _types = new(StringComparer.Ordinal);
     private readonly List<(string Name, Dictionary<string, string> Labels, double Value)> _samples = [];
+    private string _text = "";
 
     public IReadOnlyDictionary<string, string> Types => _types;
 
     public static PrometheusScrape Parse(string text)
     {
-        var scrape = new PrometheusScrape();
+        var scrape = new PrometheusScrape { _text = text };
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             if (line.StartsWith("# HELP ", StringComparison.Ordinal))
@@ -60,6 +61,9 @@ internal sealed partial class PrometheusScrape
     /// <summary>The samples named <paramref name="name"/> whose labels include <paramref name="labels"/>.</summary>
     public IReadOnlyList<(Dictionary<string, string> Labels, double Value)> Matching(string name, params (string Name, string Value)[] labels) =>
         [.. _samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Name, out var v) && v == l.Value)).Select(s => (s.Labels, s.Value))];
+
+    /// <summary>The text parsed, for a failing test's message.</summary>
+    public override string ToString() => _text;
 
     private static string Unescape(string value) =>
         value.Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\\"", "\"", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal);

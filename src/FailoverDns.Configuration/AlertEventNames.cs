@@ -7,7 +7,7 @@ public static class AlertEventNames
     public static IReadOnlyList<AlertEventKind> All { get; } =
         [AlertEventKind.Unhealthy, AlertEventKind.Recovered, AlertEventKind.Failover, AlertEventKind.Failback, AlertEventKind.AllUnhealthy];
 
-    public static string ToName(AlertEventKind kind) => kind switch
+    public static string ToName(this AlertEventKind kind) => kind switch
     {
         AlertEventKind.Unhealthy => "unhealthy",
         AlertEventKind.Recovered => "recovered",

@@ -56,8 +56,8 @@ internal static class FailoverReader
             return null;
         }
 
-        var policy = AllUnhealthyPolicyNames.Parse(policyText);
-        if (policy is null)
+        var knownPolicy = AllUnhealthyPolicyNames.TryParse(policyText, out var policy);
+        if (!knownPolicy)
         {
             map.Error("whenAllUnhealthy", $"whenAllUnhealthy must be primary, last, nodata or servfail, not '{policyText}'");
         }
@@ -104,12 +104,12 @@ internal static class FailoverReader
 
         var owner = ZoneReader.ParseOwner(map, name, origin, errors);
         var tiers = tierMaps.Select(t => ReadTier(t, type, origin, errors)).ToList();
-        if (owner is null || policy is null || tiers.Any(t => t is null) || tierMaps.Count < 2)
+        if (owner is null || !knownPolicy || tiers.Any(t => t is null) || tierMaps.Count < 2)
         {
             return null;
         }
 
-        return new FailoverSetDefinition(owner, type, ttl, tiers!, policy.Value, map.Location);
+        return new FailoverSetDefinition(owner, type, ttl, tiers!, policy, map.Location);
     }
 
     private static FailoverTierDefinition? ReadTier(YamlMap map, RecordType type, byte[] origin, List<ConfigError> errors)

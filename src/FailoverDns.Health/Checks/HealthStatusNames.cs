@@ -10,8 +10,8 @@ public static class HealthStatusNames
         _ => "unknown",
     };
 
-    /// <summary>"healthy" or "unhealthy", in any case: the states an override can force.</summary>
-    public static bool TryParseForced(string? name, out HealthStatus status)
+    /// <summary>"healthy" or "unhealthy", in any case: the states a person can give (an override forces one).</summary>
+    public static bool TryParse(string? name, out HealthStatus status)
     {
         status = name?.ToLowerInvariant() switch
         {

@@ -6,5 +6,5 @@ public static class ProbeFailureNames
     private static readonly string[] Names =
         [.. Enum.GetValues<ProbeFailure>().Select(f => string.Concat(f.ToString().Select((c, i) => (i > 0 && char.IsUpper(c) ? "_" : "") + char.ToLowerInvariant(c))))];
 
-    public static string ToName(ProbeFailure failure) => (int)failure < Names.Length ? Names[(int)failure] : "other";
+    public static string ToName(this ProbeFailure failure) => (int)failure < Names.Length ? Names[(int)failure] : "other";
 }

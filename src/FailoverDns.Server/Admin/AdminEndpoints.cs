@@ -49,7 +49,7 @@ public static class AdminEndpoints
             views.HealthCheck(name) is { } view ? Results.Json(view, json.HealthCheckView) : NotFound($"no health check named '{name}'"));
         api.MapPut("/health-checks/{name}/override", (string name, OverrideRequest request, OverrideService overrides, AdminViewFactory views, TimeProvider time) =>
         {
-            if (!HealthStatusNames.TryParseForced(request.State, out var state))
+            if (!HealthStatusNames.TryParse(request.State, out var state))
             {
                 return BadRequest("'state' must be \"healthy\" or \"unhealthy\"");
             }

@@ -114,7 +114,7 @@ public sealed partial class OverrideService(
         var now = time.GetUtcNow();
         foreach (var item in saved ?? [])
         {
-            if (item.Until <= now || !HealthStatusNames.TryParseForced(item.State, out var state))
+            if (item.Until <= now || !HealthStatusNames.TryParse(item.State, out var state))
             {
                 continue;
             }

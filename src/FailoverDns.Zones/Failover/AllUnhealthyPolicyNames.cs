@@ -3,7 +3,7 @@ namespace FailoverDns.Zones.Failover;
 /// <summary>The names the config (<c>whenAllUnhealthy</c>) and the admin API give each <see cref="AllUnhealthyPolicy"/>.</summary>
 public static class AllUnhealthyPolicyNames
 {
-    public static string ToName(AllUnhealthyPolicy policy) => policy switch
+    public static string ToName(this AllUnhealthyPolicy policy) => policy switch
     {
         AllUnhealthyPolicy.Primary => "primary",
         AllUnhealthyPolicy.LastTier => "last",
@@ -12,12 +12,19 @@ public static class AllUnhealthyPolicyNames
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, null),
     };
 
-    public static AllUnhealthyPolicy? Parse(string? name) => name switch
+    /// <summary>Exact, case-sensitive names, like every other keyword in the config.</summary>
+    public static bool TryParse(string? name, out AllUnhealthyPolicy policy)
     {
-        "primary" => AllUnhealthyPolicy.Primary,
-        "last" => AllUnhealthyPolicy.LastTier,
-        "nodata" => AllUnhealthyPolicy.NoData,
-        "servfail" => AllUnhealthyPolicy.ServFail,
-        _ => null,
-    };
+        foreach (var candidate in Enum.GetValues<AllUnhealthyPolicy>())
+        {
+            if (ToName(candidate) == name)
+            {
+                policy = candidate;
+                return true;
+            }
+        }
+
+        policy = default;
+        return false;
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using FailoverDns.Health.Checks;
 using FailoverDns.Health.Probes;
+using FailoverDns.Testing.Http;
 
 namespace FailoverDns.Health.Tests.Probes;
 

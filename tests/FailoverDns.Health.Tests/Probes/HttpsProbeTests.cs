@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using FailoverDns.Health.Probes;
+using FailoverDns.Testing.Http;
 
 namespace FailoverDns.Health.Tests.Probes;
 

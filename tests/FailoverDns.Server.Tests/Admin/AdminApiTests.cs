@@ -4,6 +4,7 @@ using System.Text.Json;
 using FailoverDns.Server.Hosting;
 using FailoverDns.Server.Lifecycle;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing.Http;
 using FluentAssertions;
 
 namespace FailoverDns.Server.Tests.Admin;
@@ -38,7 +39,7 @@ public sealed class AdminApiTests
     [Fact]
     public async Task Healthz_Running_AnswersOk()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
 
         var text = await server.Admin.GetStringAsync("/healthz");
@@ -49,7 +50,7 @@ public sealed class AdminApiTests
     [Fact]
     public async Task Readyz_FirstRoundDone_ReadyWithDetails()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
 
         var ready = await Poll.UntilAsync(() => server.GetJsonAsync("/readyz"), r => r.GetProperty("ready").GetBoolean(), "readiness");
@@ -81,7 +82,7 @@ public sealed class AdminApiTests
     [Fact]
     public async Task HealthChecks_AfterProbes_ShowStateSettingsAndRecentResults()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
 
         var check = await Poll.UntilAsync(() => server.GetJsonAsync("/api/health-checks/web"), c => c.GetProperty("probes").GetInt64() >= 2, "two probes");
@@ -105,7 +106,7 @@ public sealed class AdminApiTests
     [Fact]
     public async Task HealthChecks_PrimaryDown_LastFailureCarriesItsReason()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
         await backend.StopAsync();
 
@@ -120,7 +121,7 @@ public sealed class AdminApiTests
     [Fact]
     public async Task HealthCheck_Unknown_NotFound()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
 
         using var response = await server.Admin.GetAsync("/api/health-checks/nope");
@@ -132,7 +133,7 @@ public sealed class AdminApiTests
     [Fact]
     public async Task Records_PrimaryDown_ShowSecondaryServedAndWhy()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
         await backend.StopAsync();
 
@@ -152,7 +153,7 @@ public sealed class AdminApiTests
     [Fact]
     public async Task Explain_CnameToFailoverName_ExactAnswerAndReasoning()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
         await Poll.UntilAsync(() => server.GetJsonAsync("/api/health-checks/web"), c => c.GetProperty("status").GetString() == "healthy", "a healthy check");
 
@@ -177,7 +178,7 @@ public sealed class AdminApiTests
     [InlineData("www.elsewhere.test", "A", "REFUSED", null)]
     public async Task Explain_NegativeAnswers_RcodeAndAuthority(string name, string type, string rcode, string? authority)
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
 
         var explain = await server.GetJsonAsync($"/api/explain?name={name}&type={type}");
@@ -201,7 +202,7 @@ public sealed class AdminApiTests
     [InlineData("/api/explain?name=a..b&type=A", "is not a valid name and type")]
     public async Task Explain_BadQuestion_BadRequest(string path, string message)
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
 
         using var response = await server.Admin.GetAsync(path);
@@ -213,7 +214,7 @@ public sealed class AdminApiTests
     [Fact]
     public async Task Override_UnhealthyThenCleared_FailsOverAndBack()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
         await Poll.UntilAsync(() => server.GetJsonAsync("/api/health-checks/web"), c => c.GetProperty("status").GetString() == "healthy", "a healthy check");
 
@@ -243,7 +244,7 @@ public sealed class AdminApiTests
     [InlineData("nope", """{"state":"healthy"}""", HttpStatusCode.NotFound, "no health check named 'nope'")]
     public async Task Override_InvalidRequest_Refused(string check, string body, HttpStatusCode status, string message)
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
 
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
@@ -257,7 +258,7 @@ public sealed class AdminApiTests
     [Fact]
     public async Task Token_Configured_RequiredOnApiButNotOnProbes()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         const string Token = "0123456789abcdef-token";
         await using var server = await ServerFixture.StartAsync(Config(backend.Port, $"admin: {{ listen: 127.0.0.1:0, token: {Token} }}"));
         using var anonymous = new HttpClient { BaseAddress = server.Admin.BaseAddress };
@@ -287,7 +288,7 @@ public sealed class AdminApiTests
     [Fact]
     public async Task Build_TokenFromEnvironment_Required()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         var loaded = TestZone.Load(Config(backend.Port, "admin: { listen: 127.0.0.1:0 }"));
         using var host = FailoverDnsHost.Build(loaded.Config!, loaded.Snapshot!, environment: name => name == "FAILOVERDNS_ADMIN_TOKEN" ? "from-the-environment-123" : null);
         await host.StartAsync();

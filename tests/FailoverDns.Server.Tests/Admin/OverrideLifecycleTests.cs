@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing.Http;
 using FluentAssertions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -37,7 +38,7 @@ public sealed class OverrideLifecycleTests : IDisposable
     [Fact]
     public async Task Override_UntilPasses_ExpiresOnItsOwn()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await ServerFixture.StartAsync(Config(backend.Port), clock, _stateFile);
         var until = clock.GetUtcNow().AddMinutes(10);
@@ -60,7 +61,7 @@ public sealed class OverrideLifecycleTests : IDisposable
     [Fact]
     public async Task Override_ServerRestarts_RestoredFromStateFile()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using (var first = await ServerFixture.StartAsync(Config(backend.Port), stateFile: _stateFile))
         {
             (await first.Admin.PutAsJsonAsync("/api/health-checks/web/override", new { state = "unhealthy", reason = "datacentre move" })).EnsureSuccessStatusCode();
@@ -78,7 +79,7 @@ public sealed class OverrideLifecycleTests : IDisposable
     [Fact]
     public async Task Override_ExpiredWhileStopped_NotRestored()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         File.WriteAllText(_stateFile, """[{"check":"web","state":"unhealthy","until":"2001-01-01T00:00:00Z","reason":"old","since":"2000-12-31T00:00:00Z"}]""");
 
         await using var server = await ServerFixture.StartAsync(Config(backend.Port), stateFile: _stateFile);
@@ -90,7 +91,7 @@ public sealed class OverrideLifecycleTests : IDisposable
     [Fact]
     public async Task Override_StateFileCorrupt_StartsWithoutOverrides()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         File.WriteAllText(_stateFile, "{ not json");
 
         await using var server = await ServerFixture.StartAsync(Config(backend.Port), stateFile: _stateFile);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing.Http;
 using FluentAssertions;
 
 namespace FailoverDns.Server.Tests.Alerts;
@@ -40,7 +41,7 @@ public sealed class WebhookAlertTests
     public async Task Webhook_PrimaryFailsAndRecovers_FourEventsDeliveredDespiteFailedAttempts()
     {
         await using var receiver = new WebhookReceiver(503, 500);
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port, receiver.Url));
         await Poll.UntilAsync(() => server.GetJsonAsync("/api/health-checks/web"), c => c.GetProperty("status").GetString() == "healthy", "a healthy check");
         receiver.Requests.Should().BeEmpty("a check's first verdict, healthy, is not news");
@@ -84,7 +85,7 @@ public sealed class WebhookAlertTests
     public async Task Webhook_EventsFiltered_OnlyThoseSent()
     {
         await using var receiver = new WebhookReceiver();
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port, receiver.Url, ", events: [failover, failback]"));
 
         await backend.StopAsync();
@@ -99,7 +100,7 @@ public sealed class WebhookAlertTests
     public async Task Webhook_ClientError_NotRetried()
     {
         await using var receiver = new WebhookReceiver(404, 404, 404);
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port, receiver.Url, ", events: [failover]"));
 
         await backend.StopAsync();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing.Http;
 using FluentAssertions;
 
 namespace FailoverDns.Server.Tests.Failover;
@@ -67,7 +68,8 @@ public sealed class FailoverEndToEndTests
     [InlineData("tcp")]
     public async Task Failover_PrimaryStopsAndRecovers_FollowsDesignTable(string protocol)
     {
-        await using var backend = Backend.Start(tls: protocol == "https");
+        using var certificate = protocol == "https" ? TestCertificates.SelfSigned("backend.test") : null;
+        await using var backend = LoopbackHttpServer.Start(certificate: certificate);
         await using var server = await ServerFixture.StartAsync(Config(
             Check("web", protocol, backend.Port),
             """
@@ -101,8 +103,8 @@ public sealed class FailoverEndToEndTests
     [Fact]
     public async Task Failover_BothUnhealthyByDefault_FailsOpenToPrimary()
     {
-        await using var first = Backend.Start();
-        await using var second = Backend.Start();
+        await using var first = LoopbackHttpServer.Start();
+        await using var second = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(
             Check("a", "http", first.Port) + "\n" + Check("b", "http", second.Port),
             """
@@ -127,8 +129,8 @@ public sealed class FailoverEndToEndTests
     [InlineData("servfail", "SERVFAIL", null)]
     public async Task Failover_BothUnhealthy_FollowsPolicy(string policy, string status, string? answer)
     {
-        await using var first = Backend.Start();
-        await using var second = Backend.Start();
+        await using var first = LoopbackHttpServer.Start();
+        await using var second = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(
             Check("a", "http", first.Port) + "\n" + Check("b", "http", second.Port),
             $$"""
@@ -155,8 +157,8 @@ public sealed class FailoverEndToEndTests
     [Fact]
     public async Task Failover_ThreeTiers_FirstHealthyTierWins()
     {
-        await using var first = Backend.Start();
-        await using var second = Backend.Start();
+        await using var first = LoopbackHttpServer.Start();
+        await using var second = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(
             Check("a", "http", first.Port) + "\n" + Check("b", "tcp", second.Port),
             """

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FailoverDns.Protocol;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing.Http;
 using FluentAssertions;
 
 namespace FailoverDns.Server.Tests.Metrics;
@@ -33,7 +34,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_AfterQueries_CountsByTransportTypeAndRcode()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
         // One client socket: SO_REUSEPORT hashes its address to one listener socket, so one worker
         // thread answers every UDP query here, and its 16th and 32nd (A answers) are timed and sized.
@@ -79,7 +80,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_PrimaryDown_HealthStateTransitionsAndActiveTier()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
         await Poll.UntilAsync(() => ScrapeAsync(server), s => s.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "healthy")) == 1, "a healthy check");
 
@@ -108,7 +109,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_BeforeAnyReload_ReloadCountersAtZero()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
 
         var scrape = await ScrapeAsync(server);

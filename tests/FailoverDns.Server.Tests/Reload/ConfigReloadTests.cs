@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using FailoverDns.Protocol;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing.Http;
 using FluentAssertions;
 
 namespace FailoverDns.Server.Tests.Reload;
@@ -124,7 +125,7 @@ public sealed class ConfigReloadTests : IDisposable
     [Fact]
     public async Task Reload_UnchangedCheckOfDeadPrimary_StaysUnhealthyAndKeepsItsHistory()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         var checks = $"healthChecks:\n  - {{ name: web, type: tcp, target: 127.0.0.1, port: {backend.Port}, interval: 200ms, failureThreshold: 1, recoveryThreshold: 1 }}";
         const string Failover = """
                 failover:
@@ -155,8 +156,8 @@ public sealed class ConfigReloadTests : IDisposable
     [Fact]
     public async Task Reload_CheckRemovedAndAnotherAdded_OldStopsNewProbesAtOnce()
     {
-        await using var first = Backend.Start();
-        await using var second = Backend.Start();
+        await using var first = LoopbackHttpServer.Start();
+        await using var second = LoopbackHttpServer.Start();
         string Checks(string name, int port) => $"healthChecks:\n  - {{ name: {name}, type: tcp, target: 127.0.0.1, port: {port}, interval: 60s }}";
         File.WriteAllText(ConfigPath, Config("192.0.2.1", checks: Checks("old", first.Port)));
         await using var server = await ServerFixture.StartFileAsync(ConfigPath);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing.Http;
 using FluentAssertions;
 
 namespace FailoverDns.Server.Tests.Resolvers;
@@ -46,7 +47,7 @@ public sealed class ResolverTests : IDisposable
     [Fact]
     public async Task Unbound_StubZone_AnswersFromFailoverDnsAndFollowsFailover()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
         var port = FreePort.Next();
         var config = Path.Combine(_directory, "unbound.conf");
@@ -82,7 +83,7 @@ public sealed class ResolverTests : IDisposable
     [Fact]
     public async Task Bind_ForwardZone_AnswersFromFailoverDns()
     {
-        await using var backend = Backend.Start();
+        await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
         var port = FreePort.Next();
         var config = Path.Combine(_directory, "named.conf");

@@ -1,6 +1,6 @@
-namespace FailoverDns.Health.Tests.Probes;
+namespace FailoverDns.Testing.Http;
 
-internal enum ServerBehaviour
+public enum ServerBehaviour
 {
     /// <summary>Read the request, send the reply, close.</summary>
     Respond,

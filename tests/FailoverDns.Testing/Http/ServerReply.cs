@@ -1,7 +1,7 @@
-namespace FailoverDns.Health.Tests.Probes;
+namespace FailoverDns.Testing.Http;
 
 /// <summary>What <see cref="LoopbackHttpServer"/> does with each connection.</summary>
-internal sealed record ServerReply
+public sealed record ServerReply
 {
     public int Status { get; init; } = 200;
 

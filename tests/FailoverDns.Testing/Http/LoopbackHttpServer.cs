@@ -1,42 +1,42 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace FailoverDns.Health.Tests.Probes;
+namespace FailoverDns.Testing.Http;
 
 /// <summary>
 /// A tiny HTTP/1.1 (optionally TLS) server on a loopback port chosen by the OS, with the raw
 /// control the probe tests need: stalls, garbage, exact bodies, and a record of what the client
 /// sent (request line, headers, SNI).
 /// </summary>
-internal sealed class LoopbackHttpServer : IAsyncDisposable
+public sealed class LoopbackHttpServer : IAsyncDisposable
 {
     // Every wait in the server is bounded, so a broken test fails instead of hanging.
     private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromSeconds(10);
 
-    private readonly TcpListener _listener;
+    private readonly IPAddress _address;
     private readonly ServerReply _reply;
     private readonly X509Certificate2? _certificate;
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
     private readonly ConcurrentQueue<string?> _sniNames = new();
-    private readonly Task _acceptLoop;
+    private TcpListener? _listener;
+    private CancellationTokenSource _stop;
+    private Task _acceptLoop = Task.CompletedTask;
     private int _connections;
 
     private LoopbackHttpServer(IPAddress address, ServerReply reply, X509Certificate2? certificate)
     {
+        _address = address;
         _reply = reply;
         _certificate = certificate;
-        _listener = new TcpListener(address, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _acceptLoop = AcceptLoopAsync();
+        Listen(0);
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public int ConnectionCount => Volatile.Read(ref _connections);
 
@@ -45,27 +45,52 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     /// <summary>The SNI name of each TLS handshake, null when the client sent none.</summary>
     public IReadOnlyList<string?> SniNames => [.. _sniNames];
 
-    public static LoopbackHttpServer Start(ServerReply reply, X509Certificate2? certificate = null, IPAddress? address = null) =>
-        new(address ?? IPAddress.Loopback, reply, certificate);
+    /// <summary>Starts answering every request with <paramref name="reply"/> (by default 200 with an empty body), over TLS when given a certificate.</summary>
+    public static LoopbackHttpServer Start(ServerReply? reply = null, X509Certificate2? certificate = null, IPAddress? address = null) =>
+        new(address ?? IPAddress.Loopback, reply ?? new ServerReply(), certificate);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Closes the listening socket and every connection: probes now get "connection refused".</summary>
+    public async Task StopAsync()
     {
+        if (_listener is null)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _listener.Stop();
         await _acceptLoop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
+        _listener = null;
     }
 
-    private async Task AcceptLoopAsync()
+    /// <summary>Listens again on the same port, as a restarted web server would.</summary>
+    public void Restart() => Listen(Port);
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    [MemberNotNull(nameof(_stop))]
+    private void Listen(int port)
+    {
+        var listener = new TcpListener(_address, port);
+        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        _listener = listener;
+        _stop = new CancellationTokenSource();
+        _acceptLoop = AcceptLoopAsync(listener, _stop.Token);
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, CancellationToken stop)
     {
         var connections = new List<Task>();
         try
         {
-            while (!_stop.IsCancellationRequested)
+            while (!stop.IsCancellationRequested)
             {
-                var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                var socket = await listener.AcceptSocketAsync(stop);
                 Interlocked.Increment(ref _connections);
-                connections.Add(ServeAsync(socket));
+                connections.Add(ServeAsync(socket, stop));
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -73,12 +98,12 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
             // Stopped.
         }
 
-        await Task.WhenAll(connections).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(connections).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeAsync(Socket socket, CancellationToken stop)
     {
-        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(stop);
         lifetime.CancelAfter(ConnectionLifetime);
         var token = lifetime.Token;
         Stream stream = new NetworkStream(socket, ownsSocket: true);

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace FailoverDns.Health.Tests.Probes;
+namespace FailoverDns.Testing.Http;
 
 /// <summary>Self-signed server certificates made on the fly, so no test depends on a file or a store.</summary>
-internal static class TestCertificates
+public static class TestCertificates
 {
     public static X509Certificate2 SelfSigned(string dnsName) =>
         Create(dnsName, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));

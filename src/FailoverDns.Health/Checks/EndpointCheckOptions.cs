@@ -2,7 +2,7 @@ namespace FailoverDns.Health.Checks;
 
 /// <summary>
 /// What one probe sends and when. Two checks with equal options share one probe. Defaults follow
-/// Route 53 (DESIGN.md, health-check semantics).
+/// Route 53 (README, Failover records and health checks).
 /// </summary>
 public sealed record EndpointCheckOptions
 {

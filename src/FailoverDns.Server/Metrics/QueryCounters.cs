@@ -6,7 +6,7 @@ namespace FailoverDns.Server.Metrics;
 /// <summary>
 /// What the query path counts, in one block per thread: a thread only ever increments its own
 /// block's arrays (allocated by that thread, so no cache line is shared with another writer), with
-/// no lock, no interlocked operation and no allocation. Readers sum every block (DESIGN.md, Speed).
+/// no lock, no interlocked operation and no allocation. Readers sum every block (docs/architecture.md, rules for the query path).
 /// </summary>
 public sealed class QueryCounters
 {

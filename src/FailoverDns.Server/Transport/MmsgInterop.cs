@@ -4,7 +4,7 @@ namespace FailoverDns.Server.Transport;
 
 /// <summary>
 /// recvmmsg(2)/sendmmsg(2) on Linux x86-64/arm64 (LP64): batches of datagrams per system call,
-/// the step past one receive and one send per query (DESIGN.md, Speed).
+/// the step past one receive and one send per query (docs/architecture.md, rules for the query path).
 /// </summary>
 internal static unsafe partial class MmsgInterop
 {

@@ -7,7 +7,7 @@ namespace FailoverDns.Server.Transport;
 
 /// <summary>
 /// Answers UDP on one endpoint with one SO_REUSEPORT socket per worker, each served by its own
-/// thread doing blocking receive and send: the design that keeps pace with Knot (DESIGN.md, Speed).
+/// thread doing blocking receive and send: the design that keeps pace with Knot (docs/architecture.md, rules for the query path).
 /// Buffers and the peer address are allocated once per thread; the reply is written in place.
 /// </summary>
 internal sealed partial class UdpDnsListener : IDisposable

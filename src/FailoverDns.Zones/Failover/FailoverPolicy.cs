@@ -1,7 +1,7 @@
 namespace FailoverDns.Zones.Failover;
 
 /// <summary>
-/// The decision table of DESIGN.md, generalised to any number of tiers: the first healthy tier
+/// The decision table of the README (Failover records and health checks), generalised to any number of tiers: the first healthy tier
 /// wins (a tier without a check, or whose check has no verdict yet, is healthy); when none is,
 /// the set's all-unhealthy policy decides. Pure, so every row is a unit test.
 /// </summary>

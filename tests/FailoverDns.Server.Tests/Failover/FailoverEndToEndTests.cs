@@ -7,7 +7,7 @@ namespace FailoverDns.Server.Tests.Failover;
 
 /// <summary>
 /// The real host with real health checks against loopback backends that the tests stop and
-/// restart, asked with dig: the five-step table of DESIGN.md and the all-unhealthy policies.
+/// restart, asked with dig: the README's five-step failover table and the all-unhealthy policies.
 /// </summary>
 public sealed class FailoverEndToEndTests
 {

@@ -8,7 +8,7 @@ namespace FailoverDns.Server.Tests.Transport;
 
 /// <summary>
 /// The same zone served by FailoverDns and by Knot DNS: every question must get the same rcode,
-/// flags and sections. Where FailoverDns deliberately differs (DESIGN.md), the case is not here.
+/// flags and sections. Where FailoverDns deliberately differs (README, What it answers), the case is not here.
 /// </summary>
 public sealed class KnotComparisonTests(ServerFixture ours, KnotFixture knot) : IClassFixture<ServerFixture>, IClassFixture<KnotFixture>
 {

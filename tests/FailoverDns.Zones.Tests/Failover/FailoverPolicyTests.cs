@@ -3,7 +3,7 @@ using FailoverDns.Zones.Failover;
 namespace FailoverDns.Zones.Tests.Failover;
 
 /// <summary>
-/// The decision table of DESIGN.md, row by row. The policy sees one flag per tier: a tier whose
+/// The decision table of the README (Failover records and health checks), row by row. The policy sees one flag per tier: a tier whose
 /// check is healthy, has no verdict yet, or that has no check at all, is healthy.
 /// </summary>
 public sealed class FailoverPolicyTests
@@ -44,7 +44,7 @@ public sealed class FailoverPolicyTests
     [Fact]
     public void Choose_StepsOfTheDesignExample_FlipToSecondaryAndBack()
     {
-        // DESIGN.md: healthy, healthy, unhealthy, unhealthy, healthy → primary, primary, secondary, secondary, primary.
+        // The README's five steps: healthy, healthy, unhealthy, unhealthy, healthy → primary, primary, secondary, secondary, primary.
         var steps = new[] { Healthy, Healthy, Unhealthy, Unhealthy, Healthy };
 
         var served = steps.Select(primary => FailoverPolicy.Choose([primary, Unchecked], AllUnhealthyPolicy.Primary).Tier);

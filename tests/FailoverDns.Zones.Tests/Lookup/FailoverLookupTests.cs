@@ -24,6 +24,7 @@ public sealed class FailoverLookupTests
               - { name: ns1, type: A, value: 192.0.2.53 }
               - { name: "@", type: MX, values: ["10 mail", "20 mx.example.net."] }
               - { name: www, type: TXT, value: '"web"' }
+              - { name: alias, type: CNAME, value: www }
             failover:
               - name: www
                 type: A
@@ -326,6 +327,60 @@ public sealed class FailoverLookupTests
         }
 
         (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0, "resolving a placeholder is on the query path, which must not allocate");
+    }
+
+    [Fact]
+    public void Resolve_ServFailSet_ServFailWithoutAaOrRecords()
+    {
+        var snapshot = WithAll(Initial, RRset.ServFail);
+
+        AnswerResolver.Resolve(snapshot, TestZone.Name("www.example.test."), RecordType.A, out var plan);
+
+        plan.End.Should().Be(AnswerPlanEnd.ServFail);
+        plan.ResponseCode.Should().Be(ResponseCode.ServFail);
+        plan.IsAuthoritative.Should().BeFalse("the set's policy fails the query: no authoritative answer");
+        plan.EndNode!.ToString().Should().Be("www.example.test.", "explain names the set that failed");
+        plan.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public void Resolve_CnameToServFailSet_ChainThenServFail()
+    {
+        var question = TestZone.Name("alias.example.test.");
+
+        AnswerResolver.Resolve(WithAll(Initial, RRset.ServFail), question, RecordType.A, out var plan);
+
+        plan.End.Should().Be(AnswerPlanEnd.ServFail);
+        plan.ResponseCode.Should().Be(ResponseCode.ServFail);
+        plan.IsAuthoritative.Should().BeTrue("the question itself was answered from the zone");
+        TestZone.Format(question, plan).Should().Equal("Answer alias.example.test. 3600 IN CNAME www.example.test.");
+    }
+
+    [Fact]
+    public void Resolve_CnameToSetAnsweringNothing_NoDataWithTheSoa()
+    {
+        var question = TestZone.Name("alias.example.test.");
+
+        AnswerResolver.Resolve(WithAll(Initial, null), question, RecordType.A, out var plan);
+
+        plan.End.Should().Be(AnswerPlanEnd.NoData);
+        TestZone.Format(question, plan).Should().Equal("Answer alias.example.test. 3600 IN CNAME www.example.test.", "Authority " + Soa);
+    }
+
+    [Fact]
+    public void Resolve_MxTargetIsAFailoverSet_AdditionalHoldsTheActiveTierOrNothing()
+    {
+        var question = TestZone.Name("example.test.");
+        string[] mx = ["Answer example.test. 3600 IN MX 10 mail.example.test.", "Answer example.test. 3600 IN MX 20 mx.example.net."];
+
+        AnswerResolver.Resolve(With(Initial, ("mail.example.test.", RecordType.A, 1)), question, RecordType.MX, out var switched);
+        AnswerResolver.Resolve(WithAll(Initial, null), question, RecordType.MX, out var nothing);
+        AnswerResolver.Resolve(WithAll(Initial, RRset.ServFail), question, RecordType.MX, out var servFail);
+
+        TestZone.Format(question, switched).Should().Equal(mx[0], mx[1], "Additional mail.example.test. 30 IN A 192.0.2.26");
+        TestZone.Format(question, nothing).Should().Equal(mx, "a set answering NODATA has no address to add");
+        TestZone.Format(question, servFail).Should().Equal(mx, "nor has a set answering SERVFAIL: the answer is still served");
+        servFail.ResponseCode.Should().Be(ResponseCode.NoError);
     }
 
     private static ZoneSnapshot Load()

@@ -35,7 +35,7 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
             return null; // the processor always answers a well-formed query; this is only defensive
         }
 
-        AnswerResolver.Resolve(snapshot, name, type, out var plan);
+        var plan = AnswerResolver.Resolve(snapshot, name, type);
         return new ExplainView(
             DnsName.ToText(name),
             RDataFormatter.TypeToText(type),

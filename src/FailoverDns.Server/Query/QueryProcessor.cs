@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FailoverDns.Protocol;
 using FailoverDns.Server.Metrics;
 using FailoverDns.Zones;
@@ -83,14 +84,14 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
 
     private ResponseCode Answer(ref ResponseWriter writer, scoped ReadOnlySpan<byte> questionName, RecordType type, ref ushort flags)
     {
-        AnswerResolver.Resolve(store.Current, questionName, type, out var plan);
+        var plan = AnswerResolver.Resolve(store.Current, questionName, type);
         if (plan.IsAuthoritative)
         {
             flags |= DnsHeader.AuthoritativeFlag;
         }
 
         // Where each entry landed in the reply, for the owners that point into it.
-        Span<int> starts = stackalloc int[AnswerPlan.Capacity];
+        var starts = default(EntryStarts);
         var entries = plan.Entries;
         for (var i = 0; i < entries.Length; i++)
         {
@@ -116,9 +117,16 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         return plan.ResponseCode;
     }
 
-    private static int TryWrite(ref ResponseWriter writer, in AnswerPlanEntry entry, scoped ReadOnlySpan<int> starts)
+    private static int TryWrite(ref ResponseWriter writer, in AnswerPlanEntry entry, in EntryStarts starts)
     {
         var ownerOffset = entry.OwnerOffset + (entry.OwnerEntry == AnswerPlanEntry.Question ? DnsHeader.Size : starts[entry.OwnerEntry]);
         return writer.TryWriteRRset(entry.Section, entry.RRset.Wire, entry.RRset.RecordOffsets, ownerOffset);
+    }
+
+    /// <summary>Where each entry of a plan starts in the reply.</summary>
+    [InlineArray(AnswerPlan.Capacity)]
+    private struct EntryStarts
+    {
+        private int _element;
     }
 }

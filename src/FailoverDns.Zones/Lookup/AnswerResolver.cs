@@ -17,10 +17,11 @@ public static class AnswerResolver
     /// <param name="snapshot">The snapshot being served; the plan reads Additional from it too.</param>
     /// <param name="questionName">The question name in wire form, in any case (RFC 4343).</param>
     /// <param name="type">The question type.</param>
-    /// <param name="plan">The reply to encode or explain.</param>
-    public static void Resolve(ZoneSnapshot snapshot, ReadOnlySpan<byte> questionName, RecordType type, out AnswerPlan plan)
+    /// <returns>The reply to encode or explain.</returns>
+    public static AnswerPlan Resolve(ZoneSnapshot snapshot, ReadOnlySpan<byte> questionName, RecordType type)
     {
-        plan = default;
+        // A local returned by value: measured cheaper per query than filling an out parameter.
+        var plan = default(AnswerPlan);
         plan.Snapshot = snapshot;
         Span<byte> name = stackalloc byte[DnsName.MaxLength];
         var nameLength = questionName.Length;
@@ -35,7 +36,7 @@ public static class AnswerResolver
         if (result.Outcome == LookupOutcome.Refused)
         {
             plan.End = AnswerPlanEnd.Refused;
-            return;
+            return plan;
         }
 
         plan.Zone = result.Zone;
@@ -47,20 +48,20 @@ public static class AnswerResolver
                 case LookupOutcome.ServFail:
                     plan.End = AnswerPlanEnd.ServFail;
                     plan.EndNode = result.Node;
-                    return;
+                    return plan;
                 case LookupOutcome.Referral:
                     var cut = result.Node!;
                     var ns = plan.Add(new AnswerPlanEntry(DnsSection.Authority, result.RRset!, owner, ownerOffset + nameLength - cut.Name.Length, cut, false));
                     plan.AddAdditionalFrom(ns);
                     plan.End = AnswerPlanEnd.Referral;
                     plan.EndNode = cut;
-                    return;
+                    return plan;
                 case LookupOutcome.NxDomain or LookupOutcome.NoData:
                     var zone = result.Zone!;
                     plan.Add(new AnswerPlanEntry(DnsSection.Authority, zone.NegativeSoa, owner, ownerOffset + nameLength - zone.Origin.Length, null, false));
                     plan.End = result.Outcome == LookupOutcome.NxDomain ? AnswerPlanEnd.NxDomain : AnswerPlanEnd.NoData;
                     plan.EndNode = result.Node;
-                    return;
+                    return plan;
             }
 
             var node = result.Node!;
@@ -68,7 +69,7 @@ public static class AnswerResolver
             {
                 plan.End = AnswerPlanEnd.CnameLoop;
                 plan.EndNode = node;
-                return;
+                return plan;
             }
 
             var rrset = result.RRset!;
@@ -77,13 +78,13 @@ public static class AnswerResolver
             {
                 plan.AddAdditionalFrom(answer);
                 plan.End = AnswerPlanEnd.Answer;
-                return;
+                return plan;
             }
 
             if (plan.Count >= MaxCnameChain)
             {
                 plan.End = AnswerPlanEnd.CnameChainLimit;
-                return;
+                return plan;
             }
 
             // The target sits uncompressed in the CNAME's RDATA: the next owner points there.
@@ -99,7 +100,7 @@ public static class AnswerResolver
             {
                 // Answered as it is; the resolver follows the CNAME from here (RFC 1034 §4.3.2 step 3a).
                 plan.End = AnswerPlanEnd.CnameLeavesZone;
-                return;
+                return plan;
             }
         }
     }

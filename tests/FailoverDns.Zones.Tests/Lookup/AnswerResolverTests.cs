@@ -164,7 +164,7 @@ public sealed class AnswerResolverTests
     {
         var question = TestZone.Name(qname);
 
-        AnswerResolver.Resolve(Snapshot, question, Enum.Parse<RecordType>(qtype), out var plan);
+        var plan = AnswerResolver.Resolve(Snapshot, question, Enum.Parse<RecordType>(qtype));
 
         plan.End.Should().Be(end);
         plan.ResponseCode.Should().Be(rcode);
@@ -178,7 +178,7 @@ public sealed class AnswerResolverTests
     {
         var question = TestZone.Name("CHAIN.Example.TEST.");
 
-        AnswerResolver.Resolve(Snapshot, question, RecordType.A, out var plan);
+        var plan = AnswerResolver.Resolve(Snapshot, question, RecordType.A);
 
         plan.End.Should().Be(AnswerPlanEnd.Answer);
         question.Should().Equal(TestZone.Name("CHAIN.Example.TEST."), "the question is not lowered in place");
@@ -188,7 +188,7 @@ public sealed class AnswerResolverTests
     [Fact]
     public void Resolve_Chain_EntriesCarryTheirNodeAndWildcardForExplaining()
     {
-        AnswerResolver.Resolve(Snapshot, TestZone.Name("x.cw.example.test."), RecordType.A, out var plan);
+        var plan = AnswerResolver.Resolve(Snapshot, TestZone.Name("x.cw.example.test."), RecordType.A);
 
         var entries = plan.Entries.ToArray();
         entries.Select(e => (e.Node?.ToString(), e.IsWildcard)).Should().Equal(("*.cw.example.test.", true), ("www.example.test.", false));
@@ -201,16 +201,16 @@ public sealed class AnswerResolverTests
     [Fact]
     public void Resolve_EndStates_NameTheNodeTheyStoppedAt()
     {
-        AnswerResolver.Resolve(Snapshot, TestZone.Name("loop1.example.test."), RecordType.A, out var loop);
+        var loop = AnswerResolver.Resolve(Snapshot, TestZone.Name("loop1.example.test."), RecordType.A);
         loop.EndNode!.ToString().Should().Be("loop1.example.test.", "the loop closes where it began");
 
-        AnswerResolver.Resolve(Snapshot, TestZone.Name("deep.x.lab.example.test."), RecordType.A, out var referral);
+        var referral = AnswerResolver.Resolve(Snapshot, TestZone.Name("deep.x.lab.example.test."), RecordType.A);
         referral.EndNode!.ToString().Should().Be("lab.example.test.");
 
-        AnswerResolver.Resolve(Snapshot, TestZone.Name("ftp.example.test."), RecordType.AAAA, out var noData);
+        var noData = AnswerResolver.Resolve(Snapshot, TestZone.Name("ftp.example.test."), RecordType.AAAA);
         noData.EndNode!.ToString().Should().Be("www.example.test.");
 
-        AnswerResolver.Resolve(Snapshot, TestZone.Name("www.elsewhere.test."), RecordType.A, out var refused);
+        var refused = AnswerResolver.Resolve(Snapshot, TestZone.Name("www.elsewhere.test."), RecordType.A);
         refused.Zone.Should().BeNull();
         refused.EndNode.Should().BeNull();
         refused.Count.Should().Be(0);
@@ -219,7 +219,7 @@ public sealed class AnswerResolverTests
     [Fact]
     public void Resolve_Additional_DroppedWithoutTruncation()
     {
-        AnswerResolver.Resolve(Snapshot, TestZone.Name("example.test."), RecordType.MX, out var plan);
+        var plan = AnswerResolver.Resolve(Snapshot, TestZone.Name("example.test."), RecordType.MX);
 
         var additional = new List<AnswerPlanEntry>();
         foreach (var entry in plan.Additional)
@@ -263,7 +263,7 @@ public sealed class AnswerResolverTests
             {
                 foreach (var type in types)
                 {
-                    AnswerResolver.Resolve(Snapshot, question, type, out var plan);
+                    var plan = AnswerResolver.Resolve(Snapshot, question, type);
                     foreach (ref readonly var entry in plan.Entries)
                     {
                         records += entry.RRset.Count;

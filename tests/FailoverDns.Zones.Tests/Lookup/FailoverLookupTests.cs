@@ -334,7 +334,7 @@ public sealed class FailoverLookupTests
     {
         var snapshot = WithAll(Initial, RRset.ServFail);
 
-        AnswerResolver.Resolve(snapshot, TestZone.Name("www.example.test."), RecordType.A, out var plan);
+        var plan = AnswerResolver.Resolve(snapshot, TestZone.Name("www.example.test."), RecordType.A);
 
         plan.End.Should().Be(AnswerPlanEnd.ServFail);
         plan.ResponseCode.Should().Be(ResponseCode.ServFail);
@@ -348,7 +348,7 @@ public sealed class FailoverLookupTests
     {
         var question = TestZone.Name("alias.example.test.");
 
-        AnswerResolver.Resolve(WithAll(Initial, RRset.ServFail), question, RecordType.A, out var plan);
+        var plan = AnswerResolver.Resolve(WithAll(Initial, RRset.ServFail), question, RecordType.A);
 
         plan.End.Should().Be(AnswerPlanEnd.ServFail);
         plan.ResponseCode.Should().Be(ResponseCode.ServFail);
@@ -361,7 +361,7 @@ public sealed class FailoverLookupTests
     {
         var question = TestZone.Name("alias.example.test.");
 
-        AnswerResolver.Resolve(WithAll(Initial, null), question, RecordType.A, out var plan);
+        var plan = AnswerResolver.Resolve(WithAll(Initial, null), question, RecordType.A);
 
         plan.End.Should().Be(AnswerPlanEnd.NoData);
         TestZone.Format(question, plan).Should().Equal("Answer alias.example.test. 3600 IN CNAME www.example.test.", "Authority " + Soa);
@@ -373,9 +373,9 @@ public sealed class FailoverLookupTests
         var question = TestZone.Name("example.test.");
         string[] mx = ["Answer example.test. 3600 IN MX 10 mail.example.test.", "Answer example.test. 3600 IN MX 20 mx.example.net."];
 
-        AnswerResolver.Resolve(With(Initial, ("mail.example.test.", RecordType.A, 1)), question, RecordType.MX, out var switched);
-        AnswerResolver.Resolve(WithAll(Initial, null), question, RecordType.MX, out var nothing);
-        AnswerResolver.Resolve(WithAll(Initial, RRset.ServFail), question, RecordType.MX, out var servFail);
+        var switched = AnswerResolver.Resolve(With(Initial, ("mail.example.test.", RecordType.A, 1)), question, RecordType.MX);
+        var nothing = AnswerResolver.Resolve(WithAll(Initial, null), question, RecordType.MX);
+        var servFail = AnswerResolver.Resolve(WithAll(Initial, RRset.ServFail), question, RecordType.MX);
 
         TestZone.Format(question, switched).Should().Equal(mx[0], mx[1], "Additional mail.example.test. 30 IN A 192.0.2.26");
         TestZone.Format(question, nothing).Should().Equal(mx, "a set answering NODATA has no address to add");

@@ -8,7 +8,6 @@ namespace FailoverDns.Protocol;
 /// </summary>
 public ref struct DnsMessageWriter
 {
-    private const int MaxPointerTarget = 0x3FFF;
     private const int MaxCompressionEntries = 64;
 
     private readonly Span<byte> _buffer;
@@ -81,7 +80,7 @@ public ref struct DnsMessageWriter
             var match = FindSuffix(name[labelStart..]);
             if (match >= 0)
             {
-                if (!TryWriteBytes(name[..labelStart]) || !TryWriteUInt16((ushort)(0xC000 | match)))
+                if (!TryWriteBytes(name[..labelStart]) || !TryWriteUInt16((ushort)(DnsName.PointerFlag | match)))
                 {
                     Position = start;
                     return false;
@@ -169,7 +168,7 @@ public ref struct DnsMessageWriter
         foreach (var labelOffset in labelOffsets)
         {
             var offset = nameStart + labelOffset;
-            if (offset > MaxPointerTarget || _labelCount == _labelOffsets.Length)
+            if (offset > DnsName.MaxPointerTarget || _labelCount == _labelOffsets.Length)
             {
                 return;
             }

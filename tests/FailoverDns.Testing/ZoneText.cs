@@ -1,5 +1,6 @@
 using FailoverDns.Protocol;
 using FailoverDns.Zones;
+using FailoverDns.Zones.Lookup;
 using FailoverDns.Zones.Model;
 using FailoverDns.Zones.Text;
 using FluentAssertions;
@@ -52,6 +53,39 @@ public static class ZoneText
         }
 
         return definitions;
+    }
+
+    /// <summary>
+    /// Every record of <paramref name="plan"/> as <c>Section owner ttl IN TYPE data</c>, in the order
+    /// of the reply, each owner read where the plan points it: into the question or an earlier entry.
+    /// </summary>
+    public static string[] Format(byte[] question, in AnswerPlan plan)
+    {
+        var entries = plan.Entries.ToArray();
+        var lines = new List<string>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i].Section.Should().NotBe(DnsSection.Additional);
+            lines.AddRange(Format(entries.AsSpan(0, i), question, entries[i]));
+        }
+
+        foreach (var entry in plan.Additional)
+        {
+            entry.Section.Should().Be(DnsSection.Additional);
+            lines.AddRange(Format(entries, question, entry));
+        }
+
+        return [.. lines];
+    }
+
+    /// <summary>The records of <paramref name="entry"/>, whose owner lies in the question or in one of <paramref name="earlier"/>.</summary>
+    private static string[] Format(ReadOnlySpan<AnswerPlanEntry> earlier, byte[] question, AnswerPlanEntry entry)
+    {
+        entry.OwnerEntry.Should().BeInRange(AnswerPlanEntry.Question, earlier.Length - 1, "an owner lies in the question or in an entry before it");
+        var source = entry.OwnerEntry == AnswerPlanEntry.Question ? question : earlier[entry.OwnerEntry].RRset.Wire;
+        var owner = new byte[DnsName.MaxLength];
+        DnsName.TryRead(source, entry.OwnerOffset, owner, out _, out var length).Should().BeTrue("the owner offset {0} must point at a name", entry.OwnerOffset);
+        return [.. Format(owner.AsSpan(0, length), entry.RRset).Select(line => $"{entry.Section} {line}")];
     }
 
     /// <summary>Each record of <paramref name="rrset"/> as <c>owner ttl IN TYPE data</c>.</summary>

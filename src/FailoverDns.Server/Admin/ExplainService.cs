@@ -14,9 +14,6 @@ namespace FailoverDns.Server.Admin;
 /// </summary>
 public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
 {
-    // A processor of its own, so that explained questions are not counted as queries in the metrics.
-    private readonly QueryProcessor _processor = new(zones);
-
     public ExplainView? Explain(string nameText, string typeText)
     {
         var name = DnsName.Parse(nameText.EndsWith('.') ? nameText : nameText + ".");
@@ -26,14 +23,19 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
             return null;
         }
 
+        // One snapshot for the reply and its reasoning, so that a switch in between cannot make them
+        // disagree; and a processor of its own, so that explained questions are not counted as queries.
+        var snapshot = zones.Current;
+        var processor = new QueryProcessor(new ZoneStore(snapshot));
         var query = new DnsMessage(new DnsHeader(0, 0, 1, 0, 0, 0), [new DnsQuestion(name, type, (ushort)RecordClass.IN)], [], [], [], null).ToArray();
         var buffer = new byte[QueryProcessor.MaxTcpResponse];
-        var length = _processor.Process(query, buffer, overTcp: true);
+        var length = processor.Process(query, buffer, overTcp: true);
         if (!DnsMessage.TryParse(buffer.AsSpan(0, length), out var reply))
         {
             return null; // the processor always answers a well-formed query; this is only defensive
         }
 
+        var plan = AnswerResolver.Resolve(snapshot, name, type);
         return new ExplainView(
             DnsName.ToText(name),
             RDataFormatter.TypeToText(type),
@@ -43,80 +45,80 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
             [.. reply.Answers.Select(r => r.ToString())],
             [.. reply.Authorities.Select(r => r.ToString())],
             [.. reply.Additionals.Select(r => r.ToString())],
-            Reasoning(DnsName.ToLower(name), type));
+            Reasoning(snapshot, DnsName.ToLower(name), type, plan));
     }
 
-    private List<string> Reasoning(byte[] name, RecordType type)
+    /// <summary>The plan the reply was encoded from, step by step in words.</summary>
+    private List<string> Reasoning(ZoneSnapshot snapshot, byte[] name, RecordType type, in AnswerPlan plan)
     {
-        var snapshot = zones.Current;
         var lines = new List<string>();
-        Zone? zone = null;
-        for (var step = 0; step < QueryProcessor.MaxCnameChain; step++)
+        if (plan.Zone is { } zone)
         {
+            lines.Add($"{DnsName.ToText(name)} is in zone {zone.Name}");
+        }
+
+        var answers = plan.Entries;
+        for (var i = 0; i < answers.Length && answers[i].Section == DnsSection.Answer; i++)
+        {
+            var answer = answers[i];
             var text = DnsName.ToText(name);
-            var result = ZoneLookup.Find(snapshot, name, type);
-            if (step > 0 && (result.Zone != zone || result.Outcome is LookupOutcome.Refused or LookupOutcome.Referral))
+            if (answer.IsWildcard)
             {
-                lines.Add($"{text} is outside zone {zone!.Name} (or delegated); the resolver follows the CNAME from here");
-                break;
+                lines.Add($"{text} does not exist; the wildcard {answer.Node} answers for it (RFC 4592)");
             }
 
-            zone = result.Zone;
-            if (step == 0 && zone is not null)
-            {
-                lines.Add($"{text} is in zone {zone.Name}");
-            }
-
-            var set = FailoverSetAt(snapshot, result.Node, type);
-            switch (result.Outcome)
-            {
-                case LookupOutcome.Refused:
-                    lines.Add($"no zone served here contains {text}: REFUSED");
-                    return lines;
-                case LookupOutcome.Referral:
-                    lines.Add($"{text} is at or below the delegation {result.Node}: a referral to its name servers, not authoritative");
-                    return lines;
-                case LookupOutcome.NxDomain:
-                    lines.Add($"{text} does not exist and no wildcard covers it: NXDOMAIN with the SOA (negative TTL {zone!.NegativeSoa.Ttl} s)");
-                    return lines;
-                case LookupOutcome.NoData or LookupOutcome.ServFail:
-                    if (set is not null)
-                    {
-                        var view = views.View(set);
-                        lines.Add($"failover set {view.Name} {view.Type}: {view.Reason}; serving {view.Serving}");
-                    }
-                    else
-                    {
-                        lines.Add($"{text} exists but has no {RDataFormatter.TypeToText(type)} records: NOERROR with no answer and the SOA (NODATA)");
-                    }
-
-                    return lines;
-            }
-
-            if (result.IsWildcard)
-            {
-                lines.Add($"{text} does not exist; the wildcard {result.Node} answers for it (RFC 4592)");
-            }
-
-            var rrset = result.RRset!;
-            set ??= rrset.Type == RecordType.CNAME ? FailoverSetAt(snapshot, result.Node, RecordType.CNAME) : null;
+            var rrset = answer.RRset;
+            var set = FailoverSetAt(snapshot, answer.Node, type)
+                ?? (rrset.Type == RecordType.CNAME ? FailoverSetAt(snapshot, answer.Node, RecordType.CNAME) : null);
             if (set is not null)
             {
-                var view = views.View(set);
-                lines.Add($"failover set {view.Name} {view.Type}: {view.Reason}; serving {view.Serving}");
+                lines.Add(Describe(set));
             }
 
             if (rrset.Type != RecordType.CNAME || type is RecordType.CNAME or RecordType.ANY)
             {
                 lines.Add($"answered with {rrset.Count} {RDataFormatter.TypeToText(rrset.Type)} record(s), TTL {rrset.Ttl} s");
-                return lines;
+                continue;
             }
 
             name = DnsName.ToLower(rrset.CnameTarget);
-            lines.Add($"{text} is a CNAME to {DnsName.ToText(name)}; following it");
+            lines.Add(plan.End == AnswerPlanEnd.CnameChainLimit && i == answers.Length - 1
+                ? $"{text} is a CNAME to {DnsName.ToText(name)}; the chain has reached {AnswerResolver.MaxCnameChain} CNAMEs, the most followed, so the resolver follows it from here"
+                : $"{text} is a CNAME to {DnsName.ToText(name)}; following it");
+        }
+
+        var last = DnsName.ToText(name);
+        switch (plan.End)
+        {
+            case AnswerPlanEnd.Refused:
+                lines.Add($"no zone served here contains {last}: REFUSED");
+                break;
+            case AnswerPlanEnd.Referral:
+                lines.Add($"{last} is at or below the delegation {plan.EndNode}: a referral to its name servers, not authoritative");
+                break;
+            case AnswerPlanEnd.NxDomain:
+                lines.Add($"{last} does not exist and no wildcard covers it: NXDOMAIN with the SOA (negative TTL {plan.Zone!.NegativeSoa.Ttl} s)");
+                break;
+            case AnswerPlanEnd.NoData or AnswerPlanEnd.ServFail:
+                lines.Add(FailoverSetAt(snapshot, plan.EndNode, type) is { } set
+                    ? Describe(set)
+                    : $"{last} exists but has no {RDataFormatter.TypeToText(type)} records: NOERROR with no answer and the SOA (NODATA)");
+                break;
+            case AnswerPlanEnd.CnameLeavesZone:
+                lines.Add($"{last} is outside zone {plan.Zone!.Name} (or delegated); the resolver follows the CNAME from here");
+                break;
+            case AnswerPlanEnd.CnameLoop:
+                lines.Add($"{last} is already in the chain: a CNAME loop, answered up to where it closes");
+                break;
         }
 
         return lines;
+    }
+
+    private string Describe(FailoverSet set)
+    {
+        var view = views.View(set);
+        return $"failover set {view.Name} {view.Type}: {view.Reason}; serving {view.Serving}";
     }
 
     private static FailoverSet? FailoverSetAt(ZoneSnapshot snapshot, ZoneNode? node, RecordType type) =>

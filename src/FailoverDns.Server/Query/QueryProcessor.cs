@@ -3,19 +3,16 @@ using FailoverDns.Protocol;
 using FailoverDns.Server.Metrics;
 using FailoverDns.Zones;
 using FailoverDns.Zones.Lookup;
-using FailoverDns.Zones.Model;
 
 namespace FailoverDns.Server.Query;
 
 /// <summary>
-/// Turns one request into one reply, in place and without allocating: parse, look up in the
-/// current snapshot, assemble Answer, Authority and Additional under the client's size limit.
+/// Turns one request into one reply, in place and without allocating: parse, resolve in the
+/// current snapshot into an <see cref="AnswerPlan"/>, encode Answer, Authority and Additional under
+/// the client's size limit.
 /// </summary>
 public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null)
 {
-    /// <summary>How many CNAMEs are followed inside a zone before the chain is cut.</summary>
-    public const int MaxCnameChain = 8;
-
     /// <summary>Replies over UDP never exceed what we advertise, whatever the client offers (RFC 6891 §6.2.5).</summary>
     public const int MaxUdpResponse = Edns.AdvertisedPayloadSize;
 
@@ -87,141 +84,49 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
 
     private ResponseCode Answer(ref ResponseWriter writer, scoped ReadOnlySpan<byte> questionName, RecordType type, ref ushort flags)
     {
-        var snapshot = store.Current;
-        Span<byte> current = stackalloc byte[DnsName.MaxLength];
-        questionName.CopyTo(current);
-        DnsName.ToLowerInPlace(current[..questionName.Length]);
-        var currentLength = questionName.Length;
-        var ownerOffset = DnsHeader.Size; // the question name: answers to it point there
-        var visited = default(VisitedNodes);
-        Zone? zone = null;
-
-        for (var step = 0; ; step++)
+        var plan = AnswerResolver.Resolve(store.Current, questionName, type);
+        if (plan.IsAuthoritative)
         {
-            var result = ZoneLookup.Find(snapshot, current[..currentLength], type);
-            if (step == 0)
-            {
-                if (result.Outcome == LookupOutcome.Refused)
-                {
-                    return ResponseCode.Refused;
-                }
+            flags |= DnsHeader.AuthoritativeFlag;
+        }
 
-                zone = result.Zone;
-                if (result.Outcome is not (LookupOutcome.Referral or LookupOutcome.ServFail))
-                {
-                    flags |= DnsHeader.AuthoritativeFlag;
-                }
-            }
-            else if (result.Zone != zone || result.Outcome is LookupOutcome.Referral or LookupOutcome.Refused)
-            {
-                // A CNAME leaving the zone is answered as it is; the resolver follows it (RFC 1034 §4.3.2).
-                return ResponseCode.NoError;
-            }
+        // Where each entry landed in the reply, for the owners that point into it.
+        var starts = default(EntryStarts);
+        var entries = plan.Entries;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            starts[i] = TryWrite(ref writer, entries[i], starts);
 
-            switch (result.Outcome)
-            {
-                case LookupOutcome.ServFail:
-                    return ResponseCode.ServFail; // a failover set with no healthy tier, by its policy
-                case LookupOutcome.Referral:
-                    var cutOffset = ownerOffset + currentLength - result.Node!.Name.Length;
-                    var nsStart = writer.TryWriteRRset(result.RRset!, cutOffset);
-                    if (nsStart < 0)
-                    {
-                        flags |= DnsHeader.TruncatedFlag;
-                        return ResponseCode.NoError;
-                    }
-
-                    writer.AuthorityCount += (ushort)result.RRset!.Count;
-                    WriteAdditional(ref writer, snapshot, result.RRset, nsStart);
-                    return ResponseCode.NoError;
-                case LookupOutcome.NxDomain or LookupOutcome.NoData:
-                    var apexOffset = ownerOffset + currentLength - result.Zone!.Origin.Length;
-                    if (writer.TryWriteRRset(result.Zone.NegativeSoa, apexOffset) < 0)
-                    {
-                        flags |= DnsHeader.TruncatedFlag;
-                    }
-                    else
-                    {
-                        writer.AuthorityCount++;
-                    }
-
-                    return result.Outcome == LookupOutcome.NxDomain ? ResponseCode.NxDomain : ResponseCode.NoError;
-            }
-
-            var rrset = result.RRset!;
-            if (visited.Contains(result.Node!, step))
-            {
-                return ResponseCode.NoError; // a CNAME loop: stop where it closes, as Knot does
-            }
-
-            var start = writer.TryWriteRRset(rrset, ownerOffset);
-            if (start < 0)
+            // An RRset that does not fit ends the reply there, with TC (RFC 2181 §9).
+            if (starts[i] < 0 && entries[i].TruncatesWhenFull)
             {
                 flags |= DnsHeader.TruncatedFlag;
-                return ResponseCode.NoError;
+                return plan.ResponseCode;
             }
-
-            writer.AnswerCount += (ushort)rrset.Count;
-            var followCname = rrset.Type == RecordType.CNAME && type is not (RecordType.CNAME or RecordType.ANY);
-            if (!followCname)
-            {
-                WriteAdditional(ref writer, snapshot, rrset, start);
-                return ResponseCode.NoError;
-            }
-
-            if (step + 1 >= MaxCnameChain)
-            {
-                return ResponseCode.NoError;
-            }
-
-            visited[step] = result.Node;
-
-            // The target sits uncompressed in the CNAME's RDATA: later owners point there.
-            var target = rrset.CnameTarget;
-            ownerOffset = start + ResponseWriter.RecordDataOffset;
-            currentLength = target.Length;
-            target.CopyTo(current);
-            DnsName.ToLowerInPlace(current[..currentLength]);
         }
+
+        foreach (var entry in plan.Additional)
+        {
+            if (TryWrite(ref writer, entry, starts) < 0 && entry.TruncatesWhenFull)
+            {
+                flags |= DnsHeader.TruncatedFlag;
+                return plan.ResponseCode;
+            }
+        }
+
+        return plan.ResponseCode;
     }
 
-    /// <summary>Addresses of in-zone NS/MX/SRV targets; dropped silently when they do not fit (RFC 1035 §4.1).</summary>
-    private static void WriteAdditional(ref ResponseWriter writer, ZoneSnapshot snapshot, RRset rrset, int start)
+    private static int TryWrite(ref ResponseWriter writer, in AnswerPlanEntry entry, in EntryStarts starts)
     {
-        foreach (var target in rrset.Additional)
-        {
-            var nameOffset = start + rrset.RecordOffsets[target.RecordIndex] + target.NameOffset;
-            WriteAddresses(ref writer, snapshot.Resolve(target.A), nameOffset);
-            WriteAddresses(ref writer, snapshot.Resolve(target.Aaaa), nameOffset);
-        }
+        var ownerOffset = entry.OwnerOffset + (entry.OwnerEntry == AnswerPlanEntry.Question ? DnsHeader.Size : starts[entry.OwnerEntry]);
+        return writer.TryWriteRRset(entry.Section, entry.RRset.Wire, entry.RRset.RecordOffsets, ownerOffset);
     }
 
-    private static void WriteAddresses(ref ResponseWriter writer, RRset? addresses, int nameOffset)
+    /// <summary>Where each entry of a plan starts in the reply.</summary>
+    [InlineArray(AnswerPlan.Capacity)]
+    private struct EntryStarts
     {
-        // A failover set may answer nothing (NODATA) or SERVFAIL; neither belongs in Additional.
-        if (addresses is { Count: > 0 } && writer.TryWriteRRset(addresses, nameOffset) >= 0)
-        {
-            writer.AdditionalCount += (ushort)addresses.Count;
-        }
-    }
-
-    /// <summary>The nodes a CNAME chain has passed through, to stop at the first loop.</summary>
-    [InlineArray(MaxCnameChain)]
-    private struct VisitedNodes
-    {
-        private ZoneNode? _element;
-
-        public readonly bool Contains(ZoneNode node, int count)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                if (this[i] == node)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        private int _element;
     }
 }

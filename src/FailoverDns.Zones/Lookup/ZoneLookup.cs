@@ -6,7 +6,7 @@ namespace FailoverDns.Zones.Lookup;
 /// <summary>
 /// The authoritative lookup of RFC 1034 §4.3.2 for one name and type, without allocating:
 /// exact match, delegation, wildcard (RFC 4592), empty non-terminal, NXDOMAIN.
-/// CNAMEs are returned as answers; following them is the caller's loop.
+/// CNAMEs are returned as answers; following them is <see cref="AnswerResolver"/>'s loop.
 /// </summary>
 public static class ZoneLookup
 {

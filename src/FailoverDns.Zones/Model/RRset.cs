@@ -5,13 +5,11 @@ namespace FailoverDns.Zones.Model;
 
 /// <summary>
 /// The records of one owner and type, pre-encoded for the answer path: every record starts with the
-/// owner as a compression pointer to the question name (offset 12), which the writer patches when
-/// the owner lies elsewhere in the reply.
+/// owner as a compression pointer to the question name (offset 12), which <see cref="ResponseWriter"/>
+/// patches when the owner lies elsewhere in the reply.
 /// </summary>
 public sealed class RRset
 {
-    public const ushort QuestionNamePointer = 0xC00C;
-
     public RRset(RecordType type, uint ttl, IReadOnlyList<byte[]> data, int failoverSlot = -1)
     {
         FailoverSlot = failoverSlot;
@@ -19,19 +17,19 @@ public sealed class RRset
         Ttl = ttl;
         Data = data;
         RecordOffsets = new int[data.Count];
-        Wire = new byte[data.Sum(d => 12 + d.Length)];
+        Wire = new byte[data.Sum(d => ResponseWriter.RecordHeaderSize + d.Length)];
         var position = 0;
         for (var i = 0; i < data.Count; i++)
         {
             RecordOffsets[i] = position;
             var record = Wire.AsSpan(position);
-            BinaryPrimitives.WriteUInt16BigEndian(record, QuestionNamePointer);
+            BinaryPrimitives.WriteUInt16BigEndian(record, ResponseWriter.QuestionNamePointer);
             BinaryPrimitives.WriteUInt16BigEndian(record[2..], (ushort)type);
             BinaryPrimitives.WriteUInt16BigEndian(record[4..], (ushort)RecordClass.IN);
             BinaryPrimitives.WriteUInt32BigEndian(record[6..], ttl);
             BinaryPrimitives.WriteUInt16BigEndian(record[10..], (ushort)data[i].Length);
-            data[i].CopyTo(record[12..]);
-            position += 12 + data[i].Length;
+            data[i].CopyTo(record[ResponseWriter.RecordHeaderSize..]);
+            position += ResponseWriter.RecordHeaderSize + data[i].Length;
         }
     }
 

@@ -28,6 +28,8 @@ public sealed class AdminApiTests
             records:
               - { name: ns1, type: A, value: 192.0.2.53 }
               - { name: alias, type: CNAME, value: www }
+              - { name: loop1, type: CNAME, value: loop2 }
+              - { name: loop2, type: CNAME, value: loop1 }
             failover:
               - name: www
                 type: A
@@ -170,6 +172,27 @@ public sealed class AdminApiTests
             "failover set www.example.test. A: primary check web is healthy; serving primary [10.0.0.1]",
             "answered with 1 A record(s), TTL 30 s");
         (await DnsAnswers.AskAsync(server, "alias.example.test")).Should().Be("NOERROR | alias.example.test. 3600 IN CNAME www.example.test. | www.example.test. 30 IN A 10.0.0.1");
+    }
+
+    [Fact]
+    public async Task Explain_CnameLoop_StopsWhereTheQueryPathStops()
+    {
+        await using var backend = LoopbackHttpServer.Start();
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port));
+
+        var explain = await server.GetJsonAsync("/api/explain?name=loop1.example.test&type=A");
+
+        explain.GetProperty("rcode").GetString().Should().Be("NOERROR");
+        explain.GetProperty("answer").EnumerateArray().Select(a => a.GetString()).Should().Equal(
+            "loop1.example.test. 3600 IN CNAME loop2.example.test.",
+            "loop2.example.test. 3600 IN CNAME loop1.example.test.");
+        explain.GetProperty("reasoning").EnumerateArray().Select(a => a.GetString()).Should().Equal(
+            "loop1.example.test. is in zone example.test.",
+            "loop1.example.test. is a CNAME to loop2.example.test.; following it",
+            "loop2.example.test. is a CNAME to loop1.example.test.; following it",
+            "loop1.example.test. is already in the chain: a CNAME loop, answered up to where it closes");
+        (await DnsAnswers.AskAsync(server, "loop1.example.test")).Should().Be(
+            "NOERROR | loop1.example.test. 3600 IN CNAME loop2.example.test. | loop2.example.test. 3600 IN CNAME loop1.example.test.");
     }
 
     [Theory]

@@ -22,6 +22,7 @@ public sealed class FailoverLookupTests
         @ IN MX 10 mail
         @ IN MX 20 mx.example.net.
         www IN TXT "web"
+        alias IN CNAME www
         """;
 
     // Negative answers: SOA TTL = min(SOA TTL 3600, SOA MINIMUM 120) (RFC 2308 §3).
@@ -298,6 +299,60 @@ public sealed class FailoverLookupTests
         }
 
         (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0, "resolving a placeholder is on the query path, which must not allocate");
+    }
+
+    [Fact]
+    public void Resolve_ServFailSet_ServFailWithoutAaOrRecords()
+    {
+        var snapshot = WithAll(Initial, RRset.ServFail);
+
+        var plan = AnswerResolver.Resolve(snapshot, ZoneText.Name("www.example.test."), RecordType.A);
+
+        plan.End.Should().Be(AnswerPlanEnd.ServFail);
+        plan.ResponseCode.Should().Be(ResponseCode.ServFail);
+        plan.IsAuthoritative.Should().BeFalse("the set's policy fails the query: no authoritative answer");
+        plan.EndNode!.ToString().Should().Be("www.example.test.", "explain names the set that failed");
+        plan.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public void Resolve_CnameToServFailSet_ChainThenServFail()
+    {
+        var question = ZoneText.Name("alias.example.test.");
+
+        var plan = AnswerResolver.Resolve(WithAll(Initial, RRset.ServFail), question, RecordType.A);
+
+        plan.End.Should().Be(AnswerPlanEnd.ServFail);
+        plan.ResponseCode.Should().Be(ResponseCode.ServFail);
+        plan.IsAuthoritative.Should().BeTrue("the question itself was answered from the zone");
+        ZoneText.Format(question, plan).Should().Equal("Answer alias.example.test. 3600 IN CNAME www.example.test.");
+    }
+
+    [Fact]
+    public void Resolve_CnameToSetAnsweringNothing_NoDataWithTheSoa()
+    {
+        var question = ZoneText.Name("alias.example.test.");
+
+        var plan = AnswerResolver.Resolve(WithAll(Initial, null), question, RecordType.A);
+
+        plan.End.Should().Be(AnswerPlanEnd.NoData);
+        ZoneText.Format(question, plan).Should().Equal("Answer alias.example.test. 3600 IN CNAME www.example.test.", "Authority " + Soa);
+    }
+
+    [Fact]
+    public void Resolve_MxTargetIsAFailoverSet_AdditionalHoldsTheActiveTierOrNothing()
+    {
+        var question = ZoneText.Name("example.test.");
+        string[] mx = ["Answer example.test. 3600 IN MX 10 mail.example.test.", "Answer example.test. 3600 IN MX 20 mx.example.net."];
+
+        var switched = AnswerResolver.Resolve(With(Initial, ("mail.example.test.", RecordType.A, 1)), question, RecordType.MX);
+        var nothing = AnswerResolver.Resolve(WithAll(Initial, null), question, RecordType.MX);
+        var servFail = AnswerResolver.Resolve(WithAll(Initial, RRset.ServFail), question, RecordType.MX);
+
+        ZoneText.Format(question, switched).Should().Equal(mx[0], mx[1], "Additional mail.example.test. 30 IN A 192.0.2.26");
+        ZoneText.Format(question, nothing).Should().Equal(mx, "a set answering NODATA has no address to add");
+        ZoneText.Format(question, servFail).Should().Equal(mx, "nor has a set answering SERVFAIL: the answer is still served");
+        servFail.ResponseCode.Should().Be(ResponseCode.NoError);
     }
 
     private static ZoneSnapshot Load()

@@ -125,7 +125,7 @@ public sealed class ZoneLookupTests
         // DS at the cut is parent-side data (RFC 4035 §3.1.4.1): answered from the parent, here NoData.
         { "lab.example.test.", "DS", LookupOutcome.NoData, Parent, [ParentSoa] },
 
-        // A CNAME answers every type; following it is the caller's loop.
+        // A CNAME answers every type; following it is AnswerResolver's loop (AnswerResolverTests).
         { "ftp.example.test.", "A", LookupOutcome.Answer, Parent, ["ftp.example.test. 300 IN CNAME www.example.test."] },
         { "ftp.example.test.", "CNAME", LookupOutcome.Answer, Parent, ["ftp.example.test. 300 IN CNAME www.example.test."] },
         { "ftp.example.test.", "MX", LookupOutcome.Answer, Parent, ["ftp.example.test. 300 IN CNAME www.example.test."] },

@@ -1,17 +1,25 @@
 using System.Buffers.Binary;
-using FailoverDns.Protocol;
-using FailoverDns.Zones.Model;
 
-namespace FailoverDns.Server.Query;
+namespace FailoverDns.Protocol;
 
 /// <summary>
-/// Fills a reply in place under a byte budget. An RRset is written whole or not at all, so a
-/// truncated reply never holds part of an RRset (RFC 2181 §9).
+/// Fills a reply in place under a byte budget, from records encoded ahead of time. An RRset is
+/// written whole or not at all, so a truncated reply never holds part of an RRset (RFC 2181 §9).
 /// </summary>
-internal ref struct ResponseWriter
+/// <remarks>
+/// Pre-encoded records start with their owner as a compression pointer (RFC 1035 §4.1.4) to the
+/// question name at offset 12; the writer points them elsewhere when the owner lies elsewhere.
+/// </remarks>
+public ref struct ResponseWriter
 {
-    private const int MaxPointerTarget = 0x3FFF;
-    private const int RecordHeaderSize = 12; // owner pointer, type, class, TTL, RDLENGTH
+    /// <summary>A record with a pointer for owner: pointer, type, class, TTL, RDLENGTH (RFC 1035 §4.1.3).</summary>
+    public const int RecordHeaderSize = 12;
+
+    /// <summary>The OPT record without options (RFC 6891 §6.1.2); the caller keeps room for it.</summary>
+    public const int OptSize = 11;
+
+    /// <summary>The pointer to the question name, with which pre-encoded records start.</summary>
+    public const ushort QuestionNamePointer = DnsName.PointerFlag | DnsHeader.Size;
 
     private readonly Span<byte> _buffer;
     private readonly int _limit;
@@ -27,11 +35,11 @@ internal ref struct ResponseWriter
 
     public ushort QuestionCount { get; private set; }
 
-    public ushort AnswerCount { get; set; }
+    public ushort AnswerCount { get; private set; }
 
-    public ushort AuthorityCount { get; set; }
+    public ushort AuthorityCount { get; private set; }
 
-    public ushort AdditionalCount { get; set; }
+    public ushort AdditionalCount { get; private set; }
 
     /// <summary>Echoes the question: the name as the client wrote it (0x20 case kept), then type and class.</summary>
     public bool TryWriteQuestion(scoped ReadOnlySpan<byte> name, ushort type, ushort @class)
@@ -51,13 +59,13 @@ internal ref struct ResponseWriter
     }
 
     /// <summary>
-    /// Writes every record of <paramref name="rrset"/> with its owner as a pointer to
-    /// <paramref name="ownerOffset"/>; returns where the RRset starts, or -1 if it does not fit.
+    /// Writes the records of one RRset (<paramref name="wire"/>, each starting at one of
+    /// <paramref name="recordOffsets"/>) into <paramref name="section"/>, with their owner as a
+    /// pointer to <paramref name="ownerOffset"/>; returns where they start, or -1 if they do not fit.
     /// </summary>
-    public int TryWriteRRset(RRset rrset, int ownerOffset)
+    public int TryWriteRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, int ownerOffset)
     {
-        var wire = rrset.Wire;
-        if (Position + wire.Length > _limit || ownerOffset > MaxPointerTarget)
+        if (Position + wire.Length > _limit || ownerOffset > DnsName.MaxPointerTarget)
         {
             return -1;
         }
@@ -67,18 +75,32 @@ internal ref struct ResponseWriter
         wire.CopyTo(destination);
         if (ownerOffset != DnsHeader.Size)
         {
-            var pointer = (ushort)(0xC000 | ownerOffset);
-            foreach (var offset in rrset.RecordOffsets)
+            var pointer = (ushort)(DnsName.PointerFlag | ownerOffset);
+            foreach (var offset in recordOffsets)
             {
                 BinaryPrimitives.WriteUInt16BigEndian(destination[offset..], pointer);
             }
         }
 
         Position += wire.Length;
+        var count = (ushort)recordOffsets.Length;
+        switch (section)
+        {
+            case DnsSection.Answer:
+                AnswerCount += count;
+                break;
+            case DnsSection.Authority:
+                AuthorityCount += count;
+                break;
+            default:
+                AdditionalCount += count;
+                break;
+        }
+
         return start;
     }
 
-    /// <summary>The OPT record (RFC 6891 §6.1.2); the caller keeps room for it.</summary>
+    /// <summary>The OPT record (RFC 6891 §6.1.2) advertising our payload size; the caller keeps room for it.</summary>
     public void WriteOpt(byte extendedRCode, bool dnssecOk)
     {
         var opt = _buffer[Position..];
@@ -91,10 +113,6 @@ internal ref struct ResponseWriter
         Position += OptSize;
         AdditionalCount++;
     }
-
-    public const int OptSize = 11;
-
-    public static int RecordDataOffset => RecordHeaderSize;
 
     public readonly void WriteHeader(ushort id, ushort flags)
     {

@@ -1,0 +1,92 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using FailoverDns.Protocol;
+using FailoverDns.Zones.Model;
+
+namespace FailoverDns.Zones.Lookup;
+
+/// <summary>
+/// The reply to one question, resolved but not yet encoded: the RRsets of Answer and Authority in
+/// order, the RRset whose targets fill Additional, the RCODE and AA, and the state resolution ended
+/// in. Fixed-size and inline (no heap), so the query path can hold one on its stack; the query
+/// processor encodes it and the explain API narrates it, so the two cannot disagree.
+/// </summary>
+public struct AnswerPlan
+{
+    /// <summary>At most the whole CNAME chain in Answer, or part of it and one RRset in Authority.</summary>
+    public const int Capacity = AnswerResolver.MaxCnameChain + 1;
+
+    private EntryBuffer _entries;
+    private RRset? _additionalSource;
+    private int _additionalSourceEntry;
+
+    /// <summary>Why resolution stopped; the RCODE follows from it.</summary>
+    public AnswerPlanEnd End { get; internal set; }
+
+    /// <summary>AA: the first name is answered from a zone of ours, not referred or failed (RFC 1035 §4.1.1).</summary>
+    public bool IsAuthoritative { get; internal set; }
+
+    /// <summary>The zone of the question; null when it is in none.</summary>
+    public Zone? Zone { get; internal set; }
+
+    /// <summary>
+    /// The node of the last lookup when it answered no RRset of its own: the name with no data or the
+    /// failed failover set, the delegation point of a referral, the node where a CNAME loop closes.
+    /// </summary>
+    public ZoneNode? EndNode { get; internal set; }
+
+    /// <summary>The snapshot the plan was resolved in; Additional is read from it too.</summary>
+    public ZoneSnapshot? Snapshot { get; internal set; }
+
+    public int Count { get; private set; }
+
+    public readonly ResponseCode ResponseCode => End switch
+    {
+        AnswerPlanEnd.NxDomain => ResponseCode.NxDomain,
+        AnswerPlanEnd.Refused => ResponseCode.Refused,
+        AnswerPlanEnd.ServFail => ResponseCode.ServFail,
+        _ => ResponseCode.NoError,
+    };
+
+    /// <summary>Answer and Authority, in the order they are written.</summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<AnswerPlanEntry> Entries => ((ReadOnlySpan<AnswerPlanEntry>)_entries)[..Count];
+
+    /// <summary>Additional, after every entry of <see cref="Entries"/>.</summary>
+    public readonly AdditionalEntries Additional =>
+        _additionalSource is null || Snapshot is null ? default : new AdditionalEntries(Snapshot, _additionalSource, _additionalSourceEntry);
+
+    /// <summary>Appends an entry; returns its index, for owners that point into it.</summary>
+    internal int Add(in AnswerPlanEntry entry)
+    {
+        _entries[Count] = entry;
+        return Count++;
+    }
+
+    /// <summary>The answered NS, MX or SRV RRset at <paramref name="entry"/> brings its targets' addresses.</summary>
+    internal void AddAdditionalFrom(int entry)
+    {
+        _additionalSource = _entries[entry].RRset;
+        _additionalSourceEntry = entry;
+    }
+
+    /// <summary>Whether an Answer entry already came from <paramref name="node"/>: a CNAME loop.</summary>
+    internal readonly bool Answered(ZoneNode node)
+    {
+        foreach (ref readonly var entry in Entries)
+        {
+            if (entry.Section == DnsSection.Answer && entry.Node == node)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [InlineArray(Capacity)]
+    private struct EntryBuffer
+    {
+        private AnswerPlanEntry _element;
+    }
+}

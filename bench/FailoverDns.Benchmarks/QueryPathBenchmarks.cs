@@ -14,7 +14,9 @@ namespace FailoverDns.Benchmarks;
 /// Parse → lookup → encode for the common answers, in process (no sockets): the DNS work a query
 /// costs on top of the kernel's. Reports time and bytes allocated per query.
 /// </summary>
+/// <remarks>The metrics' samples are drained between iterations, as in <see cref="MetricsRecordingBenchmarks"/>.</remarks>
 [MemoryDiagnoser]
+[InvocationCount(MetricsRecordingBenchmarks.Invocations)]
 public class QueryPathBenchmarks : IDisposable
 {
     private const string Zone = """
@@ -36,6 +38,7 @@ public class QueryPathBenchmarks : IDisposable
     private readonly byte[] _response = new byte[QueryProcessor.MaxUdpResponse];
     private QueryProcessor _processor = null!;
     private QueryProcessor _metered = null!;
+    private QueryMetrics _queryMetrics = null!;
     private IHost _metrics = null!;
     private byte[] _aWithEdns = [];
     private byte[] _nxDomain = [];
@@ -56,7 +59,8 @@ public class QueryPathBenchmarks : IDisposable
 
         // The same with metrics recorded and read by the OpenTelemetry SDK, as when the admin API (and /metrics) is on.
         _metrics = MetricsHost();
-        _metered = new QueryProcessor(new ZoneStore(loaded.Snapshot!), new QueryMetrics(_metrics.Services.GetRequiredService<IMeterFactory>()));
+        _queryMetrics = new QueryMetrics(_metrics.Services.GetRequiredService<IMeterFactory>());
+        _metered = new QueryProcessor(new ZoneStore(loaded.Snapshot!), _queryMetrics);
         _aWithEdns = Query("www.example.test.", RecordType.A, edns: true);
         _nxDomain = Query("nothere.example.test.", RecordType.A, edns: false);
         _cnameChain = Query("blog.example.test.", RecordType.A, edns: true);
@@ -69,9 +73,13 @@ public class QueryPathBenchmarks : IDisposable
     [Benchmark]
     public int AWithEdnsAndMetrics() => _metered.Process(_aWithEdns, _response, overTcp: false);
 
+    [IterationCleanup(Target = nameof(AWithEdnsAndMetrics))]
+    public void DrainSamples() => _queryMetrics.DrainSamples();
+
     [GlobalCleanup]
     public void Dispose()
     {
+        Console.WriteLine($"// samples dropped: {_queryMetrics.SamplesDropped}");
         _metrics.StopAsync().GetAwaiter().GetResult();
         _metrics.Dispose();
         GC.SuppressFinalize(this);

@@ -123,8 +123,12 @@ public static class FailoverDnsHost
             sp.GetRequiredService<HealthMonitorOptions>(),
             sp.GetRequiredService<ILogger<HealthMonitor>>()));
 
-        // Start order: sockets bound; the coordinator deciding from the initial states and alerts
+        // Start order: the metrics samples' drain (stopped last, after the listeners, so that it
+        // drains their last samples); sockets bound; the coordinator deciding from the initial states and alerts
         // listening to it; overrides restored; then probes, and the reloader last.
+        // The real clock whatever the probes run on: the drain keeps pace with real queries, and a
+        // test's manual clock would leave the rings to fill until a collection.
+        services.AddHostedService(sp => new QuerySampleDrain(sp.GetRequiredService<QueryMetrics>(), TimeProvider.System));
         services.AddHostedService(sp => sp.GetRequiredService<DnsListenerService>());
         services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
         services.AddHostedService(sp => sp.GetRequiredService<AlertService>());

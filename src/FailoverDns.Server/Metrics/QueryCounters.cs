@@ -4,9 +4,11 @@ using FailoverDns.Protocol;
 namespace FailoverDns.Server.Metrics;
 
 /// <summary>
-/// What the query path counts, in one block per thread: a thread only ever increments its own
-/// block's arrays (allocated by that thread, so no cache line is shared with another writer), with
-/// no lock, no interlocked operation and no allocation. Readers sum every block (docs/architecture.md, rules for the query path).
+/// What the query path counts and samples, in one block per thread: a thread only ever increments
+/// its own block's arrays (allocated by that thread, so no cache line is shared with another
+/// writer) and writes its timed queries into its own <see cref="QuerySampleRing"/>, with no lock,
+/// no interlocked operation and no allocation. Readers sum every block; the drain empties every
+/// ring (docs/architecture.md, rules for the query path).
 /// </summary>
 public sealed class QueryCounters
 {
@@ -39,13 +41,52 @@ public sealed class QueryCounters
     [ThreadStatic]
     private static ConditionalWeakTable<QueryCounters, Block>? _threadBlocks;
 
-    private readonly object _gate = new();
-    private readonly List<Block> _blocks = [];
+    private static readonly int QueryCells = Transports.Count * TypeNames.Count * RcodeNames.Count;
+
+    // Taken by a thread registering its block, the first time it counts; readers take no lock: the
+    // array is replaced, never changed, so a reader iterates the one it read without copying it.
+    private readonly Lock _gate = new();
+    private Block[] _blocks = [];
+
+    // One drain at a time (the timer's, or a collection's): each ring has a single consumer.
+    private readonly Lock _drainGate = new();
+    private readonly QuerySample[] _drained = new QuerySample[256];
 
     /// <summary>Counts one answered query.</summary>
-    public void Record(bool overTcp, RecordType? type, int rcode, bool truncated)
+    public void Record(bool overTcp, RecordType? type, int rcode, bool truncated) => Count(ThisThreadsBlock(), overTcp, type, rcode, truncated);
+
+    /// <summary>Counts one answered query and keeps its sample for the histograms (dropped and counted if its thread's ring is full).</summary>
+    internal void Record(bool overTcp, RecordType? type, int rcode, bool truncated, in QuerySample sample)
     {
-        var block = _lastBlock is { } last && last.Owner == this ? last : BlockOfThisThread();
+        var block = ThisThreadsBlock();
+        Count(block, overTcp, type, rcode, truncated);
+        block.Samples.TryWrite(sample);
+    }
+
+    /// <summary>Hands every sample waiting in every thread's ring to <paramref name="record"/>, on the caller's thread.</summary>
+    internal void DrainSamples(Action<QuerySample> record)
+    {
+        lock (_drainGate)
+        {
+            foreach (var block in Volatile.Read(ref _blocks))
+            {
+                int count;
+                while ((count = block.Samples.Drain(_drained)) > 0)
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        record(_drained[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Samples dropped because their thread's ring was full, summed over every thread.</summary>
+    public long SamplesDropped() => Volatile.Read(ref _blocks).Sum(b => b.Samples.Dropped);
+
+    private static void Count(Block block, bool overTcp, RecordType? type, int rcode, bool truncated)
+    {
         var transport = overTcp ? 1 : 0;
         var typeIndex = type is { } t ? (int)t < TypeIndex.Length ? TypeIndex[(int)t] : 1 : 0;
         var rcodeIndex = (uint)rcode < (uint)RcodeIndex.Length ? RcodeIndex[rcode] : SentRcodes.Length;
@@ -59,7 +100,7 @@ public sealed class QueryCounters
     /// <summary>Queries by transport, type and rcode, summed over every thread; only non-zero ones.</summary>
     public IEnumerable<(string Transport, string Type, string Rcode, long Count)> Queries()
     {
-        var totals = Sum(b => b.Queries);
+        var totals = Sum(b => b.Queries, QueryCells);
         for (var i = 0; i < totals.Length; i++)
         {
             if (totals[i] > 0)
@@ -73,7 +114,7 @@ public sealed class QueryCounters
     }
 
     /// <summary>Responses sent with TC set, per transport (indexed as <see cref="Transports"/>).</summary>
-    public long[] Truncated() => Sum(b => b.Truncated);
+    public long[] Truncated() => Sum(b => b.Truncated, Transports.Count);
 
     /// <summary>Label index by code: the <paramref name="codes"/> in order from <paramref name="first"/>, any other code <paramref name="other"/>.</summary>
     private static byte[] BuildIndex(IEnumerable<int> codes, int first, byte other)
@@ -88,16 +129,10 @@ public sealed class QueryCounters
         return index;
     }
 
-    private long[] Sum(Func<Block, long[]> field)
+    private long[] Sum(Func<Block, long[]> field, int length)
     {
-        Block[] blocks;
-        lock (_gate)
-        {
-            blocks = [.. _blocks];
-        }
-
-        var totals = new long[field(Block.Empty).Length];
-        foreach (var block in blocks)
+        var totals = new long[length];
+        foreach (var block in Volatile.Read(ref _blocks))
         {
             var values = field(block);
             for (var i = 0; i < totals.Length; i++)
@@ -109,6 +144,8 @@ public sealed class QueryCounters
         return totals;
     }
 
+    private Block ThisThreadsBlock() => _lastBlock is { } last && last.Owner == this ? last : BlockOfThisThread();
+
     private Block BlockOfThisThread()
     {
         _threadBlocks ??= [];
@@ -118,7 +155,7 @@ public sealed class QueryCounters
             _threadBlocks.Add(this, block);
             lock (_gate)
             {
-                _blocks.Add(block);
+                Volatile.Write(ref _blocks, [.. _blocks, block]);
             }
         }
 
@@ -126,14 +163,13 @@ public sealed class QueryCounters
         return block;
     }
 
-    /// <summary>One thread's counters; kept after the thread ends, so totals never go down.</summary>
-    private sealed class Block(QueryCounters? owner)
+    /// <summary>One thread's counters and samples; kept after the thread ends, so totals never go down and its last samples are still drained.</summary>
+    private sealed class Block(QueryCounters owner)
     {
-        public static readonly Block Empty = new(null);
+        public readonly QueryCounters Owner = owner;
 
-        public readonly QueryCounters? Owner = owner;
-
-        public readonly long[] Queries = new long[Transports.Count * TypeNames.Count * RcodeNames.Count];
+        public readonly long[] Queries = new long[QueryCells];
         public readonly long[] Truncated = new long[Transports.Count];
+        public readonly QuerySampleRing Samples = new();
     }
 }

@@ -7,17 +7,19 @@ namespace FailoverDns.Server.Metrics;
 /// <summary>
 /// The query path's metrics. Counts go into <see cref="QueryCounters"/> (per thread, summed by
 /// observable counters when collected). The two histograms are the SDK's own
-/// <see cref="Histogram{T}"/>s, since OpenTelemetry reads no histogram that its owner aggregates;
-/// a recording takes a lookup and a lock shared by every worker thread (about 45 ns, against 6 for
-/// the per-thread counters), so both are recorded for the one query in
-/// <see cref="DurationSampling"/> that is timed, not for every query. With nobody listening
-/// (neither /metrics nor OTLP on), recording is skipped after one branch.
+/// <see cref="Histogram{T}"/>s, since OpenTelemetry reads no histogram that its owner aggregates,
+/// and a recording into one takes a lookup and a lock shared by every thread (about 46 ns); so the
+/// query thread never records into them. The one query in <see cref="DurationSampling"/> that is
+/// timed leaves its sample in its thread's <see cref="QuerySampleRing"/> (no lock, no allocation),
+/// and <see cref="DrainSamples"/> moves the samples into the histograms off the query path: every
+/// <see cref="QuerySampleDrain.Interval"/>, and at the start of every collection. With nobody
+/// listening (neither /metrics nor OTLP on), recording is skipped after one branch.
 /// </summary>
 public sealed class QueryMetrics
 {
     /// <summary>
-    /// One query in this many is timed and has its size recorded: two clock reads and two histogram
-    /// recordings cost several times the rest of the metrics.
+    /// One query in this many is timed and has its size recorded: its two clock reads cost more
+    /// than the rest of its metrics, and its sample two SDK recordings (lock included) on the drain's thread.
     /// </summary>
     public const int DurationSampling = 16;
 
@@ -39,6 +41,7 @@ public sealed class QueryMetrics
     private readonly ObservableCounter<long> _queries;
     private readonly Histogram<int> _sizes;
     private readonly Histogram<double> _durations;
+    private readonly Action<QuerySample> _recordSample;
 
     public QueryMetrics(IMeterFactory meters)
     {
@@ -65,6 +68,21 @@ public sealed class QueryMetrics
             $"Time from a query's bytes to its reply's bytes (parse, lookup, encode; not the network), measured on one query in {DurationSampling}",
             tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBounds });
+        _recordSample = RecordSample;
+
+        // The hook that makes a collection see every sample taken before it: the SDK runs every
+        // observable callback before it reads any synchronous instrument (MetricReader.OnCollect:
+        // CollectObservableInstruments, then GetMetricsBatch), whatever order they were made in,
+        // so the samples this callback drains land in the same collection.
+        meter.CreateObservableCounter(
+            "failoverdns.dns.query.samples_dropped",
+            () =>
+            {
+                DrainSamples();
+                return _counters.SamplesDropped();
+            },
+            "{sample}",
+            "Timed queries left out of the duration and size histograms because their thread's buffer was full (the drain fell behind)");
     }
 
     /// <summary>What to pass to <see cref="Record"/>: a timestamp, or whether to count without timing, or not at all.</summary>
@@ -85,13 +103,27 @@ public sealed class QueryMetrics
             return;
         }
 
-        _counters.Record(overTcp, type, (int)rcode, truncated);
         if (started > 0)
         {
-            var transport = TransportTags[overTcp ? 1 : 0];
-            _durations.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, transport);
-            _sizes.Record(size, transport);
+            _counters.Record(overTcp, type, (int)rcode, truncated, new QuerySample(Stopwatch.GetTimestamp() - started, size, overTcp));
         }
+        else
+        {
+            _counters.Record(overTcp, type, (int)rcode, truncated);
+        }
+    }
+
+    /// <summary>Timed queries whose sample was dropped because their thread's ring was full.</summary>
+    public long SamplesDropped => _counters.SamplesDropped();
+
+    /// <summary>Moves the samples every query thread has left into the histograms, on the caller's thread (never a query thread).</summary>
+    public void DrainSamples() => _counters.DrainSamples(_recordSample);
+
+    private void RecordSample(QuerySample sample)
+    {
+        var transport = TransportTags[sample.OverTcp ? 1 : 0];
+        _durations.Record(sample.ElapsedTicks / (double)Stopwatch.Frequency, transport);
+        _sizes.Record(sample.Size, transport);
     }
 
     private static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);

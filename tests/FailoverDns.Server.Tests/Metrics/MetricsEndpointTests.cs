@@ -71,7 +71,9 @@ public sealed class MetricsEndpointTests
         scrape.Sum("failoverdns_dns_response_size_bytes_bucket", ("transport", "udp"), ("le", "64")).Should().Be(2, "A answers are under 64 bytes");
         scrape.Sum("failoverdns_dns_response_size_bytes_sum", ("transport", "udp")).Should().BeInRange(2 * 12, 2 * 64);
         scrape.Types["failoverdns_dns_query_duration_seconds"].Should().Be("histogram");
+        // Exact without waiting: the scrape's collection drains the samples' rings before it reads the histograms.
         scrape.Sum("failoverdns_dns_query_duration_seconds_count", ("transport", "udp")).Should().Be(2);
+        scrape.Sum("failoverdns_dns_query_samples_dropped_total").Should().Be(0);
         // The one TCP query was not the 16th on its thread: no TCP series yet.
         scrape.Matching("failoverdns_dns_query_duration_seconds_count", ("transport", "tcp")).Should().BeEmpty();
         AssertHistogramsAreCumulative(scrape, "failoverdns_dns_query_duration_seconds", "failoverdns_dns_response_size_bytes");

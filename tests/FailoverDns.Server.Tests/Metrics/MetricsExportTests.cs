@@ -97,6 +97,7 @@ public sealed class MetricsExportTests
             },
             TaskCreationOptions.LongRunning);
 
+        // No drain timer in this host: the samples reach the histograms at the scrape's collection, which drains first.
         var scrape = await host.ScrapeAsync();
         scrape.Types["failoverdns_dns_queries_total"].Should().Be("counter");
         scrape.Types["failoverdns_dns_response_size_bytes"].Should().Be("histogram");
@@ -107,6 +108,33 @@ public sealed class MetricsExportTests
         scrape.Sum("failoverdns_dns_response_size_bytes_sum", ("transport", "udp")).Should().Be(160 / QueryMetrics.DurationSampling * 50);
         scrape.Sum("failoverdns_dns_query_duration_seconds_count", ("transport", "udp")).Should().Be(160 / QueryMetrics.DurationSampling);
         scrape.Sum("failoverdns_dns_query_duration_seconds_sum", ("transport", "udp")).Should().BeGreaterThan(0);
+        scrape.Sum("failoverdns_dns_query_samples_dropped_total").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task QueryMetrics_MoreSamplesThanTheRingHoldsBeforeACollection_ExtraOnesDroppedAndCounted()
+    {
+        await using var host = await MetricsHost.StartAsync();
+        var metrics = new QueryMetrics(host.Meters);
+        const int Timed = QuerySampleRing.DefaultCapacity + 100;
+
+        // One thread, and no drain timer in this host: its ring fills, and the rest is dropped until the scrape drains it.
+        await Task.Factory.StartNew(
+            () =>
+            {
+                for (var i = 0; i < Timed * QueryMetrics.DurationSampling; i++)
+                {
+                    metrics.Record(overTcp: true, RecordType.A, ResponseCode.NoError, 50, truncated: false, metrics.Start());
+                }
+            },
+            TaskCreationOptions.LongRunning);
+
+        var scrape = await host.ScrapeAsync();
+        scrape.Types["failoverdns_dns_query_samples_dropped_total"].Should().Be("counter");
+        scrape.Sum("failoverdns_dns_queries_total", ("transport", "tcp")).Should().Be(Timed * QueryMetrics.DurationSampling, "counts are never dropped");
+        scrape.Sum("failoverdns_dns_response_size_bytes_count", ("transport", "tcp")).Should().Be(QuerySampleRing.DefaultCapacity);
+        scrape.Sum("failoverdns_dns_query_duration_seconds_count", ("transport", "tcp")).Should().Be(QuerySampleRing.DefaultCapacity);
+        scrape.Sum("failoverdns_dns_query_samples_dropped_total").Should().Be(100);
     }
 
     [Fact]

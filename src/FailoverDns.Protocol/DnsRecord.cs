@@ -9,7 +9,7 @@ public sealed record DnsRecord(byte[] Name, RecordType Type, ushort Class, uint 
 
     /// <summary>The record in zone-file presentation format, e.g. <c>www.example. 300 IN A 192.0.2.1</c>.</summary>
     public override string ToString() =>
-        FormattableString.Invariant($"{NameText} {Ttl} {ClassToText(Class)} {RDataFormatter.TypeToText(Type)} {DataText}");
+        FormattableString.Invariant($"{NameText} {Ttl} {ClassToText(Class)} {RecordTypeNames.ToName(Type)} {DataText}");
 
     internal static string ClassToText(ushort value) =>
         Enum.IsDefined((RecordClass)value) ? ((RecordClass)value).ToString() : FormattableString.Invariant($"CLASS{value}");

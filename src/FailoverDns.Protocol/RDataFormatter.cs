@@ -55,10 +55,6 @@ public static class RDataFormatter
         }
     }
 
-    /// <summary>The name of a type: its mnemonic or TYPEnnn (RFC 3597 §5).</summary>
-    public static string TypeToText(RecordType type) =>
-        Enum.IsDefined(type) ? type.ToString() : Invariant($"TYPE{(ushort)type}");
-
     private static string Unknown(ReadOnlySpan<byte> rdata) =>
         rdata.IsEmpty ? @"\# 0" : Invariant($@"\# {rdata.Length} {Convert.ToHexStringLower(rdata)}");
 

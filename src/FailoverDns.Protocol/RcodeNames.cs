@@ -3,7 +3,7 @@ namespace FailoverDns.Protocol;
 /// <summary>RCODE mnemonics as dig prints them (RFC 1035 §4.1.1, RFC 6891 §9).</summary>
 public static class RcodeNames
 {
-    public static string ToText(int rcode) => rcode switch
+    public static string ToName(int rcode) => rcode switch
     {
         0 => "NOERROR",
         1 => "FORMERR",

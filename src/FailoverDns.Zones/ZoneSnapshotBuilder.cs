@@ -168,7 +168,7 @@ public static class ZoneSnapshotBuilder
         var other = records.FirstOrDefault(r => r.Type != RecordType.CNAME);
         if (other is not null)
         {
-            errors.Add(new ConfigError(cnames[0].Location, $"{DnsName.ToText(name)} has a CNAME and other data ({RDataFormatter.TypeToText(other.Type)} at {other.Location}); a CNAME must stand alone"));
+            errors.Add(new ConfigError(cnames[0].Location, $"{DnsName.ToText(name)} has a CNAME and other data ({RecordTypeNames.ToName(other.Type)} at {other.Location}); a CNAME must stand alone"));
         }
         else if (cnames.Select(r => Convert.ToHexString(DnsName.ToLower(r.Data))).Distinct().Count() > 1)
         {
@@ -308,7 +308,7 @@ public static class ZoneSnapshotBuilder
                 var target = DnsName.ToLower(rrset.Data[i].AsSpan(offset));
                 if (nodes.TryGetValue(target, out var node) && (node.Find(RecordType.A) ?? node.Find(RecordType.AAAA)) is not null)
                 {
-                    targets.Add(new AdditionalTarget(i, 12 + offset, node.Find(RecordType.A), node.Find(RecordType.AAAA)));
+                    targets.Add(new AdditionalTarget(i, ResponseWriter.RecordHeaderSize + offset, node.Find(RecordType.A), node.Find(RecordType.AAAA)));
                 }
             }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using FailoverDns.Testing;
 using FluentAssertions;
 
 namespace FailoverDns.Protocol.Tests;

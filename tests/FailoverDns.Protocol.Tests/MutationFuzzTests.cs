@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FailoverDns.Testing;
 using FluentAssertions;
 using Xunit.Abstractions;
 

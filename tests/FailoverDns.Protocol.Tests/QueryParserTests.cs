@@ -1,3 +1,4 @@
+using FailoverDns.Testing;
 using FluentAssertions;
 
 namespace FailoverDns.Protocol.Tests;

@@ -1,3 +1,5 @@
+using FailoverDns.Testing;
+
 namespace FailoverDns.Protocol.Tests;
 
 /// <summary>Hand-built, valid messages shared by the parsing, prefix and mutation tests.</summary>

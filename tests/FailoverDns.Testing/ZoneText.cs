@@ -98,7 +98,7 @@ public static class ZoneText
 
         var ownerText = DnsName.ToText(owner);
         return rrset.Data
-            .Select(d => FormattableString.Invariant($"{ownerText} {rrset.Ttl} IN {RDataFormatter.TypeToText(rrset.Type)} {RDataFormatter.ToText(rrset.Type, d)}"))
+            .Select(d => FormattableString.Invariant($"{ownerText} {rrset.Ttl} IN {RecordTypeNames.ToName(rrset.Type)} {RDataFormatter.ToText(rrset.Type, d)}"))
             .ToArray();
     }
 }

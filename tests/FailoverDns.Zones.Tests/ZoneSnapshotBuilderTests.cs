@@ -168,7 +168,7 @@ public sealed class ZoneSnapshotBuilderTests
     {
         var zone = ZoneText.Build(("example.test.", Apex)).Zones.Single();
 
-        zone.Origin.Should().Equal(Wire.Name("example", "test"));
+        zone.Origin.Should().Equal(Wire.Name("example.test"));
         zone.Serial.Should().Be(7);
         zone.RecordCount.Should().Be(3);
         zone.Soa.Count.Should().Be(1);

@@ -245,7 +245,7 @@ internal static class ZoneReader
         var tokens = Lex(map, node, text, errors);
         if (tokens.Length == 0)
         {
-            errors.Add(new ConfigError(location, $"the {RDataFormatter.TypeToText(type)} value is empty"));
+            errors.Add(new ConfigError(location, $"the {RecordTypeNames.ToName(type)} value is empty"));
             return;
         }
 

@@ -36,7 +36,7 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
         }).ToList();
         return new RecordSetView(
             set.Name,
-            RDataFormatter.TypeToText(set.Type),
+            RecordTypeNames.ToName(set.Type),
             set.Definition.Ttl,
             AllUnhealthyPolicyNames.ToName(set.Definition.WhenAllUnhealthy),
             decision.ServesTier ? decision.Tier : null,

@@ -3,7 +3,6 @@ using FailoverDns.Server.Query;
 using FailoverDns.Zones;
 using FailoverDns.Zones.Lookup;
 using FailoverDns.Zones.Model;
-using FailoverDns.Zones.Text;
 
 namespace FailoverDns.Server.Admin;
 
@@ -38,8 +37,8 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
         var plan = AnswerResolver.Resolve(snapshot, name, type);
         return new ExplainView(
             DnsName.ToText(name),
-            RDataFormatter.TypeToText(type),
-            RcodeNames.ToText(reply!.ResponseCode),
+            RecordTypeNames.ToName(type),
+            RcodeNames.ToName(reply!.ResponseCode),
             reply.Header.IsAuthoritative,
             reply.Header.IsTruncated,
             [.. reply.Answers.Select(r => r.ToString())],
@@ -77,7 +76,7 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
 
             if (rrset.Type != RecordType.CNAME || type is RecordType.CNAME or RecordType.ANY)
             {
-                lines.Add($"answered with {rrset.Count} {RDataFormatter.TypeToText(rrset.Type)} record(s), TTL {rrset.Ttl} s");
+                lines.Add($"answered with {rrset.Count} {RecordTypeNames.ToName(rrset.Type)} record(s), TTL {rrset.Ttl} s");
                 continue;
             }
 
@@ -102,7 +101,7 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
             case AnswerPlanEnd.NoData or AnswerPlanEnd.ServFail:
                 lines.Add(FailoverSetAt(snapshot, plan.EndNode, type) is { } set
                     ? Describe(set)
-                    : $"{last} exists but has no {RDataFormatter.TypeToText(type)} records: NOERROR with no answer and the SOA (NODATA)");
+                    : $"{last} exists but has no {RecordTypeNames.ToName(type)} records: NOERROR with no answer and the SOA (NODATA)");
                 break;
             case AnswerPlanEnd.CnameLeavesZone:
                 lines.Add($"{last} is outside zone {plan.Zone!.Name} (or delegated); the resolver follows the CNAME from here");

@@ -193,14 +193,14 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
     }
 
     private static RecordSetChange Change(FailoverSet set, FailoverDecision now) =>
-        new(set.Name, RDataFormatter.TypeToText(set.Type), set.Describe(now), now.Tier);
+        new(set.Name, RecordTypeNames.ToName(set.Type), set.Describe(now), now.Tier);
 
     private bool IsHealthy(string? check) => check is null || (health.Get(check)?.IsHealthy ?? true);
 
     private void LogSwitch(Switch change)
     {
         var (set, to, from) = (change.Set, change.To, change.FromSet.Describe(change.From));
-        var record = $"{set.Name} {RDataFormatter.TypeToText(set.Type)}";
+        var record = $"{set.Name} {RecordTypeNames.ToName(set.Type)}";
         switch (change.Kind)
         {
             case AlertEventKind.AllUnhealthy:
@@ -226,7 +226,7 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
     /// <summary>A set's switch from <paramref name="From"/>, made for <paramref name="FromSet"/> (the set before a reload), to <paramref name="To"/>.</summary>
     private sealed record Switch(FailoverSet Set, FailoverSet FromSet, FailoverDecision From, FailoverDecision To)
     {
-        public RecordSetChange Change => new(Set.Name, RDataFormatter.TypeToText(Set.Type), Set.Describe(To), To.Tier, FromSet.Describe(From), From.Tier);
+        public RecordSetChange Change => new(Set.Name, RecordTypeNames.ToName(Set.Type), Set.Describe(To), To.Tier, FromSet.Describe(From), From.Tier);
 
         public AlertEventKind Kind => To.AllUnhealthy
             ? AlertEventKind.AllUnhealthy

@@ -47,7 +47,7 @@ public sealed class HealthMetrics : IHealthStateHandler
             () => zones.Current.FailoverSets.Select(set => new Measurement<int>(
                 coordinator.DecisionFor(set).Tier,
                 Tag("record", set.Name),
-                Tag("type", RDataFormatter.TypeToText(set.Type)))),
+                Tag("type", RecordTypeNames.ToName(set.Type)))),
             "{tier}",
             "The tier each failover record set serves: 0 primary, 1 secondary, …; -1 when every tier is unhealthy and the set answers NODATA or SERVFAIL");
     }

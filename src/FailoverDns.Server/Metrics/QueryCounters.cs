@@ -27,7 +27,7 @@ public sealed class QueryCounters
     private static readonly int[] SentRcodes = [0, 1, 2, 3, 4, 5, 16];
 
     /// <summary>The rcode labels: <see cref="SentRcodes"/>, then "other".</summary>
-    public static readonly IReadOnlyList<string> RcodeNames = [.. SentRcodes.Select(Protocol.RcodeNames.ToText), "other"];
+    public static readonly IReadOnlyList<string> RcodeNames = [.. SentRcodes.Select(Protocol.RcodeNames.ToName), "other"];
 
     public static readonly IReadOnlyList<string> Transports = ["udp", "tcp"];
 

@@ -23,7 +23,7 @@ public sealed partial class QueryLog(FailoverDnsConfig config, ILogger<QueryLog>
         }
 
         var question = message.Questions[0];
-        LogQuery(logger, client, transport, DnsName.ToText(question.Name), RDataFormatter.TypeToText(question.Type), RcodeNames.ToText(message.ResponseCode), message.Answers.Count, reply.Length);
+        LogQuery(logger, client, transport, DnsName.ToText(question.Name), RecordTypeNames.ToName(question.Type), RcodeNames.ToName(message.ResponseCode), message.Answers.Count, reply.Length);
     }
 
     /// <summary>A peer's sockaddr as the kernel filled it in (recvmmsg), as an endpoint.</summary>

@@ -15,7 +15,7 @@ public sealed record FailoverSetDefinition(
     AllUnhealthyPolicy WhenAllUnhealthy,
     SourceLocation Location)
 {
-    public override string ToString() => $"{DnsName.ToText(Name)} {RDataFormatter.TypeToText(Type)}";
+    public override string ToString() => $"{DnsName.ToText(Name)} {RecordTypeNames.ToName(Type)}";
 
     /// <summary>What logs, errors and the admin API call a tier: "primary", "secondary" (of two), or "tier N".</summary>
     public string TierLabel(int tier) => (Tiers.Count, tier) switch

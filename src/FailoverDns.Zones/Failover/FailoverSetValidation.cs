@@ -23,7 +23,7 @@ internal static class FailoverSetValidation
 
             if (set.Type is RecordType.SOA or RecordType.NS)
             {
-                errors.Add(new ConfigError(set.Location, $"failover sets cannot be of type {RDataFormatter.TypeToText(set.Type)}"));
+                errors.Add(new ConfigError(set.Location, $"failover sets cannot be of type {RecordTypeNames.ToName(set.Type)}"));
                 continue;
             }
 

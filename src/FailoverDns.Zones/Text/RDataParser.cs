@@ -23,7 +23,7 @@ public static class RDataParser
                 rdata = reader.Generic();
                 if (!RDataCodec.IsWellFormed(type, rdata))
                 {
-                    throw reader.Fail(tokens[0], $"the {RDataFormatter.TypeToText(type)} data in \\# form is malformed");
+                    throw reader.Fail(tokens[0], $"the {RecordTypeNames.ToName(type)} data in \\# form is malformed");
                 }
             }
             else
@@ -38,7 +38,7 @@ public static class RDataParser
                     RecordType.SOA => [.. reader.Name(), .. reader.Name(), .. reader.UInt32("serial"), .. reader.Duration("refresh"), .. reader.Duration("retry"), .. reader.Duration("expire"), .. reader.Duration("minimum")],
                     RecordType.TXT => reader.CharacterStrings(),
                     RecordType.CAA => reader.Caa(),
-                    _ => throw reader.Fail(null, $"write {RDataFormatter.TypeToText(type)} data in the generic form \\# <length> <hex>"),
+                    _ => throw reader.Fail(null, $"write {RecordTypeNames.ToName(type)} data in the generic form \\# <length> <hex>"),
                 };
             }
 

@@ -16,6 +16,6 @@ internal static class DnsAnswers
             return "no reply";
         }
 
-        return string.Join(" | ", [RcodeNames.ToText(message!.ResponseCode), .. message.Answers.Select(r => r.ToString())]);
+        return string.Join(" | ", [RcodeNames.ToName(message!.ResponseCode), .. message.Answers.Select(r => r.ToString())]);
     }
 }

@@ -33,7 +33,7 @@ public sealed class FailoverLookupTests
     [Fact]
     public void Build_FailoverSets_CompiledWithEveryTierPreEncoded()
     {
-        Initial.FailoverSets.Select(s => $"{s.Name} {RDataFormatter.TypeToText(s.Type)}").Should().BeEquivalentTo(
+        Initial.FailoverSets.Select(s => $"{s.Name} {RecordTypeNames.ToName(s.Type)}").Should().BeEquivalentTo(
             "www.example.test. A", "mail.example.test. A", "only.example.test. AAAA", "api.example.test. CNAME", "*.w.example.test. A");
         Initial.FailoverSets.Select(s => s.Slot).Should().Equal(Enumerable.Range(0, Initial.FailoverSets.Count), "a set's slot is its index");
 
@@ -184,7 +184,7 @@ public sealed class FailoverLookupTests
 
         var result = ZoneLookup.Find(switched, ZoneText.Name("api.example.test."), RecordType.A);
         result.RRset!.Type.Should().Be(RecordType.CNAME, "the caller follows a CNAME by the answer's type");
-        result.RRset.CnameTarget.ToArray().Should().Equal(Wire.Name("api", "west", "example", "net"));
+        result.RRset.CnameTarget.ToArray().Should().Equal(Wire.Name("api.west.example.net"));
         result.Node!.Cname.Should().NotBeNull();
         result.Node.Cname!.FailoverSlot.Should().BeGreaterThanOrEqualTo(0, "the node holds the placeholder, not a tier");
     }
@@ -387,7 +387,7 @@ public sealed class FailoverLookupTests
         var errors = new List<ConfigError>();
         var definitions = tiers.Select(t =>
         {
-            var lines = t.Values.Split(", ").Select(v => $"{name} IN {RDataFormatter.TypeToText(type)} {v}");
+            var lines = t.Values.Split(", ").Select(v => $"{name} IN {RecordTypeNames.ToName(type)} {v}");
             var records = ZoneFileParser.ParseText(string.Join('\n', lines), "test", origin, ttl, errors);
             return new FailoverTierDefinition([.. records.Select(r => r.Data)], t.Check, location);
         }).ToArray();

@@ -1,11 +1,12 @@
 using FailoverDns.Protocol;
+using FailoverDns.Testing;
 using FailoverDns.Zones.Text;
 
 namespace FailoverDns.Zones.Tests.Text;
 
 public sealed class RDataParserTests
 {
-    private static readonly byte[] Origin = Wire.Name("example", "test");
+    private static readonly byte[] Origin = Wire.Name("example.test");
 
     [Theory]
     [InlineData("192.0.2.1", new byte[] { 192, 0, 2, 1 })]
@@ -34,23 +35,23 @@ public sealed class RDataParserTests
     [InlineData(RecordType.PTR)]
     public void TryParse_NameTypes_ReturnUncompressedName(RecordType type)
     {
-        Parse(type, "www.example.test.").Should().Equal(Wire.Name("www", "example", "test"));
-        Parse(type, "www").Should().Equal(Wire.Name("www", "example", "test"), "a relative name gets the origin");
-        Parse(type, "@").Should().Equal(Wire.Name("example", "test"));
-        Parse(type, "other.test.").Should().Equal(Wire.Name("other", "test"));
+        Parse(type, "www.example.test.").Should().Equal(Wire.Name("www.example.test"));
+        Parse(type, "www").Should().Equal(Wire.Name("www.example.test"), "a relative name gets the origin");
+        Parse(type, "@").Should().Equal(Wire.Name("example.test"));
+        Parse(type, "other.test.").Should().Equal(Wire.Name("other.test"));
     }
 
     [Fact]
     public void TryParse_NameWithEscapes_DecodesThem()
     {
-        Parse(RecordType.PTR, @"a\.b.example.test.").Should().Equal([3, (byte)'a', (byte)'.', (byte)'b', .. Wire.Name("example", "test")]);
-        Parse(RecordType.PTR, @"\065.test.").Should().Equal(Wire.Name("A", "test"));
+        Parse(RecordType.PTR, @"a\.b.example.test.").Should().Equal([3, (byte)'a', (byte)'.', (byte)'b', .. Wire.Name("example.test")]);
+        Parse(RecordType.PTR, @"\065.test.").Should().Equal(Wire.Name("A.test"));
     }
 
     [Fact]
     public void TryParse_NameCase_IsPreserved()
     {
-        Parse(RecordType.CNAME, "WWW.Example.Test.").Should().Equal(Wire.Name("WWW", "Example", "Test"));
+        Parse(RecordType.CNAME, "WWW.Example.Test.").Should().Equal(Wire.Name("WWW.Example.Test"));
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class RDataParserTests
     {
         Parse(RecordType.MX, "10 mail").Should().Equal([
             0x00, 0x0A,                                 // preference 10
-            .. Wire.Name("mail", "example", "test"),   // exchange
+            .. Wire.Name("mail.example.test"),   // exchange
         ]);
         Parse(RecordType.MX, "65535 .").Should().Equal([0xFF, 0xFF, 0x00]); // null MX target (RFC 7505)
     }
@@ -70,7 +71,7 @@ public sealed class RDataParserTests
             0x00, 0x0A,                                // priority 10
             0x00, 0x05,                                // weight 5
             0x13, 0xC4,                                // port 5060
-            .. Wire.Name("sip", "example", "test"),   // target
+            .. Wire.Name("sip.example.test"),   // target
         ]);
     }
 
@@ -78,8 +79,8 @@ public sealed class RDataParserTests
     public void TryParse_Soa_ReturnsNamesAndFiveNumbers()
     {
         Parse(RecordType.SOA, "ns1 hostmaster 2026112101 1h 15m 2w 5m").Should().Equal([
-            .. Wire.Name("ns1", "example", "test"),          // MNAME
-            .. Wire.Name("hostmaster", "example", "test"),   // RNAME
+            .. Wire.Name("ns1.example.test"),          // MNAME
+            .. Wire.Name("hostmaster.example.test"),   // RNAME
             0x78, 0xC4, 0x04, 0x65,                           // SERIAL 2026112101
             0x00, 0x00, 0x0E, 0x10,                           // REFRESH 1h = 3600
             0x00, 0x00, 0x03, 0x84,                           // RETRY 15m = 900

@@ -1,7 +1,6 @@
-using FailoverDns.Protocol;
-using FailoverDns.Zones.Text;
+using FluentAssertions;
 
-namespace FailoverDns.Zones.Tests.Text;
+namespace FailoverDns.Protocol.Tests;
 
 public sealed class RecordTypeNamesTests
 {
@@ -60,5 +59,19 @@ public sealed class RecordTypeNamesTests
     public void SupportedNames_ListsTheTenTextTypes()
     {
         RecordTypeNames.SupportedNames.Should().BeEquivalentTo(["A", "AAAA", "CNAME", "NS", "SOA", "MX", "TXT", "SRV", "CAA", "PTR"]);
+    }
+
+    [Theory]
+    [InlineData(RecordType.A, "A")]
+    [InlineData(RecordType.AAAA, "AAAA")]
+    [InlineData(RecordType.CAA, "CAA")]
+    [InlineData(RecordType.OPT, "OPT")]
+    [InlineData(RecordType.ANY, "ANY")]
+    [InlineData((RecordType)999, "TYPE999")]
+    [InlineData((RecordType)0, "TYPE0")]
+    [InlineData((RecordType)65535, "TYPE65535")]
+    public void ToName_Type_IsMnemonicOrGenericName(RecordType type, string expected)
+    {
+        RecordTypeNames.ToName(type).Should().Be(expected);
     }
 }

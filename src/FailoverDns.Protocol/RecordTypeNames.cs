@@ -1,9 +1,8 @@
 using System.Globalization;
-using FailoverDns.Protocol;
 
-namespace FailoverDns.Zones.Text;
+namespace FailoverDns.Protocol;
 
-/// <summary>Type mnemonics accepted in zone data: the supported types and TYPEnnn (RFC 3597 §5).</summary>
+/// <summary>Type mnemonics, parsed and printed: the types zone data may hold, and TYPEnnn for any other (RFC 3597 §5).</summary>
 public static class RecordTypeNames
 {
     private static readonly Dictionary<string, RecordType> Supported = new(StringComparer.OrdinalIgnoreCase)
@@ -24,6 +23,11 @@ public static class RecordTypeNames
 
     public static IEnumerable<string> SupportedNames => Supported.Keys;
 
+    /// <summary>The name of a type as dig prints it: its mnemonic or TYPEnnn.</summary>
+    public static string ToName(this RecordType type) =>
+        Enum.IsDefined(type) ? type.ToString() : string.Create(CultureInfo.InvariantCulture, $"TYPE{(ushort)type}");
+
+    /// <summary>A mnemonic of a type zone data may hold, in any case, or TYPEnnn of any type that is data.</summary>
     public static bool TryParse(string text, out RecordType type)
     {
         if (Supported.TryGetValue(text, out type))

@@ -1,12 +1,12 @@
 using System.Text;
 
-namespace FailoverDns.Protocol.Tests;
+namespace FailoverDns.Testing;
 
 /// <summary>
-/// Builds wire-format pieces for tests independently of <see cref="DnsName"/>, so a vector never
-/// depends on the code under test.
+/// Builds wire-format pieces for tests independently of the codec (<c>DnsName</c>), so a vector
+/// never depends on the code under test.
 /// </summary>
-internal static class Wire
+public static class Wire
 {
     /// <summary>An uncompressed name from plain dotted ASCII (no escapes); "." is the root.</summary>
     public static byte[] Name(string dotted)
@@ -37,4 +37,6 @@ internal static class Wire
     }
 
     public static byte[] Concat(params byte[][] parts) => [.. parts.SelectMany(p => p)];
+
+    public static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
 }

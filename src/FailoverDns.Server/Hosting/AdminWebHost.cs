@@ -49,6 +49,8 @@ internal sealed class AdminWebHost(IHost inner, IPEndPoint listen) : IHost, IAsy
         {
             switch (cause)
             {
+                case StartupException:
+                    return null; // already said in an operator's words (a DNS socket, say), and not the admin API's
                 case AddressInUseException:
                     return "the port is already in use by another process (is another FailoverDns running?)";
                 case SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }:

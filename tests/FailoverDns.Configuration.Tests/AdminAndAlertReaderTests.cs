@@ -21,6 +21,8 @@ public sealed class AdminAndAlertReaderTests
         admin.Token.Should().BeNull();
         admin.RequiresToken.Should().BeFalse();
         admin.StateFile.Should().Be("/etc/failoverdns/failoverdns.state.json");
+        admin.AllowedHosts.Should().BeEmpty();
+        admin.MaxOverride.Should().Be(TimeSpan.FromDays(30));
     }
 
     [Fact]
@@ -35,6 +37,24 @@ public sealed class AdminAndAlertReaderTests
     }
 
     [Fact]
+    public void LoadText_AllowedHostsAndMaxOverride_ReadNormalized()
+    {
+        var admin = Load("admin: { allowedHosts: [Admin.Example.COM., \"[2001:DB8::1]\", 192.0.2.10], maxOverride: 7d }").Admin;
+
+        admin.AllowedHosts.Should().Equal("admin.example.com", "2001:db8::1", "192.0.2.10");
+        admin.MaxOverride.Should().Be(TimeSpan.FromDays(7));
+    }
+
+    [Fact]
+    public void LoadText_AllowedHostsAndMaxOverrideMistakes_ReportedWithPositions()
+    {
+        LoadErrors.Of("admin: { allowedHosts: [\"admin.example.com:8053\", \"a b\"], maxOverride: 400d }\n" + LoadErrors.Zone).Should().Equal(
+            "test.yaml:1:25: 'allowedHosts' entries must be host names or addresses without a port, such as admin.example.com or 192.0.2.10, not 'admin.example.com:8053'",
+            "test.yaml:1:51: 'allowedHosts' entries must be host names or addresses without a port, such as admin.example.com or 192.0.2.10, not 'a b'",
+            "test.yaml:1:72: 'maxOverride' must be a duration from 1m to 8784h (like 500ms, 10s, 1m), not '400d'");
+    }
+
+    [Fact]
     public void LoadText_AdminDisabled_NoListenAddress()
     {
         Load("admin: { enabled: false }").Admin.Listen.Should().BeNull();
@@ -46,7 +66,7 @@ public sealed class AdminAndAlertReaderTests
         LoadErrors.Of("admin: { listen: localhost, token: short, enabld: true }\n" + LoadErrors.Zone).Should().Equal(
             "test.yaml:1:18: 'listen' must be an address and port such as 127.0.0.1:8053, not 'localhost'",
             "test.yaml:1:36: 'token' must be at least 16 characters (it guards overrides)",
-            "test.yaml:1:43: unknown key 'enabld' (expected one of: enabled, listen, stateFile, token)");
+            "test.yaml:1:43: unknown key 'enabld' (expected one of: allowedHosts, enabled, listen, maxOverride, stateFile, token)");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using FailoverDns.Zones.Text;
+using YamlDotNet.RepresentationModel;
 
 namespace FailoverDns.Configuration.Yaml;
 
@@ -18,6 +19,8 @@ internal static class AdminReader
         var listenText = map.Scalar("listen");
         var token = map.Scalar("token");
         var stateFile = map.Scalar("stateFile");
+        var allowedHosts = AllowedHosts(map);
+        var maxOverride = map.Duration("maxOverride", AdminOptions.DefaultMaxOverride, TimeSpan.FromMinutes(1), AdminOptions.MaxOverrideLimit);
         map.RejectUnknownKeys();
         var listen = AdminOptions.DefaultListen;
         if (listenText is not null && !AddressText.TryParseEndpoint(listenText, AdminOptions.DefaultListen.Port, out listen))
@@ -35,7 +38,28 @@ internal static class AdminReader
             Listen = enabled ? listen : null,
             Token = token,
             StateFile = stateFile is null ? defaults.StateFile : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? ".", stateFile),
+            AllowedHosts = allowedHosts,
+            MaxOverride = maxOverride,
         };
+    }
+
+    private static List<string> AllowedHosts(YamlMap map)
+    {
+        var hosts = new List<string>();
+        foreach (var node in map.Sequence("allowedHosts"))
+        {
+            var text = (node as YamlScalarNode)?.Value ?? "";
+            if (AdminOptions.NormalizeHost(text) is { } host)
+            {
+                hosts.Add(host);
+            }
+            else
+            {
+                map.Error(node, $"'allowedHosts' entries must be host names or addresses without a port, such as admin.example.com or 192.0.2.10, not '{text}'");
+            }
+        }
+
+        return hosts;
     }
 
     private static string DefaultStateFile(string configPath) =>

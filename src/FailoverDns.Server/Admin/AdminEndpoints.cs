@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using FailoverDns.Health.Checks;
+using FailoverDns.Configuration;
 using FailoverDns.Health.State;
 using FailoverDns.Server.HealthOverrides;
 using FailoverDns.Server.Lifecycle;
@@ -15,8 +15,13 @@ namespace FailoverDns.Server.Admin;
 /// <summary>The admin HTTP API: health and readiness, checks, record sets, explain, overrides, metrics.</summary>
 public static class AdminEndpoints
 {
-    public static void MapAdminApi(this WebApplication app, string? token)
+    public static void MapAdminApi(this WebApplication app, AdminOptions admin, string? token)
     {
+        app.UseErrorBodies();
+
+        // Before the token: a page that rebound a name to this address is refused whatever it sends.
+        var hosts = new AdminHostPolicy(admin.Listen!, admin.AllowedHosts);
+        app.Use((context, next) => hosts.Allows(context.Request.Host.Host) ? next(context) : MisdirectedHost(context, admin));
         if (token is not null)
         {
             app.Use((context, next) => Authorized(context, token) ? next(context) : Unauthorized(context));
@@ -47,16 +52,17 @@ public static class AdminEndpoints
         api.MapGet("/health-checks", (AdminViewFactory views) => Results.Json(views.HealthChecks(), json.IReadOnlyListHealthCheckView));
         api.MapGet("/health-checks/{name}", (string name, AdminViewFactory views) =>
             views.HealthCheck(name) is { } view ? Results.Json(view, json.HealthCheckView) : NotFound($"no health check named '{name}'"));
-        api.MapPut("/health-checks/{name}/override", (string name, OverrideRequest request, OverrideService overrides, AdminViewFactory views, TimeProvider time) =>
+        api.MapPut("/health-checks/{name}/override", async (string name, HttpRequest http, OverrideService overrides, AdminViewFactory views, TimeProvider time) =>
         {
-            if (!HealthStatusNames.TryParse(request.State, out var state))
+            var (request, error) = await OverrideRequestReader.ReadAsync(http);
+            if (request is null)
             {
-                return BadRequest("'state' must be \"healthy\" or \"unhealthy\"");
+                return error!;
             }
 
-            if (request.Until <= time.GetUtcNow())
+            if (OverrideRequestReader.Problem(request, time.GetUtcNow(), admin.MaxOverride, out var state) is { } problem)
             {
-                return BadRequest("'until' is in the past");
+                return BadRequest(problem);
             }
 
             return overrides.Set(name, state, request.Until, request.Reason ?? "")
@@ -88,12 +94,15 @@ public static class AdminEndpoints
 
     private static Task Unauthorized(HttpContext context)
     {
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return context.Response.WriteAsJsonAsync(new ErrorView("a bearer token is required (Authorization: Bearer <admin.token>)"), AdminJsonContext.Api.ErrorView);
+        return AdminErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "a bearer token is required (Authorization: Bearer <admin.token>)");
     }
 
-    private static IResult NotFound(string message) => Results.Json(new ErrorView(message), AdminJsonContext.Api.ErrorView, statusCode: StatusCodes.Status404NotFound);
+    // 421 Misdirected Request (RFC 9110 §15.5.20): this server is not the one for that name.
+    private static Task MisdirectedHost(HttpContext context, AdminOptions admin) =>
+        AdminErrors.WriteAsync(context, StatusCodes.Status421MisdirectedRequest, $"the admin API on {admin.Listen} does not answer to the Host '{context.Request.Host.Host}': call it by its address, or add the name to admin.allowedHosts");
 
-    private static IResult BadRequest(string message) => Results.Json(new ErrorView(message), AdminJsonContext.Api.ErrorView, statusCode: StatusCodes.Status400BadRequest);
+    private static IResult NotFound(string message) => AdminErrors.Result(StatusCodes.Status404NotFound, message);
+
+    private static IResult BadRequest(string message) => AdminErrors.Result(StatusCodes.Status400BadRequest, message);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FailoverDns.Server.Lifecycle;
 
 namespace FailoverDns.Server.Admin;
@@ -48,6 +49,8 @@ public sealed record ExplainView(
     IReadOnlyList<string> Reasoning);
 
 /// <summary>The body of <c>PUT /api/health-checks/{name}/override</c>.</summary>
+/// <remarks>Other keys are refused: a misspelt <c>until</c> would otherwise make an override last until deleted.</remarks>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record OverrideRequest(string? State, DateTimeOffset? Until, string? Reason);
 
 public sealed record ReadinessView(bool Ready, bool ConfigLoaded, bool ListenersBound, bool FirstProbeRoundDone, ReloadOutcome? LastReload);

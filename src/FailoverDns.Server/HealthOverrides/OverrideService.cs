@@ -50,6 +50,9 @@ public sealed partial class OverrideService(
             return false;
         }
 
+        // The admin API refuses a reason that breaks the rules; this keeps any other caller from logging one.
+        reason = OverrideReason.Sanitize(reason);
+
         // Logged first: the switches it causes are logged as it is applied.
         LogOverrideSet(logger, check, state.ToName(), Until(until), reason);
         if (!pipeline.SetOverride(check, new HealthOverride(state, until, reason, time.GetUtcNow())))
@@ -121,8 +124,10 @@ public sealed partial class OverrideService(
 
             if (health.Get(item.Check) is not null)
             {
-                LogOverrideRestored(logger, item.Check, state.ToName(), Until(item.Until), item.Reason);
-                pipeline.SetOverride(item.Check, new HealthOverride(state, item.Until, item.Reason, item.Since));
+                // The file may come from before reasons were limited, or from an editor.
+                var reason = OverrideReason.Sanitize(item.Reason ?? "");
+                LogOverrideRestored(logger, item.Check, state.ToName(), Until(item.Until), reason);
+                pipeline.SetOverride(item.Check, new HealthOverride(state, item.Until, reason, item.Since));
             }
         }
     }

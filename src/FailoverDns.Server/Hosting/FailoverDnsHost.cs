@@ -67,10 +67,15 @@ public static class FailoverDnsHost
         AddServices(web.Services, web.Logging, config, snapshot, source, timeProvider);
         web.Services.AddMetricsExport(prometheus: true, otlp: MetricsExport.OtlpRequested(otel), cardinality);
         web.Services.AddRoutingCore();
-        web.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(admin.Listen));
+        web.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            // Refused when the body is read, before it is buffered: no endpoint takes more.
+            kestrel.Limits.MaxRequestBodySize = AdminErrors.MaxRequestBodyBytes;
+            kestrel.Listen(admin.Listen);
+        });
         var app = web.Build();
-        app.MapAdminApi(string.IsNullOrEmpty(token) ? null : token);
-        return app;
+        app.MapAdminApi(admin, string.IsNullOrEmpty(token) ? null : token);
+        return new AdminWebHost(app, admin.Listen);
     }
 
     private static void AddServices(

@@ -21,6 +21,7 @@ internal static class SerilogSetup
             // The framework's own start-up chatter is not what an operator reads first.
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .Filter.ByExcluding(IsStartupFailureReportedByProgram)
             .Enrich.FromLogContext();
         if (options.Queries)
         {
@@ -32,5 +33,30 @@ internal static class SerilogSetup
             ? configuration.WriteTo.Console(new RenderedCompactJsonFormatter())
             : configuration.WriteTo.Console(outputTemplate: TextTemplate, standardErrorFromLevel: LogEventLevel.Verbose);
         return configuration.CreateLogger();
+    }
+
+    /// <summary>
+    /// The host logs a failed start with the exception's stack trace; when that failure is one the
+    /// program reports itself in one line (a <see cref="Lifecycle.StartupException"/>, or a bind
+    /// failure of the admin API that <see cref="AdminWebHost"/> turns into one), the trace only buries that line.
+    /// </summary>
+    private static bool IsStartupFailureReportedByProgram(LogEvent logEvent)
+    {
+        if (logEvent.Exception is not { } exception
+            || !logEvent.Properties.TryGetValue(Constants.SourceContextPropertyName, out var source)
+            || source is not ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" })
+        {
+            return false;
+        }
+
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is Lifecycle.StartupException)
+            {
+                return true;
+            }
+        }
+
+        return AdminWebHost.BindFailure(exception) is not null;
     }
 }

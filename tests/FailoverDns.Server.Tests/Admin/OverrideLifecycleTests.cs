@@ -89,6 +89,20 @@ public sealed class OverrideLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task Override_StateFileReasonBreaksTheRules_RestoredAsOneShortLine()
+    {
+        await using var backend = LoopbackHttpServer.Start();
+        var reason = @"kernel\nupgrade" + new string('x', 5000);
+        File.WriteAllText(_stateFile, $$"""[{"check":"web","state":"unhealthy","until":null,"reason":"{{reason}}","since":"2026-01-01T00:00:00Z"}]""");
+
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port), stateFile: _stateFile);
+
+        var restored = (await server.GetJsonAsync("/api/health-checks/web")).GetProperty("override").GetProperty("reason").GetString();
+        restored.Should().StartWith("kernel upgrade").And.HaveLength(200);
+        (await DnsAnswers.AskAsync(server, "www.example.test")).Should().Be(Secondary);
+    }
+
+    [Fact]
     public async Task Override_StateFileCorrupt_StartsWithoutOverrides()
     {
         await using var backend = LoopbackHttpServer.Start();

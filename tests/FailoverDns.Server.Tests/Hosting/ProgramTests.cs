@@ -106,6 +106,44 @@ public sealed partial class ProgramTests : IDisposable
         server.Lines.Should().Contain(l => ShuttingDown().IsMatch(l));
     }
 
+    [Fact]
+    public async Task Serve_AdminPortBusy_OneLineAndExitOne()
+    {
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+        var path = Write(Valid("{ level: Warning }").Replace("admin: { enabled: false }", $"admin: {{ listen: 127.0.0.1:{port} }}", StringComparison.Ordinal));
+
+        var (exitCode, output) = await ServerProcess.RunAsync(ServerProcess.BuiltAssembly, "--config", path);
+
+        exitCode.Should().Be(1, output);
+        output.Should().Be($"failoverdns: cannot listen on TCP 127.0.0.1:{port} for the admin API: the port is already in use by another process (is another FailoverDns running?); change admin.listen, or turn the API off with admin: {{ enabled: false }}");
+    }
+
+    [Fact]
+    public async Task Serve_AdminOnIpv4MappedAddress_OneLineAndExitOne()
+    {
+        var path = Write(Valid("{ level: Warning }").Replace("admin: { enabled: false }", "admin: { listen: \"[::ffff:127.0.0.1]:0\" }", StringComparison.Ordinal));
+
+        var (exitCode, output) = await ServerProcess.RunAsync(ServerProcess.BuiltAssembly, "--config", path);
+
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("failoverdns: cannot listen on TCP [::ffff:127.0.0.1]:0 for the admin API: ").And.NotContain("\n");
+    }
+
+    [Fact]
+    public async Task Serve_DnsPortBusy_OneLineAndExitOne()
+    {
+        using var busy = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)busy.Client.LocalEndPoint!).Port;
+        var path = Write(Valid("{ level: Warning }").Replace("127.0.0.1:0", $"127.0.0.1:{port}", StringComparison.Ordinal));
+
+        var (exitCode, output) = await ServerProcess.RunAsync(ServerProcess.BuiltAssembly, "--config", path);
+
+        exitCode.Should().Be(1, output);
+        output.Should().Be($"failoverdns: cannot listen on UDP 127.0.0.1:{port}: the port is already in use by another process (is another DNS server running?)");
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

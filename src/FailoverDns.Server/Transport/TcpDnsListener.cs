@@ -121,7 +121,7 @@ internal sealed partial class TcpDnsListener : IDisposable
                 _metrics.Closed(TcpCloseReason.PerClientLimit);
                 if (_refusedLog.TryAcquire(out var suppressed))
                 {
-                    LogRefusedPerClient(_logger, connection.RemoteEndPoint, _options.TcpMaxConnectionsPerClient, suppressed, LogInterval);
+                    LogRefusedPerClient(_logger, connection.RemoteEndPoint, _options.TcpMaxConnectionsPerClient, suppressed, LogInterval.TotalSeconds);
                 }
 
                 client.Dispose();
@@ -135,7 +135,7 @@ internal sealed partial class TcpDnsListener : IDisposable
                 _metrics.Closed(reason);
                 if (_evictedLog.TryAcquire(out var suppressed))
                 {
-                    LogEvicted(_logger, _options.TcpMaxConnections, reason == TcpCloseReason.EvictedIdle ? "the connection idle longest" : "the most stalled connection", evicted.RemoteEndPoint, suppressed, LogInterval);
+                    LogEvicted(_logger, _options.TcpMaxConnections, reason == TcpCloseReason.EvictedIdle ? "the connection idle longest" : "the most stalled connection", evicted.RemoteEndPoint, suppressed, LogInterval.TotalSeconds);
                 }
             }
 
@@ -261,11 +261,11 @@ internal sealed partial class TcpDnsListener : IDisposable
         return (consumed, written);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "TCP connection from {Client} refused: {MaxPerClient} connections from its address are already open (server.tcpMaxConnectionsPerClient); {Suppressed} more refused since the last such line (one per {Interval})")]
-    private static partial void LogRefusedPerClient(ILogger logger, IPEndPoint? client, int maxPerClient, long suppressed, TimeSpan interval);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TCP connection from {Client} refused: {MaxPerClient} connections from its address are already open (server.tcpMaxConnectionsPerClient); {Suppressed} more refused since the last such line (at most one per {IntervalSeconds} s)")]
+    private static partial void LogRefusedPerClient(ILogger logger, IPEndPoint? client, int maxPerClient, long suppressed, double intervalSeconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "TCP connections full ({MaxConnections}, server.tcpMaxConnections): closed {Victim} (from {Client}) to let a new one in; {Suppressed} more closed since the last such line (one per {Interval})")]
-    private static partial void LogEvicted(ILogger logger, int maxConnections, string victim, IPEndPoint? client, long suppressed, TimeSpan interval);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TCP connections full ({MaxConnections}, server.tcpMaxConnections): closed {Victim} (from {Client}) to let a new one in; {Suppressed} more closed since the last such line (at most one per {IntervalSeconds} s)")]
+    private static partial void LogEvicted(ILogger logger, int maxConnections, string victim, IPEndPoint? client, long suppressed, double intervalSeconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "TCP connection from {Client} closed: too slow {Doing}")]
     private static partial void LogTimedOut(ILogger logger, IPEndPoint? client, string doing);

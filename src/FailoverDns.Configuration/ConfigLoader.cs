@@ -181,6 +181,9 @@ public static class ConfigLoader
             UdpBatching = map.Bool("udpBatching", defaults.UdpBatching),
             TcpIdleTimeout = map.Duration("tcpIdleTimeout", defaults.TcpIdleTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
             TcpMaxConnections = map.Int("tcpMaxConnections", defaults.TcpMaxConnections, 1, 1_000_000),
+            TcpMessageTimeout = map.Duration("tcpMessageTimeout", defaults.TcpMessageTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+            TcpSendTimeout = map.Duration("tcpSendTimeout", defaults.TcpSendTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+            TcpMaxConnectionsPerClient = map.Int("tcpMaxConnectionsPerClient", defaults.TcpMaxConnectionsPerClient, 1, 1_000_000),
         };
         map.RejectUnknownKeys();
         return options;

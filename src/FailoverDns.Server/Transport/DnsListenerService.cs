@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using FailoverDns.Configuration;
@@ -17,9 +18,12 @@ internal sealed partial class DnsListenerService(
     QueryProcessor processor,
     QueryLog queryLog,
     ReadinessState readiness,
+    IMeterFactory meters,
     ILogger<DnsListenerService> logger) : IHostedService
 {
     private const int PortZeroAttempts = 10;
+
+    private readonly TcpConnectionMetrics _tcpMetrics = new(meters);
 
     private readonly List<IDisposable> _listeners = [];
     private readonly List<IPEndPoint> _udp = [];
@@ -88,8 +92,10 @@ internal sealed partial class DnsListenerService(
                     target = udp.LocalEndPoint;
                 }
 
+                // The real clock whatever the probes run on: the connection deadlines are socket
+                // timers, and which connection waited longest must be measured on the same clock.
                 var tcp = endpoint.Tcp
-                    ? TcpDnsListener.Bind(target, config.Server.TcpIdleTimeout, config.Server.TcpMaxConnections, processor, LogOrNull, logger)
+                    ? TcpDnsListener.Bind(target, config.Server, processor, LogOrNull, _tcpMetrics, TimeProvider.System, logger)
                     : null;
                 if (udp is not null)
                 {

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using FailoverDns.Configuration;
+using FailoverDns.Server.Lifecycle;
 using FailoverDns.Server.Query;
 using Microsoft.Extensions.Logging;
 
@@ -9,8 +11,10 @@ namespace FailoverDns.Server.Transport;
 
 /// <summary>
 /// DNS over TCP (RFC 7766): two-byte length framing, any number of pipelined queries per
-/// connection, every complete query in a read answered and the replies sent together, an idle
-/// timeout, and a cap on open connections.
+/// connection, every complete query in a read answered and the replies sent together. No client can
+/// keep a slot for ever: a connection is closed when idle too long, when a message takes too long to
+/// arrive whole, or when its replies are not taken in time; each client has a share of the table, and
+/// a full table makes room for a new connection instead of refusing it (RFC 7766 §6.2.2, §6.2.3, §10).
 /// </summary>
 internal sealed partial class TcpDnsListener : IDisposable
 {
@@ -18,33 +22,52 @@ internal sealed partial class TcpDnsListener : IDisposable
     private const int MaxMessage = ushort.MaxValue;
     private const int FlushThreshold = 64 * 1024;
 
+    /// <summary>One warning per kind per interval at most: a flood of connections would write thousands a second.</summary>
+    private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
+
     private readonly Socket _socket;
     private readonly QueryProcessor _processor;
     private readonly QueryLog? _queryLog;
-    private readonly TimeSpan _idleTimeout;
-    private readonly int _maxConnections;
+    private readonly ServerOptions _options;
+    private readonly TcpConnectionTable _table;
+    private readonly TcpConnectionMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly LogRateLimiter _refusedLog;
+    private readonly LogRateLimiter _evictedLog;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _acceptLoop = Task.CompletedTask;
-    private int _connections;
 
-    private TcpDnsListener(Socket socket, QueryProcessor processor, QueryLog? queryLog, TimeSpan idleTimeout, int maxConnections, ILogger logger)
+    private TcpDnsListener(Socket socket, ServerOptions options, QueryProcessor processor, QueryLog? queryLog, TcpConnectionMetrics metrics, TimeProvider time, ILogger logger)
     {
         _socket = socket;
         _processor = processor;
         _queryLog = queryLog;
-        _idleTimeout = idleTimeout;
-        _maxConnections = maxConnections;
+        _options = options;
+        _table = new TcpConnectionTable(options.TcpMaxConnections, options.TcpMaxConnectionsPerClient);
+        _metrics = metrics;
+        _time = time;
+        _refusedLog = new LogRateLimiter(LogInterval, time);
+        _evictedLog = new LogRateLimiter(LogInterval, time);
         _logger = logger;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
     }
 
+    private enum Phase
+    {
+        Accepted,
+        Idle,
+        Reading,
+        Sending,
+        Answered,
+    }
+
     public IPEndPoint LocalEndPoint { get; }
 
-    public int OpenConnections => Volatile.Read(ref _connections);
+    public int OpenConnections => _table.Count;
 
-    public static TcpDnsListener Bind(IPEndPoint endpoint, TimeSpan idleTimeout, int maxConnections, QueryProcessor processor, QueryLog? queryLog, ILogger logger) =>
-        new(SocketBinder.BindTcp(endpoint, backlog: 512), processor, queryLog, idleTimeout, maxConnections, logger);
+    public static TcpDnsListener Bind(IPEndPoint endpoint, ServerOptions options, QueryProcessor processor, QueryLog? queryLog, TcpConnectionMetrics metrics, TimeProvider time, ILogger logger) =>
+        new(SocketBinder.BindTcp(endpoint, backlog: 512), options, processor, queryLog, metrics, time, logger);
 
     public void Start() => _acceptLoop = AcceptLoopAsync(_stopping.Token);
 
@@ -82,44 +105,97 @@ internal sealed partial class TcpDnsListener : IDisposable
                 continue; // the client went away between SYN and accept
             }
 
-            if (Interlocked.Increment(ref _connections) > _maxConnections)
+            TcpConnection connection;
+            try
             {
-                Interlocked.Decrement(ref _connections);
-                LogConnectionRefused(_logger, _maxConnections);
+                connection = new TcpConnection(client, _time.GetTimestamp());
+            }
+            catch (SocketException)
+            {
+                client.Dispose(); // reset before its address could be read
+                continue;
+            }
+
+            if (!_table.TryAdd(connection, out var evicted))
+            {
+                _metrics.Closed(TcpCloseReason.PerClientLimit);
+                if (_refusedLog.TryAcquire(out var suppressed))
+                {
+                    LogRefusedPerClient(_logger, connection.RemoteEndPoint, _options.TcpMaxConnectionsPerClient, suppressed, LogInterval.TotalSeconds);
+                }
+
                 client.Dispose();
                 continue;
             }
 
-            _ = ServeAsync(client, stopping);
+            if (evicted is not null)
+            {
+                var reason = evicted.IsIdle ? TcpCloseReason.EvictedIdle : TcpCloseReason.EvictedStalled;
+                evicted.Evict();
+                _metrics.Closed(reason);
+                if (_evictedLog.TryAcquire(out var suppressed))
+                {
+                    LogEvicted(_logger, _options.TcpMaxConnections, reason == TcpCloseReason.EvictedIdle ? "the connection idle longest" : "the most stalled connection", evicted.RemoteEndPoint, suppressed, LogInterval.TotalSeconds);
+                }
+            }
+
+            _ = ServeAsync(connection, stopping);
         }
     }
 
-    private async Task ServeAsync(Socket client, CancellationToken stopping)
+    private async Task ServeAsync(TcpConnection connection, CancellationToken stopping)
     {
+        var client = connection.Socket;
         var input = ArrayPool<byte>.Shared.Rent(LengthPrefix + MaxMessage);
         var output = ArrayPool<byte>.Shared.Rent(FlushThreshold + LengthPrefix + MaxMessage);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        // One timer per connection, re-armed for each phase: the idle wait for a message's first byte,
+        // the whole message once it has begun (not restarted by each byte, or one byte a second would
+        // hold the slot for ever), the send of a batch of replies (a client that pipelines queries and
+        // never reads would otherwise block the send for ever).
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var phase = Phase.Accepted;
         try
         {
             client.NoDelay = true;
             var filled = 0;
             while (true)
             {
-                var (consumed, written) = AnswerComplete(input.AsSpan(0, filled), output, client);
+                var (consumed, written) = AnswerComplete(input.AsSpan(0, filled), output, connection);
                 if (written > 0)
                 {
-                    await client.SendAsync(output.AsMemory(0, written), SocketFlags.None, stopping).ConfigureAwait(false);
+                    phase = Phase.Sending;
+                    connection.MarkBusy(_time.GetTimestamp());
+                    deadline.CancelAfter(_options.TcpSendTimeout);
+                    await client.SendAsync(output.AsMemory(0, written), SocketFlags.None, deadline.Token).ConfigureAwait(false);
                 }
 
                 if (consumed > 0)
                 {
                     input.AsSpan(consumed, filled - consumed).CopyTo(input);
                     filled -= consumed;
+                    phase = Phase.Answered; // what is left is a new message: its own deadline
                     continue; // more complete queries may be waiting behind a full output batch
                 }
 
-                idle.CancelAfter(_idleTimeout);
-                var read = await client.ReceiveAsync(input.AsMemory(filled, LengthPrefix + MaxMessage - filled), SocketFlags.None, idle.Token).ConfigureAwait(false);
+                if (filled == 0)
+                {
+                    // Until its first query a connection stays busy since its accept (TcpConnection).
+                    if (phase != Phase.Accepted)
+                    {
+                        phase = Phase.Idle;
+                        connection.MarkIdle(_time.GetTimestamp());
+                    }
+
+                    deadline.CancelAfter(_options.TcpIdleTimeout);
+                }
+                else if (phase != Phase.Reading)
+                {
+                    phase = Phase.Reading;
+                    connection.MarkBusy(_time.GetTimestamp());
+                    deadline.CancelAfter(_options.TcpMessageTimeout);
+                }
+
+                var read = await client.ReceiveAsync(input.AsMemory(filled, LengthPrefix + MaxMessage - filled), SocketFlags.None, deadline.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return; // the client closed its side
@@ -128,9 +204,22 @@ internal sealed partial class TcpDnsListener : IDisposable
                 filled += read;
             }
         }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested && !connection.Evicted)
+        {
+            _metrics.Closed(phase switch
+            {
+                Phase.Sending => TcpCloseReason.SendTimeout,
+                Phase.Reading => TcpCloseReason.MessageTimeout,
+                _ => TcpCloseReason.IdleTimeout,
+            });
+            if (phase is Phase.Reading or Phase.Sending)
+            {
+                LogTimedOut(_logger, connection.RemoteEndPoint, phase == Phase.Sending ? "taking its replies" : "sending a whole message");
+            }
+        }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            // Idle timeout, reset by the peer, or shutdown: the connection simply ends.
+            // Reset by the peer, evicted, or shutdown: the connection simply ends.
         }
         catch (Exception e)
         {
@@ -141,12 +230,12 @@ internal sealed partial class TcpDnsListener : IDisposable
             client.Dispose();
             ArrayPool<byte>.Shared.Return(input);
             ArrayPool<byte>.Shared.Return(output);
-            Interlocked.Decrement(ref _connections);
+            _table.Remove(connection);
         }
     }
 
     /// <summary>Answers every complete framed query in <paramref name="input"/>; returns bytes consumed and written.</summary>
-    private (int Consumed, int Written) AnswerComplete(ReadOnlySpan<byte> input, Span<byte> output, Socket client)
+    private (int Consumed, int Written) AnswerComplete(ReadOnlySpan<byte> input, Span<byte> output, TcpConnection connection)
     {
         var consumed = 0;
         var written = 0;
@@ -163,7 +252,7 @@ internal sealed partial class TcpDnsListener : IDisposable
             var reply = _processor.Process(query, output[(written + LengthPrefix)..], overTcp: true);
             if (reply > 0)
             {
-                _queryLog?.Log("tcp", client.RemoteEndPoint, output.Slice(written + LengthPrefix, reply));
+                _queryLog?.Log("tcp", connection.RemoteEndPoint, output.Slice(written + LengthPrefix, reply));
                 BinaryPrimitives.WriteUInt16BigEndian(output[written..], (ushort)reply);
                 written += LengthPrefix + reply;
             }
@@ -172,8 +261,14 @@ internal sealed partial class TcpDnsListener : IDisposable
         return (consumed, written);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "TCP connection refused: {MaxConnections} connections are already open (server.tcpMaxConnections)")]
-    private static partial void LogConnectionRefused(ILogger logger, int maxConnections);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TCP connection from {Client} refused: {MaxPerClient} connections from its address are already open (server.tcpMaxConnectionsPerClient); {Suppressed} more refused since the last such line (at most one per {IntervalSeconds} s)")]
+    private static partial void LogRefusedPerClient(ILogger logger, IPEndPoint? client, int maxPerClient, long suppressed, double intervalSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TCP connections full ({MaxConnections}, server.tcpMaxConnections): closed {Victim} (from {Client}) to let a new one in; {Suppressed} more closed since the last such line (at most one per {IntervalSeconds} s)")]
+    private static partial void LogEvicted(ILogger logger, int maxConnections, string victim, IPEndPoint? client, long suppressed, double intervalSeconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "TCP connection from {Client} closed: too slow {Doing}")]
+    private static partial void LogTimedOut(ILogger logger, IPEndPoint? client, string doing);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "TCP connection failed")]
     private static partial void LogConnectionFailed(ILogger logger, Exception exception);

@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 using FailoverDns.Protocol;
 using FailoverDns.Server.Tests.Support;
@@ -10,39 +10,6 @@ public sealed class TcpDnsListenerTests
 {
     private static string Config(string server) => TestZone.Text.Replace("listen: [127.0.0.1:0]", $"listen: [127.0.0.1:0]\nserver: {server}", StringComparison.Ordinal);
 
-    private static byte[] Frame(byte[] message)
-    {
-        var framed = new byte[2 + message.Length];
-        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)message.Length);
-        message.CopyTo(framed, 2);
-        return framed;
-    }
-
-    private static async Task<DnsMessage> ReadReplyAsync(Socket socket, CancellationToken token)
-    {
-        var prefix = new byte[2];
-        await ReadExactlyAsync(socket, prefix, token);
-        var body = new byte[BinaryPrimitives.ReadUInt16BigEndian(prefix)];
-        await ReadExactlyAsync(socket, body, token);
-        DnsMessage.TryParse(body, out var reply).Should().BeTrue();
-        return reply!;
-    }
-
-    private static async Task ReadExactlyAsync(Socket socket, byte[] buffer, CancellationToken token)
-    {
-        var filled = 0;
-        while (filled < buffer.Length)
-        {
-            var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, token);
-            if (read == 0)
-            {
-                throw new EndOfStreamException("the server closed the connection");
-            }
-
-            filled += read;
-        }
-    }
-
     [Fact]
     public async Task Serve_PipelinedQueriesInOneWrite_AnswersEachInOrder()
     {
@@ -52,9 +19,9 @@ public sealed class TcpDnsListenerTests
         await socket.ConnectAsync(server.TcpEndPoint, deadline.Token);
         byte[] batch =
         [
-            .. Frame(Queries.Build("www.example.test", RecordType.A, id: 1)),
-            .. Frame(Queries.Build("api.example.test", RecordType.A, id: 2)),
-            .. Frame(Queries.Build("nothere.example.test", RecordType.A, id: 3)),
+            .. TcpExchange.Frame(Queries.Build("www.example.test", RecordType.A, id: 1)),
+            .. TcpExchange.Frame(Queries.Build("api.example.test", RecordType.A, id: 2)),
+            .. TcpExchange.Frame(Queries.Build("nothere.example.test", RecordType.A, id: 3)),
         ];
 
         // Split the batch mid-frame to prove framing survives partial reads.
@@ -62,7 +29,7 @@ public sealed class TcpDnsListenerTests
         await Task.Delay(50, deadline.Token);
         await socket.SendAsync(batch.AsMemory(40), SocketFlags.None, deadline.Token);
 
-        var replies = new[] { await ReadReplyAsync(socket, deadline.Token), await ReadReplyAsync(socket, deadline.Token), await ReadReplyAsync(socket, deadline.Token) };
+        var replies = new[] { await TcpExchange.ReadReplyAsync(socket, deadline.Token), await TcpExchange.ReadReplyAsync(socket, deadline.Token), await TcpExchange.ReadReplyAsync(socket, deadline.Token) };
         replies.Select(r => r.Header.Id).Should().Equal(1, 2, 3);
         replies[1].Answers.Should().HaveCount(2);
         replies[2].ResponseCode.Should().Be((int)ResponseCode.NxDomain);
@@ -82,35 +49,57 @@ public sealed class TcpDnsListenerTests
     }
 
     [Fact]
-    public async Task Serve_BeyondConnectionCap_ClosesNewConnection()
+    public async Task Serve_TableFull_ClosesConnectionIdleLongestForNewOne()
     {
         await using var server = await ServerFixture.StartAsync(Config("{ tcpMaxConnections: 2 }"));
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var sockets = new List<Socket>();
         try
         {
+            // Two connections that have each been answered once and now sit idle, the first longest.
             for (var i = 0; i < 2; i++)
             {
-                var open = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                var open = await TcpExchange.ConnectAsync(server.TcpEndPoint, deadline.Token);
                 sockets.Add(open);
-                await open.ConnectAsync(server.TcpEndPoint, deadline.Token);
-                await open.SendAsync(Frame(Queries.Build("www.example.test", RecordType.A)), SocketFlags.None, deadline.Token);
-                (await ReadReplyAsync(open, deadline.Token)).Answers.Should().ContainSingle();
+                await open.SendAsync(TcpExchange.Frame(Queries.Build("www.example.test", RecordType.A)), SocketFlags.None, deadline.Token);
+                (await TcpExchange.ReadReplyAsync(open, deadline.Token)).Answers.Should().ContainSingle();
+                await Task.Delay(20, deadline.Token);
             }
 
-            using var third = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await third.ConnectAsync(server.TcpEndPoint, deadline.Token);
-            var read = 0;
-            try
+            var reply = await TcpExchange.QueryAsync(server.TcpEndPoint, "www.example.test", RecordType.A, deadline.Token);
+
+            reply.Answers.Should().ContainSingle("a full table makes room instead of refusing (RFC 7766 §6.2.3)");
+            (await TcpExchange.ClosedByServerAsync(sockets[0], TimeSpan.FromSeconds(5))).Should().BeTrue("the connection idle longest made room");
+            await sockets[1].SendAsync(TcpExchange.Frame(Queries.Build("www.example.test", RecordType.A)), SocketFlags.None, deadline.Token);
+            (await TcpExchange.ReadReplyAsync(sockets[1], deadline.Token)).Answers.Should().ContainSingle("only one connection had to go");
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task Serve_BeyondPerClientLimit_RefusesThatClientOnly()
+    {
+        await using var server = await ServerFixture.StartAsync(Config("{ tcpMaxConnectionsPerClient: 2 }"));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var greedy = IPAddress.Parse("127.0.0.2");
+        var sockets = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 2; i++)
             {
-                read = await third.ReceiveAsync(new byte[16], SocketFlags.None, deadline.Token);
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
-            {
-                // Closed with a reset: refused all the same.
+                sockets.Add(await TcpExchange.ConnectAsync(server.TcpEndPoint, deadline.Token, greedy));
             }
 
-            read.Should().Be(0);
+            using var third = await TcpExchange.ConnectAsync(server.TcpEndPoint, deadline.Token, greedy);
+
+            (await TcpExchange.ClosedByServerAsync(third, TimeSpan.FromSeconds(5))).Should().BeTrue("its address already has two connections");
+            var reply = await TcpExchange.QueryAsync(server.TcpEndPoint, "www.example.test", RecordType.A, deadline.Token);
+            reply.Answers.Should().ContainSingle("another address has its own share");
+            await sockets[0].SendAsync(TcpExchange.Frame(Queries.Build("www.example.test", RecordType.A)), SocketFlags.None, deadline.Token);
+            (await TcpExchange.ReadReplyAsync(sockets[0], deadline.Token)).Answers.Should().ContainSingle("the first two stay open");
         }
         finally
         {

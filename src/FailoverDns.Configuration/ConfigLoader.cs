@@ -181,6 +181,7 @@ public static class ConfigLoader
             UdpBatching = map.Bool("udpBatching", defaults.UdpBatching),
             TcpIdleTimeout = map.Duration("tcpIdleTimeout", defaults.TcpIdleTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
             TcpMaxConnections = map.Int("tcpMaxConnections", defaults.TcpMaxConnections, 1, 1_000_000),
+            RateLimit = RateLimitReader.Read(map),
         };
         map.RejectUnknownKeys();
         return options;

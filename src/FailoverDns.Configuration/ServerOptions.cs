@@ -14,4 +14,7 @@ public sealed record ServerOptions
 
     /// <summary>Connections beyond this are closed as soon as they are accepted.</summary>
     public int TcpMaxConnections { get; init; } = 1000;
+
+    /// <summary>Response rate limiting of UDP replies (section <c>server.rateLimit</c>).</summary>
+    public RateLimitOptions RateLimit { get; init; } = new();
 }

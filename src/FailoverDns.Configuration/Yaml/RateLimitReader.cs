@@ -56,7 +56,7 @@ internal static class RateLimitReader
             }
             else
             {
-                map.Error(node, $"'{text}' is not an address or prefix (write 192.0.2.0/24 or 2001:db8::/32; no bits set past the prefix)");
+                map.Error(node, $"'{text}' is not an address or prefix (write 192.0.2.0/24 or 2001:db8::/32)");
             }
         }
 

@@ -39,6 +39,8 @@ public class QueryPathBenchmarks : IDisposable
     private QueryProcessor _processor = null!;
     private QueryProcessor _metered = null!;
     private QueryProcessor _limited = null!;
+    private ResponseRateLimiter _limiter = null!;
+    private byte[] _www = [];
     private QueryMetrics _queryMetrics = null!;
     private IHost _metrics = null!;
     private byte[] _aWithEdns = [];
@@ -68,7 +70,9 @@ public class QueryPathBenchmarks : IDisposable
         // Response rate limiting on at its defaults, on a clock that moves a second per query: every
         // query is charged to its bucket, refills it and is sent (the path of every real client),
         // where the real clock would see millions a second from one key and drop them.
-        _limited = new QueryProcessor(new ZoneStore(loaded.Snapshot!), rateLimiter: new ResponseRateLimiter(new RateLimitOptions(), new SecondPerReadClock()));
+        _limiter = new ResponseRateLimiter(new RateLimitOptions(), new SecondPerReadClock());
+        _limited = new QueryProcessor(new ZoneStore(loaded.Snapshot!), rateLimiter: _limiter);
+        _www = DnsName.Parse("www.example.test.")!;
         var peer = new System.Net.IPEndPoint(System.Net.IPAddress.Parse("192.0.2.1"), 4242).Serialize();
         _peer = peer.Buffer[..peer.Size].ToArray();
         _aWithEdns = Query("www.example.test.", RecordType.A, edns: true);
@@ -85,6 +89,10 @@ public class QueryPathBenchmarks : IDisposable
 
     [Benchmark]
     public int AWithEdnsRateLimited() => _limited.Process(_aWithEdns, _response, overTcp: false, _peer);
+
+    /// <summary>The limiter's own share of <see cref="AWithEdnsRateLimited"/>: prefix, hash, one bucket read and written.</summary>
+    [Benchmark]
+    public RateLimitVerdict RateLimiterCheck() => _limiter.Check(_peer, ResponseKind.Answer, _www, (ushort)RecordType.A);
 
     [Benchmark]
     public int AWithEdnsAndMetrics() => _metered.Process(_aWithEdns, _response, overTcp: false);

@@ -51,7 +51,7 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         }
 
         ResponseCode rcode;
-        var kind = ResponseKind.Error;
+        var end = AnswerPlanEnd.Refused;
         Zone? zone = null;
         if (status == QueryParseStatus.Malformed)
         {
@@ -76,13 +76,12 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         }
         else
         {
-            rcode = Answer(ref writer, name, request.Type, ref flags, out kind, out zone);
+            rcode = Answer(ref writer, name, request.Type, ref flags, out end, out zone);
         }
 
         if (rateLimiter is not null && !overTcp)
         {
-            var keyName = kind is ResponseKind.Answer or ResponseKind.NoData ? name : zone is null ? default : zone.Origin;
-            if (!PassesRateLimit(rateLimiter, peer, kind, keyName, request, ref writer, ref flags, response, limit, withOpt))
+            if (!PassesRateLimit(rateLimiter, peer, end, zone, name, request, ref writer, ref flags, response, limit, withOpt))
             {
                 return 0;
             }
@@ -102,8 +101,19 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
     /// Charges the reply to its client: true to send it as written, or rewritten as an empty
     /// truncated reply (a slip: RFC 1035 §4.1.1 TC, so a real client retries over TCP); false to drop it.
     /// </summary>
-    private bool PassesRateLimit(ResponseRateLimiter limiter, scoped ReadOnlySpan<byte> peer, ResponseKind kind, scoped ReadOnlySpan<byte> keyName, in ParsedQuery request, ref ResponseWriter writer, ref ushort flags, Span<byte> response, int limit, bool withOpt)
+    private bool PassesRateLimit(ResponseRateLimiter limiter, scoped ReadOnlySpan<byte> peer, AnswerPlanEnd end, Zone? zone, scoped ReadOnlySpan<byte> questionName, in ParsedQuery request, ref ResponseWriter writer, ref ushort flags, Span<byte> response, int limit, bool withOpt)
     {
+        var kind = end switch
+        {
+            AnswerPlanEnd.NoData => ResponseKind.NoData,
+            AnswerPlanEnd.NxDomain => ResponseKind.NxDomain,
+            AnswerPlanEnd.Referral => ResponseKind.Referral,
+            AnswerPlanEnd.Refused or AnswerPlanEnd.ServFail => ResponseKind.Error,
+            _ => ResponseKind.Answer,
+        };
+
+        // Answers by their name; the rest by their zone, so random names under it are one flow.
+        var keyName = kind is ResponseKind.Answer or ResponseKind.NoData ? questionName : zone is null ? default : zone.Origin;
         var verdict = limiter.Check(peer, kind, keyName, (ushort)request.Type);
         if (verdict == RateLimitVerdict.Send)
         {
@@ -127,18 +137,11 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         return true;
     }
 
-    private ResponseCode Answer(ref ResponseWriter writer, scoped ReadOnlySpan<byte> questionName, RecordType type, ref ushort flags, out ResponseKind kind, out Zone? zone)
+    private ResponseCode Answer(ref ResponseWriter writer, scoped ReadOnlySpan<byte> questionName, RecordType type, ref ushort flags, out AnswerPlanEnd end, out Zone? zone)
     {
         var plan = AnswerResolver.Resolve(store.Current, questionName, type);
+        end = plan.End;
         zone = plan.Zone;
-        kind = plan.End switch
-        {
-            AnswerPlanEnd.NoData => ResponseKind.NoData,
-            AnswerPlanEnd.NxDomain => ResponseKind.NxDomain,
-            AnswerPlanEnd.Referral => ResponseKind.Referral,
-            AnswerPlanEnd.Refused or AnswerPlanEnd.ServFail => ResponseKind.Error,
-            _ => ResponseKind.Answer,
-        };
         if (plan.IsAuthoritative)
         {
             flags |= DnsHeader.AuthoritativeFlag;

@@ -13,12 +13,13 @@ public sealed class UdpRateLimitTests(ITestOutputHelper output)
     private const int Flood = 2000;
 
     // Each client address its own prefix, and loopback not exempt, so the two loopback clients are limited apart.
-    private static readonly string Yaml = TestZone.Text.Replace(
+    private static string Yaml(bool batching) => TestZone.Text.Replace(
         "listen: [127.0.0.1:0]",
         $$"""
         listen: [127.0.0.1:0]
         server:
           udpWorkers: 2
+          udpBatching: {{(batching ? "true" : "false")}}
           rateLimit: { responsesPerSecond: {{Rate}}, slip: 2, window: 60, ipv4PrefixLength: 32, whitelist: [] }
         """,
         StringComparison.Ordinal);
@@ -28,10 +29,12 @@ public sealed class UdpRateLimitTests(ITestOutputHelper output)
     /// With a window of 60 s the flood's debt outlasts the test, so at most two seconds' rate is
     /// answered however slowly the machine runs; the counts, not the timings, are asserted.
     /// </summary>
-    [Fact]
-    public async Task Serve_FloodFromOneAddress_IsHeldToTheRateWhileAnotherIsAnswered()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Serve_FloodFromOneAddress_IsHeldToTheRateWhileAnotherIsAnswered(bool batching)
     {
-        await using var server = await ServerFixture.StartAsync(Yaml);
+        await using var server = await ServerFixture.StartAsync(Yaml(batching));
         using var flooder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         flooder.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
         flooder.ReceiveBufferSize = 4 << 20;

@@ -184,6 +184,7 @@ public static class ConfigLoader
             TcpMessageTimeout = map.Duration("tcpMessageTimeout", defaults.TcpMessageTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
             TcpSendTimeout = map.Duration("tcpSendTimeout", defaults.TcpSendTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
             TcpMaxConnectionsPerClient = map.Int("tcpMaxConnectionsPerClient", defaults.TcpMaxConnectionsPerClient, 1, 1_000_000),
+            RateLimit = RateLimitReader.Read(map),
         };
         map.RejectUnknownKeys();
         return options;

@@ -35,4 +35,7 @@ public sealed record ServerOptions
     /// farm may sit behind one address).
     /// </summary>
     public int TcpMaxConnectionsPerClient { get; init; } = 20;
+
+    /// <summary>Response rate limiting of UDP replies (section <c>server.rateLimit</c>).</summary>
+    public RateLimitOptions RateLimit { get; init; } = new();
 }

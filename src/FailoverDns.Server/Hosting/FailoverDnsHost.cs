@@ -98,7 +98,7 @@ public static class FailoverDnsHost
         services.AddSingleton(config);
         services.AddSingleton(new ZoneStore(snapshot));
         services.AddSingleton<QueryMetrics>();
-        services.AddSingleton<QueryProcessor>();
+        services.AddSingleton(sp => new QueryProcessor(sp.GetRequiredService<ZoneStore>(), sp.GetRequiredService<QueryMetrics>(), ResponseRateLimiter.Create(config.Server.RateLimit)));
         services.AddSingleton<QueryLog>();
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<DnsListenerService>();

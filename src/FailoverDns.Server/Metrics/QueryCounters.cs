@@ -31,6 +31,9 @@ public sealed class QueryCounters
 
     public static readonly IReadOnlyList<string> Transports = ["udp", "tcp"];
 
+    /// <summary>What rate limiting did with a response it withheld.</summary>
+    public static readonly IReadOnlyList<string> RateLimitActions = ["dropped", "slipped"];
+
     private static readonly byte[] TypeIndex = BuildIndex(KnownTypes.Select(t => t.Code), first: 2, other: 1);
     private static readonly byte[] RcodeIndex = BuildIndex(SentRcodes, first: 0, other: (byte)SentRcodes.Length);
 
@@ -62,6 +65,9 @@ public sealed class QueryCounters
         Count(block, overTcp, type, rcode, truncated);
         block.Samples.TryWrite(sample);
     }
+
+    /// <summary>Counts one UDP response withheld by rate limiting: dropped, or slipped (sent empty with TC).</summary>
+    public void RecordRateLimited(bool slipped) => ThisThreadsBlock().RateLimited[slipped ? 1 : 0]++;
 
     /// <summary>Hands every sample waiting in every thread's ring to <paramref name="record"/>, on the caller's thread.</summary>
     internal void DrainSamples(Action<QuerySample> record)
@@ -115,6 +121,9 @@ public sealed class QueryCounters
 
     /// <summary>Responses sent with TC set, per transport (indexed as <see cref="Transports"/>).</summary>
     public long[] Truncated() => Sum(b => b.Truncated, Transports.Count);
+
+    /// <summary>Responses withheld by rate limiting, indexed as <see cref="RateLimitActions"/>.</summary>
+    public long[] RateLimited() => Sum(b => b.RateLimited, RateLimitActions.Count);
 
     /// <summary>Label index by code: the <paramref name="codes"/> in order from <paramref name="first"/>, any other code <paramref name="other"/>.</summary>
     private static byte[] BuildIndex(IEnumerable<int> codes, int first, byte other)
@@ -170,6 +179,7 @@ public sealed class QueryCounters
 
         public readonly long[] Queries = new long[QueryCells];
         public readonly long[] Truncated = new long[Transports.Count];
+        public readonly long[] RateLimited = new long[RateLimitActions.Count];
         public readonly QuerySampleRing Samples = new();
     }
 }

@@ -33,6 +33,7 @@ public sealed class QueryMetrics
 
     // Made once: a tag built per query would cost a lookup of the label's value each time.
     private static readonly KeyValuePair<string, object?>[] TransportTags = [.. QueryCounters.Transports.Select(t => Tag("transport", t))];
+    private static readonly KeyValuePair<string, object?>[] RateLimitTags = [.. QueryCounters.RateLimitActions.Select(a => Tag("action", a))];
 
     [ThreadStatic]
     private static int _queriesOnThread;
@@ -56,6 +57,11 @@ public sealed class QueryMetrics
             () => _counters.Truncated().Select((count, t) => new Measurement<long>(count, TransportTags[t])),
             "{response}",
             "Responses sent with TC set (too large for UDP; the resolver retries over TCP)");
+        meter.CreateObservableCounter(
+            "failoverdns.dns.responses.rate_limited",
+            () => _counters.RateLimited().Select((count, a) => new Measurement<long>(count, RateLimitTags[a])),
+            "{response}",
+            "UDP responses withheld by response rate limiting: dropped, or slipped (sent empty with TC so a real client retries over TCP)");
         _sizes = meter.CreateHistogram(
             "failoverdns.dns.response.size",
             "By",
@@ -112,6 +118,12 @@ public sealed class QueryMetrics
             _counters.Record(overTcp, type, (int)rcode, truncated);
         }
     }
+
+    /// <summary>
+    /// Counts a response withheld by rate limiting, whether or not anyone listens: it happens only
+    /// under a flood, and the count is what an operator looks for afterwards.
+    /// </summary>
+    public void RecordRateLimited(bool slipped) => _counters.RecordRateLimited(slipped);
 
     /// <summary>Timed queries whose sample was dropped because their thread's ring was full.</summary>
     public long SamplesDropped => _counters.SamplesDropped();

@@ -3,15 +3,17 @@ using FailoverDns.Protocol;
 using FailoverDns.Server.Metrics;
 using FailoverDns.Zones;
 using FailoverDns.Zones.Lookup;
+using FailoverDns.Zones.Model;
 
 namespace FailoverDns.Server.Query;
 
 /// <summary>
 /// Turns one request into one reply, in place and without allocating: parse, resolve in the
 /// current snapshot into an <see cref="AnswerPlan"/>, encode Answer, Authority and Additional under
-/// the client's size limit.
+/// the client's size limit. With a <see cref="ResponseRateLimiter"/>, UDP replies over the rate are
+/// dropped or slipped out truncated; without one, that costs one test of a null reference.
 /// </summary>
-public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null)
+public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null, ResponseRateLimiter? rateLimiter = null)
 {
     /// <summary>Replies over UDP never exceed what we advertise, whatever the client offers (RFC 6891 §6.2.5).</summary>
     public const int MaxUdpResponse = Edns.AdvertisedPayloadSize;
@@ -21,8 +23,11 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
 
     public const int MaxTcpResponse = ushort.MaxValue;
 
-    /// <summary>Writes the reply to <paramref name="query"/> into <paramref name="response"/>; 0 means send nothing.</summary>
-    public int Process(ReadOnlySpan<byte> query, Span<byte> response, bool overTcp)
+    /// <summary>
+    /// Writes the reply to <paramref name="query"/> into <paramref name="response"/>; 0 means send
+    /// nothing. <paramref name="peer"/> is the client's sockaddr, for rate limiting UDP replies.
+    /// </summary>
+    public int Process(ReadOnlySpan<byte> query, Span<byte> response, bool overTcp, ReadOnlySpan<byte> peer = default)
     {
         var started = metrics?.Start() ?? 0;
         Span<byte> questionName = stackalloc byte[DnsName.MaxLength];
@@ -46,6 +51,8 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         }
 
         ResponseCode rcode;
+        var end = AnswerPlanEnd.Refused;
+        Zone? zone = null;
         if (status == QueryParseStatus.Malformed)
         {
             rcode = ResponseCode.FormErr;
@@ -69,7 +76,15 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         }
         else
         {
-            rcode = Answer(ref writer, name, request.Type, ref flags);
+            rcode = Answer(ref writer, name, request.Type, ref flags, out end, out zone);
+        }
+
+        if (rateLimiter is not null && !overTcp)
+        {
+            if (!PassesRateLimit(rateLimiter, peer, end, zone, name, request, ref writer, ref flags, response, limit, withOpt))
+            {
+                return 0;
+            }
         }
 
         if (withOpt)
@@ -82,9 +97,51 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         return writer.Position;
     }
 
-    private ResponseCode Answer(ref ResponseWriter writer, scoped ReadOnlySpan<byte> questionName, RecordType type, ref ushort flags)
+    /// <summary>
+    /// Charges the reply to its client: true to send it as written, or rewritten as an empty
+    /// truncated reply (a slip: RFC 1035 §4.1.1 TC, so a real client retries over TCP); false to drop it.
+    /// </summary>
+    private bool PassesRateLimit(ResponseRateLimiter limiter, scoped ReadOnlySpan<byte> peer, AnswerPlanEnd end, Zone? zone, scoped ReadOnlySpan<byte> questionName, in ParsedQuery request, ref ResponseWriter writer, ref ushort flags, Span<byte> response, int limit, bool withOpt)
+    {
+        var kind = end switch
+        {
+            AnswerPlanEnd.NoData => ResponseKind.NoData,
+            AnswerPlanEnd.NxDomain => ResponseKind.NxDomain,
+            AnswerPlanEnd.Referral => ResponseKind.Referral,
+            AnswerPlanEnd.Refused or AnswerPlanEnd.ServFail => ResponseKind.Error,
+            _ => ResponseKind.Answer,
+        };
+
+        // Answers by their name; the rest by their zone, so random names under it are one flow.
+        var keyName = kind is ResponseKind.Answer or ResponseKind.NoData ? questionName : zone is null ? default : zone.Origin;
+        var verdict = limiter.Check(peer, kind, keyName, (ushort)request.Type);
+        if (verdict == RateLimitVerdict.Send)
+        {
+            return true;
+        }
+
+        metrics?.RecordRateLimited(verdict == RateLimitVerdict.Slip);
+        if (verdict == RateLimitVerdict.Drop)
+        {
+            return false;
+        }
+
+        writer = new ResponseWriter(response, limit - (withOpt ? ResponseWriter.OptSize : 0));
+        if (request.HasQuestion)
+        {
+            // The name is still in place in the reply, where the first writer put it.
+            writer.TryWriteQuestion(response.Slice(DnsHeader.Size, request.NameLength), (ushort)request.Type, request.Class);
+        }
+
+        flags |= DnsHeader.TruncatedFlag;
+        return true;
+    }
+
+    private ResponseCode Answer(ref ResponseWriter writer, scoped ReadOnlySpan<byte> questionName, RecordType type, ref ushort flags, out AnswerPlanEnd end, out Zone? zone)
     {
         var plan = AnswerResolver.Resolve(store.Current, questionName, type);
+        end = plan.End;
+        zone = plan.Zone;
         if (plan.IsAuthoritative)
         {
             flags |= DnsHeader.AuthoritativeFlag;

@@ -63,7 +63,7 @@ internal sealed unsafe class MmsgBatch : IDisposable
     public ReadOnlySpan<byte> Request(int slot) =>
         new(_requests + (slot * RequestCapacity), (int)Math.Min(_received[slot].Length, RequestCapacity));
 
-    /// <summary>The sockaddr the request in <paramref name="slot"/> came from (for the query log).</summary>
+    /// <summary>The sockaddr the request in <paramref name="slot"/> came from (for rate limiting and the query log).</summary>
     public ReadOnlySpan<byte> Peer(int slot) => new(_received[slot].Header.Name, (int)_received[slot].Header.NameLength);
 
     public Span<byte> ResponseBuffer(int slot) => new(_responses + (slot * _responseCapacity), _responseCapacity);

@@ -130,7 +130,7 @@ internal sealed partial class UdpDnsListener : IDisposable
             int length;
             try
             {
-                length = _processor.Process(request.AsSpan(0, received), response, overTcp: false);
+                length = _processor.Process(request.AsSpan(0, received), response, overTcp: false, peer.Buffer.Span[..peer.Size]);
             }
             catch (Exception e)
             {
@@ -205,7 +205,7 @@ internal sealed partial class UdpDnsListener : IDisposable
             int length;
             try
             {
-                length = _processor.Process(batch.Request(slot), batch.ResponseBuffer(slot), overTcp: false);
+                length = _processor.Process(batch.Request(slot), batch.ResponseBuffer(slot), overTcp: false, batch.Peer(slot));
             }
             catch (Exception e)
             {

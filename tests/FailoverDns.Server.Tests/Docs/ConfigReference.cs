@@ -16,6 +16,7 @@ internal static class ConfigReference
         ("Top level", "/properties"),
         ("`listen:` entries written as a mapping", "/properties/listen/items/oneOf/1/properties"),
         ("`server:`", "/properties/server/properties"),
+        ("`server: rateLimit:`", "/properties/server/properties/rateLimit/properties"),
         ("`logging:`", "/properties/logging/properties"),
         ("`admin:`", "/properties/admin/properties"),
         ("`alerts: webhooks:` entries", "/$defs/webhook/properties"),

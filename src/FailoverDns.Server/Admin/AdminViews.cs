@@ -1,5 +1,3 @@
-using FailoverDns.Server.Lifecycle;
-
 namespace FailoverDns.Server.Admin;
 
 /// <summary>One probe result as the API shows it.</summary>
@@ -50,6 +48,6 @@ public sealed record ExplainView(
 /// <summary>The body of <c>PUT /api/health-checks/{name}/override</c>.</summary>
 public sealed record OverrideRequest(string? State, DateTimeOffset? Until, string? Reason);
 
-public sealed record ReadinessView(bool Ready, bool ConfigLoaded, bool ListenersBound, bool FirstProbeRoundDone, ReloadOutcome? LastReload);
+public sealed record ReadinessView(bool Ready, string Reason, bool ConfigLoaded, bool ListenersBound, bool FirstProbeRoundDone, ReloadSummaryView? LastReload);
 
 public sealed record ErrorView(string Error);

@@ -112,7 +112,7 @@ public static class ConfigLoader
 
         var options = new FileReadOptions
         {
-            MaxSize = map.Int("maxSize", (int)FileReadOptions.DefaultMaxSize, 1024, int.MaxValue),
+            MaxSize = map.Int("maxSize", (int)FileReadOptions.DefaultMaxSize, 1024, FileReadOptions.MaxMaxSize),
             Timeout = map.Duration("readTimeout", FileReadOptions.DefaultTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
             ConfinedTo = map.Bool("allowOutsideConfigDirectory", false) ? null : directory,
         };

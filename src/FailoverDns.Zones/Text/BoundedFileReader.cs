@@ -19,7 +19,17 @@ public static class BoundedFileReader
     public static bool TryReadBytes(string path, FileReadOptions options, out byte[] bytes, out string? error)
     {
         bytes = [];
-        var fullPath = Path.GetFullPath(path);
+        string fullPath;
+        try
+        {
+            fullPath = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            error = "it is not a valid path";
+            return false;
+        }
+
         error = OutsideConfinement(fullPath, options) ?? NotRegular(fullPath);
         if (error is not null)
         {
@@ -166,7 +176,7 @@ public static class BoundedFileReader
 
             return (buffer, null);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException or ArgumentException or NotSupportedException)
         {
             return ([], e.Message);
         }

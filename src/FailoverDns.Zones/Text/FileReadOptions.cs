@@ -9,6 +9,9 @@ public sealed record FileReadOptions
     /// <summary>64 MiB: far above any config, room for zones of about a million records.</summary>
     public const long DefaultMaxSize = 64L * 1024 * 1024;
 
+    /// <summary>1 GiB: the most <see cref="MaxSize"/> may be; a file is read into one array.</summary>
+    public const int MaxMaxSize = 1024 * 1024 * 1024;
+
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     public static FileReadOptions Default { get; } = new();

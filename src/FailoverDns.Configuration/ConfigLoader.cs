@@ -15,19 +15,27 @@ public static class ConfigLoader
 {
     public const int DefaultPort = 53;
 
+    /// <summary>Errors reported one by one at most; the rest are counted (<see cref="ConfigLoadResult.OmittedErrors"/>).</summary>
+    public const int MaxReportedErrors = 100;
+
+    /// <summary>
+    /// Loads the config file at <paramref name="path"/>. The file itself is read within the default
+    /// <see cref="FileReadOptions"/> (its own <c>files:</c> cannot apply before it is read); the zone
+    /// files it names within its <c>files:</c> settings.
+    /// </summary>
+    /// <param name="path">The YAML file.</param>
+    /// <param name="environment">Where <c>secretEnv</c> names are looked up; the process environment by default.</param>
     public static ConfigLoadResult Load(string path, Func<string, string?>? environment = null)
     {
-        string text;
-        try
+        if (!BoundedFileReader.TryReadBytes(path, FileReadOptions.Default, out var bytes, out var problem) || (problem = BoundedFileReader.NotText(bytes)) is not null)
         {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Failed(new ConfigError(new SourceLocation(path, 1, 1), $"cannot read the config file: {e.Message}"));
+            return Failed(new ConfigError(new SourceLocation(path, 1, 1), $"cannot read the config file: {problem}"));
         }
 
-        return LoadText(text, path, environment);
+        // Parsed from the bytes as they stream through a reader: a large file is not also held as a
+        // string twice its size. (The reader drops a BOM.)
+        using var reader = new StreamReader(new MemoryStream(bytes, writable: false), System.Text.Encoding.UTF8);
+        return Load(reader, path, environment);
     }
 
     /// <summary>Loads <paramref name="text"/> as if read from <paramref name="path"/> (errors name it; zone files are relative to it).</summary>
@@ -36,9 +44,15 @@ public static class ConfigLoader
     /// <param name="environment">Where <c>secretEnv</c> names are looked up; the process environment by default.</param>
     public static ConfigLoadResult LoadText(string text, string path, Func<string, string?>? environment = null)
     {
+        using var reader = new StringReader(text);
+        return Load(reader, path, environment);
+    }
+
+    private static ConfigLoadResult Load(TextReader reader, string path, Func<string, string?>? environment)
+    {
         var errors = new List<ConfigError>();
         var stream = new YamlStream();
-        var parser = new Parser(new StringReader(text));
+        var parser = new Parser(reader);
         try
         {
             stream.Load(parser);
@@ -67,20 +81,44 @@ public static class ConfigLoader
         var logging = ReadLogging(root);
         var admin = AdminReader.Read(root, path);
         var alerts = AlertReader.Read(root, environment ?? Environment.GetEnvironmentVariable);
+        var files = ReadFiles(root, path);
         var declaredChecks = new HashSet<string>(StringComparer.Ordinal);
         var healthChecks = HealthCheckReader.Read(root, declaredChecks, errors);
-        var zones = ZoneReader.Read(root, path, errors);
+        var budget = new ErrorBudget(MaxReportedErrors);
+        var zones = ZoneReader.Read(root, path, files, budget, errors);
         CheckFailoverReferences(zones, declaredChecks, errors);
         root.RejectUnknownKeys();
 
-        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)], Admin = admin, Alerts = alerts };
+        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)], Admin = admin, Alerts = alerts, Files = files };
         var snapshot = errors.Count == 0 ? ZoneSnapshotBuilder.Build(zones, errors) : null;
         // Reported in the order they appear in the files, whichever check found them.
-        var ordered = errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).ToList();
-        return new ConfigLoadResult(errors.Count == 0 ? config : null, errors.Count == 0 ? snapshot : null, ordered);
+        // A file of a million bad lines must not become a million log lines and a huge API response.
+        var ordered = errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).Take(MaxReportedErrors).ToList();
+        return new ConfigLoadResult(errors.Count == 0 ? config : null, errors.Count == 0 ? snapshot : null, ordered) { OmittedErrors = errors.Count - ordered.Count + budget.Omitted };
     }
 
     private static ConfigLoadResult Failed(ConfigError error) => new(null, null, [error]);
+
+    /// <summary>The <c>files</c> section: limits on the zone files read, which stay in the config's directory unless allowed out.</summary>
+    private static FileReadOptions ReadFiles(YamlMap root, string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        var defaults = new FileReadOptions { ConfinedTo = directory };
+        var map = root.Map("files");
+        if (map is null)
+        {
+            return defaults;
+        }
+
+        var options = new FileReadOptions
+        {
+            MaxSize = map.Int("maxSize", (int)FileReadOptions.DefaultMaxSize, 1024, FileReadOptions.MaxMaxSize),
+            Timeout = map.Duration("readTimeout", FileReadOptions.DefaultTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
+            ConfinedTo = map.Bool("allowOutsideConfigDirectory", false) ? null : directory,
+        };
+        map.RejectUnknownKeys();
+        return options;
+    }
 
     /// <summary>
     /// Every tier but the last is guarded by a check that exists; the last may go unchecked. A check
@@ -100,7 +138,7 @@ public static class ConfigLoader
                 }
                 else if (tier.HealthCheck is { } name && !names.Contains(name))
                 {
-                    errors.Add(new ConfigError(tier.HealthCheckLocation ?? tier.Location, $"{label} of {set} names health check '{name}', which is not defined under healthChecks"));
+                    errors.Add(new ConfigError(tier.HealthCheckLocation ?? tier.Location, $"{label} of {set} names health check {Excerpt.Quote(name)}, which is not defined under healthChecks"));
                 }
             }
         }
@@ -121,7 +159,7 @@ public static class ConfigLoader
                     }
                     else
                     {
-                        root.Error(node, $"'{text}' is not an address and port (write 127.0.0.1:53 or [::1]:53)");
+                        root.Error(node, $"{Excerpt.Quote(text)} is not an address and port (write 127.0.0.1:53 or [::1]:53)");
                     }
 
                     break;
@@ -145,7 +183,7 @@ public static class ConfigLoader
                     map.RejectUnknownKeys();
                     if (addressText is null || !AddressText.TryParse(addressText, out var address))
                     {
-                        map.Error(mapping, $"'address' must be an IPv4 or IPv6 address, not '{addressText}'");
+                        map.Error(mapping, $"'address' must be an IPv4 or IPv6 address, not {Excerpt.Quote(addressText)}");
                         break;
                     }
 
@@ -202,13 +240,13 @@ public static class ConfigLoader
         var level = map.Scalar("level") ?? defaults.Level;
         if (level is not ("Verbose" or "Debug" or "Information" or "Warning" or "Error" or "Fatal"))
         {
-            map.Error(map["level"]!, $"level must be Verbose, Debug, Information, Warning, Error or Fatal, not '{level}'");
+            map.Error(map["level"]!, $"level must be Verbose, Debug, Information, Warning, Error or Fatal, not {Excerpt.Quote(level)}");
         }
 
         var format = map.Scalar("format") ?? defaults.Format;
         if (format is not ("text" or "json"))
         {
-            map.Error(map["format"]!, $"format must be text or json, not '{format}'");
+            map.Error(map["format"]!, $"format must be text or json, not {Excerpt.Quote(format)}");
         }
 
         var options = new LoggingOptions { Level = level, Format = format, Queries = map.Bool("queries", defaults.Queries) };

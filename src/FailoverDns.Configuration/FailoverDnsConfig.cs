@@ -1,5 +1,6 @@
 using FailoverDns.Health.Checks;
 using FailoverDns.Zones;
+using FailoverDns.Zones.Text;
 
 namespace FailoverDns.Configuration;
 
@@ -16,4 +17,7 @@ public sealed record FailoverDnsConfig(
     public AdminOptions Admin { get; init; } = new();
 
     public AlertOptions Alerts { get; init; } = new();
+
+    /// <summary>Limits on the zone files read (and watched for changes); confined to the config file's directory unless allowed out.</summary>
+    public FileReadOptions Files { get; init; } = FileReadOptions.Default;
 }

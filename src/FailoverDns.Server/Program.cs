@@ -53,9 +53,9 @@ public static class Program
         if (!loaded.Succeeded)
         {
             await Console.Error.WriteLineAsync($"failoverdns: {path} is not valid; not starting:");
-            foreach (var error in loaded.Errors)
+            foreach (var error in loaded.ErrorLines)
             {
-                await Console.Error.WriteLineAsync(error.ToString());
+                await Console.Error.WriteLineAsync(error);
             }
 
             return 1;
@@ -91,9 +91,9 @@ public static class Program
     private static int Validate(string path)
     {
         var loaded = ConfigLoader.Load(path);
-        foreach (var error in loaded.Errors)
+        foreach (var error in loaded.ErrorLines)
         {
-            Console.Error.WriteLine(error.ToString());
+            Console.Error.WriteLine(error);
         }
 
         if (!loaded.Succeeded)

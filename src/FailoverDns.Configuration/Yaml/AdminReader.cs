@@ -25,7 +25,7 @@ internal static class AdminReader
         var listen = AdminOptions.DefaultListen;
         if (listenText is not null && !AddressText.TryParseEndpoint(listenText, AdminOptions.DefaultListen.Port, out listen))
         {
-            map.Error("listen", $"'listen' must be an address and port such as 127.0.0.1:8053, not '{listenText}'");
+            map.Error("listen", $"'listen' must be an address and port such as 127.0.0.1:8053, not {Excerpt.Quote(listenText)}");
         }
 
         if (token is { Length: < 16 })

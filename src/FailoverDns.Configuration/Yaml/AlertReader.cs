@@ -1,3 +1,4 @@
+using FailoverDns.Zones.Text;
 using YamlDotNet.RepresentationModel;
 
 namespace FailoverDns.Configuration.Yaml;
@@ -52,7 +53,7 @@ internal static class AlertReader
         }
         else if (!Uri.TryCreate(urlText, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
         {
-            map.Error("url", $"'url' must be an absolute http or https URL, not '{urlText}'");
+            map.Error("url", $"'url' must be an absolute http or https URL, not {Excerpt.Quote(urlText)}");
             valid = false;
         }
 
@@ -109,7 +110,7 @@ internal static class AlertReader
             }
             else
             {
-                map.Error(node, $"unknown event '{name}' (expected one of: {string.Join(", ", AlertEventNames.All.Select(AlertEventNames.ToName))})");
+                map.Error(node, $"unknown event {Excerpt.Quote(name)} (expected one of: {string.Join(", ", AlertEventNames.All.Select(AlertEventNames.ToName))})");
             }
         }
 

@@ -59,7 +59,7 @@ internal static class FailoverReader
         var knownPolicy = AllUnhealthyPolicyNames.TryParse(policyText, out var policy);
         if (!knownPolicy)
         {
-            map.Error("whenAllUnhealthy", $"whenAllUnhealthy must be primary, last, nodata or servfail, not '{policyText}'");
+            map.Error("whenAllUnhealthy", $"whenAllUnhealthy must be primary, last, nodata or servfail, not {Excerpt.Quote(policyText)}");
         }
 
         var tierMaps = new List<YamlMap>();

@@ -54,7 +54,7 @@ internal static class HealthCheckReader
             declared.Add(check.Name);
             if (!names.TryAdd(check.Name, map.Location))
             {
-                map.Error(map["name"]!, $"health check '{check.Name}' is defined twice (first at {names[check.Name]})");
+                map.Error(map["name"]!, $"health check {Excerpt.Quote(check.Name)} is defined twice (first at {names[check.Name]})");
                 continue;
             }
 
@@ -86,7 +86,7 @@ internal static class HealthCheckReader
             case null:
                 break;
             default:
-                map.Error(map["type"]!, $"health check type must be http, https, tcp or calculated, not '{type}'");
+                map.Error(map["type"]!, $"health check type must be http, https, tcp or calculated, not {Excerpt.Quote(type)}");
                 break;
         }
 
@@ -150,7 +150,7 @@ internal static class HealthCheckReader
         }
         else if (!IsHostOrAddress(target))
         {
-            valid = Fail(map, "target", $"'target' must be an IP address or a host name, not '{target}'");
+            valid = Fail(map, "target", $"'target' must be an IP address or a host name, not {Excerpt.Quote(target)}");
         }
 
         if (protocol == ProbeProtocol.Tcp && map["port"] is null)
@@ -160,12 +160,12 @@ internal static class HealthCheckReader
 
         if (host is not null && !IsHostHeader(host))
         {
-            valid = Fail(map, "host", $"'host' must be a host name or address, optionally with :port (e.g. www.example.com or www.example.com:8080), not '{host}'");
+            valid = Fail(map, "host", $"'host' must be a host name or address, optionally with :port (e.g. www.example.com or www.example.com:8080), not {Excerpt.Quote(host)}");
         }
 
         if (!path.StartsWith('/'))
         {
-            valid = Fail(map, "path", $"'path' must start with '/', not '{path}'");
+            valid = Fail(map, "path", $"'path' must start with '/', not {Excerpt.Quote(path)}");
         }
 
         if (connectTimeout >= interval)
@@ -184,7 +184,7 @@ internal static class HealthCheckReader
             {
                 if (map[key] is { } node)
                 {
-                    map.Error(node, $"'{key}' has no meaning for a tcp health check");
+                    map.Error(node, $"{Excerpt.Quote(key)} has no meaning for a tcp health check");
                     valid = false;
                 }
             }
@@ -239,7 +239,7 @@ internal static class HealthCheckReader
         }
         else if (!int.TryParse(require, NumberStyles.None, CultureInfo.InvariantCulture, out required) || required < 1 || required > children.Count)
         {
-            Fail(map, "require", $"'require' must be all, any, or a number from 1 to {children.Count}, not '{require}'");
+            Fail(map, "require", $"'require' must be all, any, or a number from 1 to {children.Count}, not {Excerpt.Quote(require)}");
             return null;
         }
 
@@ -281,7 +281,7 @@ internal static class HealthCheckReader
             }
             else
             {
-                map.Error(node, $"a healthy status is a code like 200 or a range like 200-299 (100-599), not '{text}'");
+                map.Error(node, $"a healthy status is a code like 200 or a range like 200-299 (100-599), not {Excerpt.Quote(text)}");
                 return null;
             }
         }
@@ -297,12 +297,12 @@ internal static class HealthCheckReader
         {
             foreach (var child in check.Calculated!.Children.Where(c => !declared.Contains(c)))
             {
-                errors.Add(new ConfigError(location, $"calculated health check '{check.Name}' names '{child}', which is not a health check"));
+                errors.Add(new ConfigError(location, $"calculated health check {Excerpt.Quote(check.Name)} names {Excerpt.Quote(child)}, which is not a health check"));
             }
 
             if (Reaches(check.Name, check.Name, byName, []))
             {
-                errors.Add(new ConfigError(location, $"calculated health check '{check.Name}' depends on itself"));
+                errors.Add(new ConfigError(location, $"calculated health check {Excerpt.Quote(check.Name)} depends on itself"));
             }
         }
     }

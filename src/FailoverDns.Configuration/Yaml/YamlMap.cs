@@ -61,7 +61,7 @@ internal sealed class YamlMap
             case YamlScalarNode scalar:
                 return scalar.Value ?? "";
             default:
-                Error(node, $"'{key}' must be a single value");
+                Error(node, $"{Excerpt.Quote(key)} must be a single value");
                 return null;
         }
     }
@@ -76,7 +76,7 @@ internal sealed class YamlMap
             case YamlMappingNode map:
                 return new YamlMap(map, _file, _errors);
             default:
-                Error(node, $"'{key}' must be a mapping of keys to values");
+                Error(node, $"{Excerpt.Quote(key)} must be a mapping of keys to values");
                 return null;
         }
     }
@@ -93,7 +93,7 @@ internal sealed class YamlMap
             case YamlScalarNode { Value: null or "" }:
                 return [];
             default:
-                Error(node, $"'{key}' must be a list");
+                Error(node, $"{Excerpt.Quote(key)} must be a list");
                 return [];
         }
     }
@@ -109,7 +109,7 @@ internal sealed class YamlMap
             if (key is not YamlScalarNode { Value: var name } || name is null || !_known.Contains(name))
             {
                 var known = string.Join(", ", _known.Order(StringComparer.Ordinal));
-                Error(key, $"unknown key '{(key as YamlScalarNode)?.Value ?? key.ToString()}' (expected one of: {known})");
+                Error(key, $"unknown key {Excerpt.Quote((key as YamlScalarNode)?.Value ?? key.ToString())} (expected one of: {known})");
             }
         }
     }
@@ -124,7 +124,7 @@ internal sealed class YamlMap
 
         if (!TtlParser.TryParse(text, out var ttl))
         {
-            Error(this[key]!, $"'{key}' must be 0-{TtlParser.MaxTtl} seconds or a duration like 5m, not '{text}'");
+            Error(this[key]!, $"{Excerpt.Quote(key)} must be 0-{TtlParser.MaxTtl} seconds or a duration like 5m, not {Excerpt.Quote(text)}");
             return fallback;
         }
 
@@ -141,7 +141,7 @@ internal sealed class YamlMap
 
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
         {
-            Error(this[key]!, $"'{key}' must be a whole number from {min} to {max}, not '{text}'");
+            Error(this[key]!, $"{Excerpt.Quote(key)} must be a whole number from {min} to {max}, not {Excerpt.Quote(text)}");
             return fallback;
         }
 
@@ -158,7 +158,7 @@ internal sealed class YamlMap
 
         if (!DurationParser.TryParse(text, out var value) || value < min || value > max)
         {
-            Error(this[key]!, $"'{key}' must be a duration from {DurationParser.Format(min)} to {DurationParser.Format(max)} (like 500ms, 10s, 1m), not '{text}'");
+            Error(this[key]!, $"{Excerpt.Quote(key)} must be a duration from {DurationParser.Format(min)} to {DurationParser.Format(max)} (like 500ms, 10s, 1m), not {Excerpt.Quote(text)}");
             return fallback;
         }
 
@@ -175,7 +175,7 @@ internal sealed class YamlMap
 
         if (!bool.TryParse(text, out var value))
         {
-            Error(this[key]!, $"'{key}' must be true or false, not '{text}'");
+            Error(this[key]!, $"{Excerpt.Quote(key)} must be true or false, not {Excerpt.Quote(text)}");
             return fallback;
         }
 

@@ -11,7 +11,7 @@ internal static class ZoneReader
 {
     public const uint DefaultTtl = 3600;
 
-    public static List<ZoneDefinition> Read(YamlMap root, string path, List<ConfigError> errors)
+    public static List<ZoneDefinition> Read(YamlMap root, string path, FileReadOptions files, ErrorBudget budget, List<ConfigError> errors)
     {
         var zones = new List<ZoneDefinition>();
         if (root["zones"] is null)
@@ -28,7 +28,7 @@ internal static class ZoneReader
                 continue;
             }
 
-            var zone = ReadZone(root.Child(mapping), path, errors);
+            var zone = ReadZone(root.Child(mapping), path, files, budget, errors);
             if (zone is not null)
             {
                 zones.Add(zone);
@@ -38,7 +38,7 @@ internal static class ZoneReader
         return zones;
     }
 
-    private static ZoneDefinition? ReadZone(YamlMap map, string path, List<ConfigError> errors)
+    private static ZoneDefinition? ReadZone(YamlMap map, string path, FileReadOptions files, ErrorBudget budget, List<ConfigError> errors)
     {
         var nameText = map.Scalar("name");
         var ttl = map.Ttl("ttl", DefaultTtl);
@@ -57,7 +57,7 @@ internal static class ZoneReader
         var origin = DnsName.Parse(nameText.EndsWith('.') ? nameText : nameText + ".");
         if (origin is null)
         {
-            map.Error(map["name"]!, $"zone name '{nameText}' is not a valid domain name");
+            map.Error(map["name"]!, $"zone name {Excerpt.Quote(nameText)} is not a valid domain name");
             return null;
         }
 
@@ -66,7 +66,7 @@ internal static class ZoneReader
         if (file is not null)
         {
             var filePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", file);
-            records.AddRange(ZoneFileParser.Parse(filePath, origin, ttl, errors, map.At(map["file"]!)));
+            records.AddRange(ZoneFileParser.Parse(filePath, origin, ttl, errors, map.At(map["file"]!), files, file, budget));
         }
 
         if (soa is not null)
@@ -231,7 +231,7 @@ internal static class ZoneReader
         Span<byte> buffer = stackalloc byte[DnsName.MaxLength];
         if (!DnsName.TryParse(name, origin, buffer, out var written, out var error))
         {
-            errors.Add(new ConfigError(map.At(map["name"]!), $"'{name}' is not a valid domain name: {RDataParser.Describe(error)}"));
+            errors.Add(new ConfigError(map.At(map["name"]!), $"{Excerpt.Quote(name)} is not a valid domain name: {RDataParser.Describe(error)}"));
             return null;
         }
 

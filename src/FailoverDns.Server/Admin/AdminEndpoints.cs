@@ -31,8 +31,7 @@ public static class AdminEndpoints
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (ReadinessState readiness, HealthStateStore health) =>
         {
-            var firstRound = health.FirstRoundComplete;
-            var view = new ReadinessView(readiness.ListenersBound && firstRound, true, readiness.ListenersBound, firstRound, readiness.LastReload);
+            var view = ReadinessReport.Build(readiness.ListenersBound, health.FirstRoundComplete, readiness.LastReload);
             return Results.Json(view, json.ReadinessView, statusCode: view.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 
@@ -49,6 +48,11 @@ public static class AdminEndpoints
             var succeeded = changes.ReloadNow("admin API");
             return Results.Json(readiness.LastReload!, json.ReloadOutcome, statusCode: succeeded ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
         });
+        // The errors of the last reload, behind the token (unlike /readyz, which only counts them).
+        api.MapGet("/reload", (ReadinessState readiness) =>
+            readiness.LastReload is { } outcome
+                ? Results.Json(outcome, json.ReloadOutcome)
+                : NotFound("no reload has happened since start-up"));
         api.MapGet("/health-checks", (AdminViewFactory views) => Results.Json(views.HealthChecks(), json.IReadOnlyListHealthCheckView));
         api.MapGet("/health-checks/{name}", (string name, AdminViewFactory views) =>
             views.HealthCheck(name) is { } view ? Results.Json(view, json.HealthCheckView) : NotFound($"no health check named '{name}'"));

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using FailoverDns.Server.Lifecycle;
 
 namespace FailoverDns.Server.Admin;
 
@@ -53,6 +52,6 @@ public sealed record ExplainView(
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record OverrideRequest(string? State, DateTimeOffset? Until, string? Reason);
 
-public sealed record ReadinessView(bool Ready, bool ConfigLoaded, bool ListenersBound, bool FirstProbeRoundDone, ReloadOutcome? LastReload);
+public sealed record ReadinessView(bool Ready, string Reason, bool ConfigLoaded, bool ListenersBound, bool FirstProbeRoundDone, ReloadSummaryView? LastReload);
 
 public sealed record ErrorView(string Error);

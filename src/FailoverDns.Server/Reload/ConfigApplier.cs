@@ -104,7 +104,7 @@ public sealed partial class ConfigApplier
         _alerts.Reconfigure(fresh.Alerts);
         _logLevel.MinimumLevel = Enum.Parse<LogEventLevel>(fresh.Logging.Level);
         Current = fresh;
-        _readiness.RecordReload(new ReloadOutcome(true, _time.GetUtcNow(), []));
+        _readiness.RecordReload(new ReloadOutcome(true, _time.GetUtcNow(), [], 0));
         _reloads.Add(1, new KeyValuePair<string, object?>("outcome", "success"));
 
         ConfigLog.Serving(_logger, "Reloaded", _source.Path, why, loaded.Summary, clock.ElapsedMilliseconds);
@@ -121,10 +121,11 @@ public sealed partial class ConfigApplier
 
     private void Reject(ConfigLoadResult loaded, string why)
     {
-        var errors = loaded.Errors.Select(e => e.ToString()).ToList();
-        _readiness.RecordReload(new ReloadOutcome(false, _time.GetUtcNow(), errors));
+        var errors = loaded.ErrorLines;
+        var count = loaded.Errors.Count + loaded.OmittedErrors;
+        _readiness.RecordReload(new ReloadOutcome(false, _time.GetUtcNow(), errors, count));
         _reloads.Add(1, new KeyValuePair<string, object?>("outcome", "failure"));
-        LogRejected(_logger, _source.Path, why, errors.Count);
+        LogRejected(_logger, _source.Path, why, count);
         foreach (var error in errors)
         {
             LogConfigError(_logger, error);
@@ -158,7 +159,7 @@ public sealed partial class ConfigApplier
     [LoggerMessage(Level = LogLevel.Information, Message = "Reload: health checks whose definition changed start over: {Checks}")]
     private static partial void LogChecksStartingOver(ILogger logger, string checks);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reload of {Path} ({Why}) rejected: {Count} error(s) below; still serving the previous config")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reload of {Path} ({Why}) rejected: {Count} error(s), the first of them below; still serving the previous config")]
     private static partial void LogRejected(ILogger logger, string path, string why, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Error}")]

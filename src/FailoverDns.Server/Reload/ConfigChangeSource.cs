@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using FailoverDns.Configuration;
+using FailoverDns.Zones.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -102,19 +103,25 @@ public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplie
         }
     }
 
-    /// <summary>A hash of the config file and every zone file it reads, to tell a real change from a touch.</summary>
+    /// <summary>
+    /// A hash of the config file and every zone file it reads, to tell a real change from a touch.
+    /// Read by the loader's rules (regular files, bounded size and time): a file swapped for a FIFO
+    /// or a device counts as changed, and the reload then says why it cannot be read.
+    /// </summary>
     private byte[] Fingerprint(FailoverDnsConfig config)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var configFile = Path.GetFullPath(source.Path);
         foreach (var file in SourceFiles(config))
         {
-            try
+            var limits = file == configFile ? FileReadOptions.Default : config.Files;
+            if (BoundedFileReader.TryReadBytes(file, limits, out var bytes, out var problem))
             {
-                hash.AppendData(File.ReadAllBytes(file));
+                hash.AppendData(bytes);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            else
             {
-                hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"unreadable {file}"));
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"unreadable {file}: {problem}"));
             }
         }
 

@@ -122,7 +122,7 @@ public static class RDataParser
         {
             if (_next < tokens.Count)
             {
-                throw Fail(tokens[_next], $"unexpected '{tokens[_next].Text}' after the record data");
+                throw Fail(tokens[_next], $"unexpected {Excerpt.Quote(tokens[_next].Text)} after the record data");
             }
         }
 
@@ -132,8 +132,8 @@ public static class RDataParser
             if (!AddressText.TryParse(token.Text, family, out var address))
             {
                 throw Fail(token, family == AddressFamily.InterNetwork
-                    ? $"'{token.Text}' is not an IPv4 address (write four numbers 0-255, e.g. 192.0.2.1)"
-                    : $"'{token.Text}' is not an IPv6 address (e.g. 2001:db8::1)");
+                    ? $"{Excerpt.Quote(token.Text)} is not an IPv4 address (write four numbers 0-255, e.g. 192.0.2.1)"
+                    : $"{Excerpt.Quote(token.Text)} is not an IPv6 address (e.g. 2001:db8::1)");
             }
 
             return address.GetAddressBytes();
@@ -151,7 +151,7 @@ public static class RDataParser
 
             if (!DnsName.TryParse(text, origin, buffer, out var written, out var error))
             {
-                throw Fail(token, $"'{token.Text}' is not a valid domain name: {Describe(error)}");
+                throw Fail(token, $"{Excerpt.Quote(token.Text)} is not a valid domain name: {Describe(error)}");
             }
 
             return buffer[..written].ToArray();
@@ -162,7 +162,7 @@ public static class RDataParser
             var token = Take(field);
             if (!ushort.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
             {
-                throw Fail(token, $"{field} must be a number from 0 to 65535, not '{token.Text}'");
+                throw Fail(token, $"{field} must be a number from 0 to 65535, not {Excerpt.Quote(token.Text)}");
             }
 
             var bytes = new byte[2];
@@ -175,7 +175,7 @@ public static class RDataParser
             var token = Take(field);
             if (!uint.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
             {
-                throw Fail(token, $"{field} must be a number from 0 to 4294967295, not '{token.Text}'");
+                throw Fail(token, $"{field} must be a number from 0 to 4294967295, not {Excerpt.Quote(token.Text)}");
             }
 
             return BigEndian(value);
@@ -186,7 +186,7 @@ public static class RDataParser
             var token = Take(field);
             if (!TtlParser.TryParse(token.Text, out var value))
             {
-                throw Fail(token, $"{field} must be seconds (or a duration like 1h), not '{token.Text}'");
+                throw Fail(token, $"{field} must be seconds (or a duration like 1h), not {Excerpt.Quote(token.Text)}");
             }
 
             return BigEndian(value);
@@ -221,13 +221,13 @@ public static class RDataParser
             var flagsToken = Take("CAA flags");
             if (!byte.TryParse(flagsToken.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var flags))
             {
-                throw Fail(flagsToken, $"CAA flags must be a number from 0 to 255, not '{flagsToken.Text}'");
+                throw Fail(flagsToken, $"CAA flags must be a number from 0 to 255, not {Excerpt.Quote(flagsToken.Text)}");
             }
 
             var tagToken = Take("CAA tag");
             if (tagToken.Text.Length is 0 or > 15 || !tagToken.Text.All(char.IsAsciiLetterOrDigit))
             {
-                throw Fail(tagToken, $"CAA tag must be 1-15 letters or digits (issue, issuewild, iodef), not '{tagToken.Text}'");
+                throw Fail(tagToken, $"CAA tag must be 1-15 letters or digits (issue, issuewild, iodef), not {Excerpt.Quote(tagToken.Text)}");
             }
 
             var value = Decode(Take("CAA value"));
@@ -240,7 +240,7 @@ public static class RDataParser
             var lengthToken = Take("the data length");
             if (!ushort.TryParse(lengthToken.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
             {
-                throw Fail(lengthToken, $"the length after \\# must be a number, not '{lengthToken.Text}'");
+                throw Fail(lengthToken, $"the length after \\# must be a number, not {Excerpt.Quote(lengthToken.Text)}");
             }
 
             var hex = string.Concat(tokens.Skip(_next).Select(t => t.Text));
@@ -259,7 +259,7 @@ public static class RDataParser
         }
 
         private byte[] Decode(ZoneToken token) =>
-            TryDecodeEscapes(token.Text, out var bytes) ? bytes : throw Fail(token, $"bad escape sequence in '{token.Text}'");
+            TryDecodeEscapes(token.Text, out var bytes) ? bytes : throw Fail(token, $"bad escape sequence in {Excerpt.Quote(token.Text)}");
 
         private ZoneToken Take(string what) =>
             _next < tokens.Count ? tokens[_next++] : throw Fail(null, $"missing {what}");

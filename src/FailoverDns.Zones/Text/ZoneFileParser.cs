@@ -11,10 +11,20 @@ public static class ZoneFileParser
 {
     private const int MaxIncludeDepth = 8;
 
-    public static List<ZoneRecord> Parse(string path, byte[] origin, uint defaultTtl, List<ConfigError> errors, SourceLocation? referencedFrom = null)
+    /// <summary>Reads the zone file at <paramref name="path"/> and the files it includes, each within <paramref name="limits"/> (the defaults, confined nowhere, when null).</summary>
+    /// <param name="path">The zone file.</param>
+    /// <param name="origin">The origin it starts with.</param>
+    /// <param name="defaultTtl">The TTL of records that give none, until a <c>$TTL</c>.</param>
+    /// <param name="errors">Where problems are added.</param>
+    /// <param name="referencedFrom">Where the file was named (a read failure is reported there); the file itself by default.</param>
+    /// <param name="limits">Size, time and directory limits for this file and its includes.</param>
+    /// <param name="writtenAs">The path as the referrer wrote it, quoted in errors; <paramref name="path"/> by default.</param>
+    /// <param name="budget">How many errors each file keeps; those beyond are counted in it.</param>
+    public static List<ZoneRecord> Parse(string path, byte[] origin, uint defaultTtl, List<ConfigError> errors, SourceLocation? referencedFrom = null, FileReadOptions? limits = null, string? writtenAs = null, ErrorBudget? budget = null)
     {
         var records = new List<ZoneRecord>();
-        ParseFile(path, origin, defaultTtl, errors, records, 0, referencedFrom ?? new SourceLocation(path, 1, 1));
+        var context = new FileContext(limits ?? FileReadOptions.Default, budget ?? new ErrorBudget(), errors, records);
+        ParseFile(path, writtenAs ?? path, origin, defaultTtl, context, 0, referencedFrom ?? new SourceLocation(path, 1, 1));
         return records;
     }
 
@@ -22,43 +32,46 @@ public static class ZoneFileParser
     {
         var records = new List<ZoneRecord>();
         var state = new State(origin, defaultTtl);
-        ParseLines(ZoneLexer.Split(text, file, 1, 1, errors), file, state, errors, records, 0);
+        ParseText(text, file, state, new FileContext(FileReadOptions.Default, new ErrorBudget(), errors, records), 0);
         return records;
     }
 
-    private static void ParseFile(string path, byte[] origin, uint defaultTtl, List<ConfigError> errors, List<ZoneRecord> records, int depth, SourceLocation referencedFrom)
+    private static void ParseFile(string path, string writtenAs, byte[] origin, uint defaultTtl, FileContext context, int depth, SourceLocation referencedFrom)
     {
-        string text;
-        try
+        if (!BoundedFileReader.TryReadText(path, context.Limits, out var text, out var problem))
         {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            errors.Add(new ConfigError(referencedFrom, $"cannot read zone file '{path}': {e.Message}"));
+            context.Errors.Add(new ConfigError(referencedFrom, $"cannot read zone file {Excerpt.Quote(writtenAs)}: {problem}"));
             return;
         }
 
-        ParseLines(ZoneLexer.Split(text, path, 1, 1, errors), path, new State(origin, defaultTtl), errors, records, depth);
+        ParseText(text, path, new State(origin, defaultTtl), context, depth);
     }
 
-    private static void ParseLines(IReadOnlyList<ZoneLine> lines, string file, State state, List<ConfigError> errors, List<ZoneRecord> records, int depth)
+    /// <summary>Lexes and parses line by line: a zone file is never held whole as tokens, nor its errors beyond the budget.</summary>
+    private static void ParseText(string text, string file, State state, FileContext context, int depth)
     {
-        foreach (var line in lines)
+        var errors = context.Errors;
+        var firstError = errors.Count;
+        ZoneLexer.Split(text, file, 1, 1, errors, line =>
         {
             var first = line.Tokens[0];
             if (line.HasOwner && !first.Quoted && first.Text.StartsWith('$'))
             {
-                Directive(line, file, state, errors, records, depth);
-                continue;
+                Directive(line, file, state, context, depth);
+            }
+            else
+            {
+                Record(line, state, errors, context.Records);
             }
 
-            Record(line, state, errors, records);
-        }
+            context.Budget.Trim(errors, firstError);
+        });
+        context.Budget.Trim(errors, firstError);
     }
 
-    private static void Directive(ZoneLine line, string file, State state, List<ConfigError> errors, List<ZoneRecord> records, int depth)
+    private static void Directive(ZoneLine line, string file, State state, FileContext context, int depth)
     {
+        var errors = context.Errors;
         var tokens = line.Tokens;
         switch (tokens[0].Text.ToUpperInvariant())
         {
@@ -77,7 +90,7 @@ public static class ZoneFileParser
                 }
                 else
                 {
-                    errors.Add(new ConfigError(tokens[1].Location, $"TTL must be 0-{TtlParser.MaxTtl} seconds (or a duration like 1h), not '{tokens[1].Text}'"));
+                    errors.Add(new ConfigError(tokens[1].Location, $"TTL must be 0-{TtlParser.MaxTtl} seconds (or a duration like 1h), not {Excerpt.Quote(tokens[1].Text)}"));
                 }
 
                 break;
@@ -93,7 +106,7 @@ public static class ZoneFileParser
                 {
                     var target = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", tokens[1].Text);
                     // The included file starts with the including file's origin and TTL (RFC 1035 §5.1).
-                    ParseFile(target, includeOrigin, state.DefaultTtl, errors, records, depth + 1, tokens[1].Location);
+                    ParseFile(target, tokens[1].Text, includeOrigin, state.DefaultTtl, context, depth + 1, tokens[1].Location);
                 }
 
                 break;
@@ -101,7 +114,7 @@ public static class ZoneFileParser
                 errors.Add(new ConfigError(tokens[0].Location, $"{tokens[0].Text} takes {(tokens[0].Text.Equals("$INCLUDE", StringComparison.OrdinalIgnoreCase) ? "a file name and an optional origin" : "one value")}"));
                 break;
             default:
-                errors.Add(new ConfigError(tokens[0].Location, $"unknown directive '{tokens[0].Text}' (known: $ORIGIN, $TTL, $INCLUDE)"));
+                errors.Add(new ConfigError(tokens[0].Location, $"unknown directive {Excerpt.Quote(tokens[0].Text)} (known: $ORIGIN, $TTL, $INCLUDE)"));
                 break;
         }
     }
@@ -142,7 +155,7 @@ public static class ZoneFileParser
             {
                 if (!TtlParser.TryParse(text, out var value))
                 {
-                    errors.Add(new ConfigError(token.Location, $"TTL must be 0-{TtlParser.MaxTtl} seconds (or a duration like 1h), not '{text}'"));
+                    errors.Add(new ConfigError(token.Location, $"TTL must be 0-{TtlParser.MaxTtl} seconds (or a duration like 1h), not {Excerpt.Quote(text)}"));
                     return;
                 }
 
@@ -154,7 +167,7 @@ public static class ZoneFileParser
             }
             else if (text.ToUpperInvariant() is "CH" or "HS" or "CS" or "NONE" or "ANY" || text.StartsWith("CLASS", StringComparison.OrdinalIgnoreCase))
             {
-                errors.Add(new ConfigError(token.Location, $"class {text} is not served; only IN is"));
+                errors.Add(new ConfigError(token.Location, $"class {Excerpt.Sanitise(text)} is not served; only IN is"));
                 return;
             }
             else if (RecordTypeNames.TryParse(text, out var parsed))
@@ -185,7 +198,7 @@ public static class ZoneFileParser
 
     public static string UnknownTypeMessage(string text) => RecordTypeNames.IsKnownButUnsupported(text)
         ? $"type {text.ToUpperInvariant()} is not supported in text form; write it as TYPEnn \\# <length> <hex> (RFC 3597)"
-        : $"unknown record type '{text}' (supported: {string.Join(", ", RecordTypeNames.SupportedNames)}, or TYPEnn)";
+        : $"unknown record type {Excerpt.Quote(text)} (supported: {string.Join(", ", RecordTypeNames.SupportedNames)}, or TYPEnn)";
 
     private static byte[]? ParseName(ZoneToken token, byte[] origin, List<ConfigError> errors)
     {
@@ -197,12 +210,15 @@ public static class ZoneFileParser
 
         if (!DnsName.TryParse(token.Text, origin, buffer, out var written, out var error))
         {
-            errors.Add(new ConfigError(token.Location, $"'{token.Text}' is not a valid domain name: {RDataParser.Describe(error)}"));
+            errors.Add(new ConfigError(token.Location, $"{Excerpt.Quote(token.Text)} is not a valid domain name: {RDataParser.Describe(error)}"));
             return null;
         }
 
         return buffer[..written].ToArray();
     }
+
+    /// <summary>What every file of one parse shares: its limits, its error budget and where results go.</summary>
+    private sealed record FileContext(FileReadOptions Limits, ErrorBudget Budget, List<ConfigError> Errors, List<ZoneRecord> Records);
 
     private sealed class State(byte[] origin, uint defaultTtl)
     {

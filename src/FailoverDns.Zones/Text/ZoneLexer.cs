@@ -11,6 +11,22 @@ public static class ZoneLexer
     public static IReadOnlyList<ZoneLine> Split(string text, string file, int firstLine, int firstColumn, List<ConfigError> errors)
     {
         var lines = new List<ZoneLine>();
+        Split(text, file, firstLine, firstColumn, errors, lines.Add);
+        return lines;
+    }
+
+    /// <summary>
+    /// As <see cref="Split(string, string, int, int, List{ConfigError})"/>, handing each line to
+    /// <paramref name="onLine"/> as soon as it ends, so a large zone file is never held as tokens whole.
+    /// </summary>
+    /// <param name="text">The master-file text.</param>
+    /// <param name="file">The file it came from (for locations).</param>
+    /// <param name="firstLine">The line number of the text's first line.</param>
+    /// <param name="firstColumn">The column of the text's first character.</param>
+    /// <param name="errors">Where problems are added.</param>
+    /// <param name="onLine">Called with each logical line, in order.</param>
+    public static void Split(string text, string file, int firstLine, int firstColumn, List<ConfigError> errors, Action<ZoneLine> onLine)
+    {
         var tokens = new List<ZoneToken>();
         var token = new StringBuilder();
         var line = firstLine;
@@ -38,7 +54,7 @@ public static class ZoneLexer
             EndToken(false);
             if (tokens.Count > 0)
             {
-                lines.Add(new ZoneLine(tokens.ToArray(), hasOwner, lineStart));
+                onLine(new ZoneLine(tokens.ToArray(), hasOwner, lineStart));
             }
 
             tokens.Clear();
@@ -183,6 +199,5 @@ public static class ZoneLexer
         }
 
         EndLine();
-        return lines;
     }
 }

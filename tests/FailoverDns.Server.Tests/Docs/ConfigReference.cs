@@ -20,6 +20,7 @@ internal static class ConfigReference
         ("`logging:`", "/properties/logging/properties"),
         ("`admin:`", "/properties/admin/properties"),
         ("`alerts: webhooks:` entries", "/$defs/webhook/properties"),
+        ("`files:`", "/properties/files/properties"),
         ("`healthChecks:` entries", "/$defs/healthCheck/properties"),
         ("`zones:` entries", "/$defs/zone/properties"),
         ("`zones: soa:`", "/$defs/zone/properties/soa/properties"),

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using FailoverDns.Protocol;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing;
 using FailoverDns.Testing.Http;
 using FluentAssertions;
 
@@ -65,7 +66,7 @@ public sealed class ConfigReloadTests : IDisposable
 
         Replace(Config("192.0.2.300"));
         var rejected = await ReloadedAsync(server, succeeded: false, start);
-        var errors = rejected.GetProperty("lastReload").GetProperty("errors").EnumerateArray().Select(e => e.GetString()).ToList();
+        var errors = (await server.GetJsonAsync("/api/reload")).GetProperty("errors").EnumerateArray().Select(e => e.GetString()).ToList();
         (await DnsAnswers.AskAsync(server, "www.example.test")).Should().Be("NOERROR | www.example.test. 60 IN A 192.0.2.1", "the last good config is still served");
 
         Replace(Config("192.0.2.2"));
@@ -191,6 +192,55 @@ public sealed class ConfigReloadTests : IDisposable
         badBody.GetProperty("succeeded").GetBoolean().Should().BeFalse();
         badBody.GetProperty("errors").EnumerateArray().Select(e => e.GetString()).Should().Contain(e => e!.StartsWith($"{ConfigPath}:7:5: unknown key 'nameserver'", StringComparison.Ordinal));
         (await DnsAnswers.AskAsync(server, "www.example.test")).Should().Be("NOERROR | www.example.test. 60 IN A 192.0.2.1");
+    }
+
+    [Fact]
+    public async Task Reload_ZoneFileReplacedByFifo_RejectedAtOnceEveryTimeAndOldAnswersServed()
+    {
+        var zoneFile = Path.Combine(_directory, "example.org.zone");
+        File.WriteAllText(zoneFile, "$TTL 300\n@ SOA ns1 hostmaster 1 3600 900 1209600 300\n@ NS ns1\nns1 A 192.0.2.53\nwww A 198.51.100.1\n");
+        File.WriteAllText(ConfigPath, Config("192.0.2.1") + "\n  - name: example.org\n    file: example.org.zone\n");
+        await using var server = await ServerFixture.StartFileAsync(ConfigPath);
+        File.Delete(zoneFile);
+        Fifo.Create(zoneFile);
+
+        // Before the fix the first of these waited for a writer forever, and every later one behind it.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var first = await server.Admin.PostAsync("/api/reload", null, deadline.Token);
+        using var second = await server.Admin.PostAsync("/api/reload", null, deadline.Token);
+        var body = JsonDocument.Parse(await second.Content.ReadAsStringAsync(deadline.Token)).RootElement;
+
+        first.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        second.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        body.GetProperty("errors").EnumerateArray().Select(e => e.GetString()).Should().Equal(
+            $"{ConfigPath}:14:11: cannot read zone file 'example.org.zone': it is a FIFO (named pipe), not a regular file");
+        (await DnsAnswers.AskAsync(server, "www.example.org")).Should().Be("NOERROR | www.example.org. 300 IN A 198.51.100.1", "the last good config is still served");
+    }
+
+    [Fact]
+    public async Task Readyz_AfterRejectedReload_SaysWhyWithoutErrorTextWhichTheTokenShows()
+    {
+        const string Token = "0123456789abcdef-reload";
+        var secretLine = "SECRET_" + new string('s', 60);
+        File.WriteAllText(ConfigPath, Config("192.0.2.1").Replace("logging:", $"admin: {{ listen: 127.0.0.1:0, token: {Token} }}\nlogging:", StringComparison.Ordinal));
+        await using var server = await ServerFixture.StartFileAsync(ConfigPath);
+        File.WriteAllText(ConfigPath, File.ReadAllText(ConfigPath).Replace("192.0.2.1", secretLine, StringComparison.Ordinal));
+        using var reload = await server.Admin.PostAsync("/api/reload", null);
+
+        using var open = new HttpClient { BaseAddress = server.Admin.BaseAddress };
+        var readyz = await open.GetStringAsync("/readyz");
+        using var withoutToken = await open.GetAsync("/api/reload");
+        var withToken = await server.GetJsonAsync("/api/reload");
+
+        reload.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        var ready = JsonDocument.Parse(readyz).RootElement;
+        ready.GetProperty("ready").GetBoolean().Should().BeTrue("a rejected reload leaves the server serving");
+        ready.GetProperty("reason").GetString().Should().StartWith("Ready: ").And.Contain("was rejected with 1 error(s), so the previous config is still served; GET /api/reload lists them.");
+        ready.GetProperty("lastReload").GetProperty("errorCount").GetInt32().Should().Be(1);
+        readyz.Should().NotContain("SECRET_").And.NotContain(ConfigPath).And.NotContain("\"errors\"");
+        withoutToken.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        withToken.GetProperty("errors").EnumerateArray().Select(e => e.GetString()).Should().Equal(
+            $"{ConfigPath}:11:47: 'SECRET_sssssssssssssssssssssssssssssssss...' is not an IPv4 address (write four numbers 0-255, e.g. 192.0.2.1)");
     }
 
     [Fact]

@@ -113,7 +113,7 @@ public sealed class AdminAndAlertReaderTests
             """ + "\n" + LoadErrors.Zone;
 
         LoadErrors.Of(yaml).Should().Equal(
-            "test.yaml:3:14: 'url' must be an absolute http or https URL, not 'ftp://example.com/hook'",
+            "test.yaml:3:14: 'url' must be an absolute http or https URL; this one's scheme is 'ftp'",
             "test.yaml:4:7: a webhook needs 'url' (an http or https URL)",
             "test.yaml:4:28: unknown event 'flapping' (expected one of: unhealthy, recovered, failover, failback, allUnhealthy)",
             "test.yaml:5:58: give 'secret' or 'secretEnv', not both",
@@ -121,5 +121,13 @@ public sealed class AdminAndAlertReaderTests
             "test.yaml:6:69: 'maxAttempts' must be a whole number from 1 to 100, not '0'",
             "test.yaml:7:7: each webhook is a mapping with at least 'url'",
             "test.yaml:8:3: unknown key 'webhook' (expected one of: webhooks)");
+    }
+
+    [Fact]
+    public void LoadText_WebhookUrlNotAbsolute_ErrorDoesNotQuoteIt()
+    {
+        var yaml = "alerts:\n  webhooks:\n    - { url: hooks.example/services/T0/s3cr3t-t0ken }\n" + LoadErrors.Zone;
+
+        LoadErrors.Of(yaml).Should().Equal("test.yaml:3:14: 'url' must be an absolute http or https URL; this one is not an absolute URL");
     }
 }

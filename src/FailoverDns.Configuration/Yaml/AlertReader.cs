@@ -53,7 +53,9 @@ internal static class AlertReader
         }
         else if (!Uri.TryCreate(urlText, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
         {
-            map.Error("url", $"'url' must be an absolute http or https URL, not {Excerpt.Quote(urlText)}");
+            // Webhook URLs often carry their token in the path: name the problem, never quote the URL.
+            var problem = parsed is null ? "this one is not an absolute URL" : $"this one's scheme is {Excerpt.Quote(parsed.Scheme)}";
+            map.Error("url", $"'url' must be an absolute http or https URL; {problem}");
             valid = false;
         }
 

@@ -107,6 +107,19 @@ public sealed class ConfigLoaderFileLimitTests : IDisposable
     }
 
     [Fact]
+    public void Load_DirectoryLinkLeadingOutOfTheDirectory_Refused()
+    {
+        using var elsewhere = new TempDirectory();
+        elsewhere.Write("secret.zone", "$TTL 300\n");
+        Directory.CreateSymbolicLink(Path.Combine(_dir.Path, "zones"), elsewhere.Path);
+        var config = _dir.Write("test.yaml", Config("zones/secret.zone"));
+
+        var errors = LoadWithin(config).Errors.Select(e => e.ToString());
+
+        errors.Should().Equal($"{config}:9:11: cannot read zone file 'zones/secret.zone': it is outside the config file's directory {_dir.Path}/ (files: allowOutsideConfigDirectory allows it)");
+    }
+
+    [Fact]
     public void Load_SymbolicLinkToASibling_Read()
     {
         _dir.Write("data/real.zone", "$TTL 300\n@ SOA ns1.example.org. hostmaster 1 3600 900 1209600 300\n@ NS ns1.example.org.\n");

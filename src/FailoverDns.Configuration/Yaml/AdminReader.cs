@@ -55,7 +55,7 @@ internal static class AdminReader
             }
             else
             {
-                map.Error(node, $"'allowedHosts' entries must be host names or addresses without a port, such as admin.example.com or 192.0.2.10, not '{text}'");
+                map.Error(node, $"'allowedHosts' entries must be host names or addresses without a port, such as admin.example.com or 192.0.2.10, not {Excerpt.Quote(text)}");
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using FailoverDns.Zones.Text;
 using YamlDotNet.RepresentationModel;
 
 namespace FailoverDns.Configuration.Yaml;
@@ -56,7 +57,7 @@ internal static class RateLimitReader
             }
             else
             {
-                map.Error(node, $"'{text}' is not an address or prefix (write 192.0.2.0/24 or 2001:db8::/32)");
+                map.Error(node, $"{Excerpt.Quote(text)} is not an address or prefix (write 192.0.2.0/24 or 2001:db8::/32)");
             }
         }
 

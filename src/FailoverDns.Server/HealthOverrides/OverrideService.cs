@@ -30,7 +30,7 @@ public sealed partial class OverrideService(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         Restore();
-        _timer = time.CreateTimer(_ => Expire(), null, ExpiryCheck, ExpiryCheck);
+        _timer = time.CreateTimer(_ => ExpireOnTimer(), null, ExpiryCheck, ExpiryCheck);
         return Task.CompletedTask;
     }
 
@@ -79,6 +79,19 @@ public sealed partial class OverrideService(
         }
 
         return true;
+    }
+
+    /// <summary>An exception on a timer thread would end the process: a failing step is logged, and the next tick tries again.</summary>
+    private void ExpireOnTimer()
+    {
+        try
+        {
+            Expire();
+        }
+        catch (Exception e)
+        {
+            LogExpiryFailed(logger, e);
+        }
     }
 
     /// <summary>Clears expired overrides; called by the timer, and by tests that move a fake clock.</summary>
@@ -176,4 +189,7 @@ public sealed partial class OverrideService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot write the override state file {Path}; overrides will not survive a restart")]
     private static partial void LogStateFileUnwritable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Clearing expired overrides failed; tried again at the next check")]
+    private static partial void LogExpiryFailed(ILogger logger, Exception exception);
 }

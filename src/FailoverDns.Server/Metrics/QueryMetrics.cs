@@ -56,7 +56,7 @@ public sealed class QueryMetrics
             "failoverdns.dns.responses.truncated",
             () => _counters.Truncated().Select((count, t) => new Measurement<long>(count, TransportTags[t])),
             "{response}",
-            "Responses sent with TC set (too large for UDP; the resolver retries over TCP)");
+            "Responses sent with TC set: too large for UDP, or slipped by response rate limiting; the resolver retries over TCP");
         meter.CreateObservableCounter(
             "failoverdns.dns.responses.rate_limited",
             () => _counters.RateLimited().Select((count, a) => new Measurement<long>(count, RateLimitTags[a])),

@@ -52,7 +52,6 @@ public sealed partial class ConfigApplier
     {
         _source = source;
         Current = config;
-        LastRead = config;
         _health = health;
         _monitor = monitor;
         _coordinator = coordinator;
@@ -72,9 +71,6 @@ public sealed partial class ConfigApplier
     /// <summary>The config being served.</summary>
     public FailoverDnsConfig Current { get; private set; }
 
-    /// <summary>The config as last read, served or not: its files are the ones to watch for the next change.</summary>
-    public FailoverDnsConfig LastRead { get; private set; }
-
     /// <summary>Reloads now, on the caller's thread; true when the new config is served.</summary>
     public bool Reload(string why)
     {
@@ -82,15 +78,25 @@ public sealed partial class ConfigApplier
         {
             var clock = Stopwatch.StartNew();
             var loaded = ConfigLoader.Load(_source.Path);
-            LastRead = loaded.Config ?? Current;
             if (!loaded.Succeeded)
             {
                 Reject(loaded, why);
                 return false;
             }
 
-            Apply(_source.Adjust(loaded.Config!), loaded, why, clock);
-            return true;
+            try
+            {
+                Apply(_source.Adjust(loaded.Config!), loaded, why, clock);
+                return true;
+            }
+            catch (Exception e)
+            {
+                // A bug in one part must not end the reloader (or the host); say so where people look.
+                LogApplyFailed(_logger, _source.Path, why, e);
+                _readiness.RecordReload(new ReloadOutcome(false, _time.GetUtcNow(), [$"applying the new config failed ({e.GetType().Name}); parts of it may be in use, see the log"], 1));
+                _reloads.Add(1, new KeyValuePair<string, object?>("outcome", "failure"));
+                return false;
+            }
         }
     }
 
@@ -167,4 +173,7 @@ public sealed partial class ConfigApplier
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reload: changes to {Section} take effect at the next restart")]
     private static partial void LogNeedsRestart(ILogger logger, string section);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reload of {Path} ({Why}) failed while applying it; parts of the new config may be in use")]
+    private static partial void LogApplyFailed(ILogger logger, string path, string why, Exception exception);
 }

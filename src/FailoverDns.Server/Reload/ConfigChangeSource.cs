@@ -29,14 +29,14 @@ public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplie
     /// <summary>Asks for a reload soon (what SIGHUP does); it happens on this service's own task.</summary>
     public void Request(string why) => _requests.Writer.TryWrite(why);
 
-    /// <summary>Reloads now, on the caller's thread, and watches the files of what was read; true when the new config is served.</summary>
+    /// <summary>Reloads now, on the caller's thread, and watches the files of the config served; true when the new config is served.</summary>
     public bool ReloadNow(string why)
     {
         var served = applier.Reload(why);
         lock (_gate)
         {
-            _lastSeen = Fingerprint(applier.LastRead);
-            Watch(applier.LastRead);
+            _lastSeen = Fingerprint(applier.Current);
+            Watch(applier.Current);
         }
 
         return served;
@@ -83,9 +83,17 @@ public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplie
                     reasons.Add(reason);
                 }
 
-                if (reasons.Contains(HangupReason) || Changed())
+                try
                 {
-                    ReloadNow(string.Join(", ", reasons.Distinct()));
+                    if (reasons.Contains(HangupReason) || Changed())
+                    {
+                        ReloadNow(string.Join(", ", reasons.Distinct()));
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A fault here would stop the host; the next change or SIGHUP tries again.
+                    LogReloadFailed(logger, e);
                 }
             }
         }
@@ -99,7 +107,7 @@ public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplie
     {
         lock (_gate)
         {
-            return !Fingerprint(applier.LastRead).AsSpan().SequenceEqual(_lastSeen);
+            return !Fingerprint(applier.Current).AsSpan().SequenceEqual(_lastSeen);
         }
     }
 
@@ -157,7 +165,7 @@ public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplie
                 watcher.EnableRaisingEvents = true;
                 _watchers.Add(watcher);
             }
-            catch (Exception e) when (e is IOException or ArgumentException or PlatformNotSupportedException)
+            catch (Exception e) when (e is IOException or ArgumentException or PlatformNotSupportedException or UnauthorizedAccessException)
             {
                 LogCannotWatch(logger, directory, e.Message);
             }
@@ -188,4 +196,7 @@ public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplie
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot watch {Directory} for config changes ({Reason}); reload with SIGHUP")]
     private static partial void LogCannotWatch(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reload failed; the next change or SIGHUP tries again")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception);
 }

@@ -100,6 +100,12 @@ internal sealed partial class TcpDnsListener : IDisposable
             {
                 return;
             }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+            {
+                // Out of file descriptors (a flood): accepting again at once would only spin.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _time, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
             catch (SocketException)
             {
                 continue; // the client went away between SYN and accept

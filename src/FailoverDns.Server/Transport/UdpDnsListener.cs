@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using FailoverDns.Server.Lifecycle;
 using FailoverDns.Server.Query;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,9 @@ internal sealed partial class UdpDnsListener : IDisposable
     private readonly QueryProcessor _processor;
     private readonly QueryLog? _queryLog;
     private readonly ILogger _logger;
+
+    // A query that trips a bug can be sent at packet rate: one line per 10 s, with a count.
+    private readonly LogRateLimiter _failureLog = new(TimeSpan.FromSeconds(10), TimeProvider.System);
     private readonly bool _batching;
     private volatile bool _stopping;
 
@@ -135,7 +139,7 @@ internal sealed partial class UdpDnsListener : IDisposable
             catch (Exception e)
             {
                 // A bug must cost one query, never the worker.
-                LogProcessingFailed(_logger, e);
+                ReportFailure(e);
                 continue;
             }
 
@@ -209,7 +213,7 @@ internal sealed partial class UdpDnsListener : IDisposable
             }
             catch (Exception e)
             {
-                LogProcessingFailed(_logger, e);
+                ReportFailure(e);
                 continue;
             }
 
@@ -223,6 +227,14 @@ internal sealed partial class UdpDnsListener : IDisposable
         batch.Flush(fd);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Query processing failed; the query was dropped")]
-    private static partial void LogProcessingFailed(ILogger logger, Exception exception);
+    private void ReportFailure(Exception e)
+    {
+        if (_failureLog.TryAcquire(out var suppressed))
+        {
+            LogProcessingFailed(_logger, suppressed, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Query processing failed; the query was dropped ({Suppressed} more failures since the last such line)")]
+    private static partial void LogProcessingFailed(ILogger logger, long suppressed, Exception exception);
 }

@@ -103,17 +103,15 @@ public static class BoundedFileReader
             return refusal;
         }
 
-        // A symbolic link inside the directory must not lead out of it; a link to a sibling, as
-        // Kubernetes mounts config maps, is fine. The directory itself may be a link.
+        // No symbolic link along the path (the file's, or a directory's inside the root) may lead
+        // out; a link to a sibling, as Kubernetes mounts config maps, is fine, and so is a root that
+        // is itself a link. Compared as real paths, as realpath(3) gives them.
         try
         {
-            if (File.ResolveLinkTarget(fullPath, returnFinalTarget: true) is { } target)
+            var realRoot = WithSeparator(RealPath(root.TrimEnd(Path.DirectorySeparatorChar)));
+            if (!RealPath(fullPath).StartsWith(realRoot, StringComparison.Ordinal))
             {
-                var realRoot = Directory.ResolveLinkTarget(root.TrimEnd(Path.DirectorySeparatorChar), returnFinalTarget: true) is { } link ? WithSeparator(link.FullName) : root;
-                if (!target.FullName.StartsWith(root, StringComparison.Ordinal) && !target.FullName.StartsWith(realRoot, StringComparison.Ordinal))
-                {
-                    return refusal;
-                }
+                return refusal;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -122,6 +120,33 @@ public static class BoundedFileReader
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// <paramref name="fullPath"/> with every symbolic link along it resolved, component by
+    /// component (at most 40 links, as the kernel allows); components that do not exist stay as written.
+    /// </summary>
+    private static string RealPath(string fullPath)
+    {
+        var separator = Path.DirectorySeparatorChar;
+        var pending = new Queue<string>(fullPath.Split(separator, StringSplitOptions.RemoveEmptyEntries));
+        var current = Path.GetPathRoot(fullPath) ?? separator.ToString();
+        for (var links = 0; pending.Count > 0;)
+        {
+            var next = Path.Combine(current, pending.Dequeue());
+            if (links < 40 && new FileInfo(next).LinkTarget is { } target)
+            {
+                links++;
+                var resolved = Path.GetFullPath(target, current);
+                pending = new Queue<string>(resolved.Split(separator, StringSplitOptions.RemoveEmptyEntries).Concat(pending));
+                current = Path.GetPathRoot(resolved) ?? separator.ToString();
+                continue;
+            }
+
+            current = next;
+        }
+
+        return current;
     }
 
     private static string? NotRegular(string fullPath) =>

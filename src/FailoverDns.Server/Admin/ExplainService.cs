@@ -92,6 +92,10 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
             case AnswerPlanEnd.Refused:
                 lines.Add($"no zone served here contains {last}: REFUSED");
                 break;
+            case AnswerPlanEnd.Referral when plan.IsAuthoritative:
+                // An in-zone CNAME chain led here: the CNAMEs are ours (AA), the target is the child's.
+                lines.Add($"the chain ended at the delegation {plan.EndNode}: {last} is at or below it, so its name servers follow in authority with their glue; the CNAMEs are ours (authoritative) and the resolver follows the last one from there (RFC 1034 §4.3.2 step 3b)");
+                break;
             case AnswerPlanEnd.Referral:
                 lines.Add($"{last} is at or below the delegation {plan.EndNode}: a referral to its name servers, not authoritative");
                 break;
@@ -104,7 +108,7 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
                     : $"{last} exists but has no {RecordTypeNames.ToName(type)} records: NOERROR with no answer and the SOA (NODATA)");
                 break;
             case AnswerPlanEnd.CnameLeavesZone:
-                lines.Add($"{last} is outside zone {plan.Zone!.Name} (or delegated); the resolver follows the CNAME from here");
+                lines.Add($"{last} is outside zone {plan.Zone!.Name}; the resolver follows the CNAME from here");
                 break;
             case AnswerPlanEnd.CnameLoop:
                 lines.Add($"{last} is already in the chain: a CNAME loop, answered up to where it closes");

@@ -12,7 +12,11 @@ public enum AnswerPlanEnd
     /// <summary>The name (or the last CNAME target) does not exist: SOA in authority (RFC 2308 §2.1).</summary>
     NxDomain,
 
-    /// <summary>The question lies at or below a delegation: its NS in authority, glue in additional, AA clear.</summary>
+    /// <summary>
+    /// The question, or the last CNAME target, lies at or below a delegation of the zone: its NS in
+    /// authority, glue in additional (RFC 1034 §4.3.2 step 3b). AA is clear when the question itself is
+    /// delegated, and set when an in-zone CNAME chain led there, as Knot does.
+    /// </summary>
     Referral,
 
     /// <summary>The question is in no zone served here.</summary>
@@ -22,7 +26,7 @@ public enum AnswerPlanEnd
     ServFail,
 
     /// <summary>
-    /// A CNAME points out of the zone (another zone, a delegation, or nowhere served here): the chain
+    /// A CNAME points out of the zone (another zone, or nowhere served here): the chain
     /// so far is the answer and the resolver follows the rest (RFC 1034 §4.3.2 step 3a).
     /// </summary>
     CnameLeavesZone,

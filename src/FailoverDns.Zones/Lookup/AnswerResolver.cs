@@ -5,7 +5,7 @@ namespace FailoverDns.Zones.Lookup;
 /// <summary>
 /// Resolves a question into an <see cref="AnswerPlan"/> (RFC 1034 §4.3.2), as Knot's
 /// <c>nameserver/internet.c</c> does over explicit states: Answer (following in-zone CNAMEs, with a
-/// loop check and a cap), then Authority (the SOA of a negative answer, the NS of a referral), then
+/// loop check and a cap, down to a delegation of the zone), then Authority (the SOA of a negative answer, the NS of a referral), then
 /// the RRset whose targets fill Additional. Allocates nothing: it runs on the query path.
 /// </summary>
 public static class AnswerResolver
@@ -95,8 +95,10 @@ public static class AnswerResolver
             target.CopyTo(name);
             DnsName.ToLowerInPlace(name[..nameLength]);
 
+            // A target at or below a delegation of this zone goes on to the referral case: the chain
+            // in Answer, the cut's NS in Authority, glue in Additional, AA kept (step 3b, as Knot does).
             result = ZoneLookup.Find(snapshot, name[..nameLength], type);
-            if (result.Zone != plan.Zone || result.Outcome is LookupOutcome.Referral or LookupOutcome.Refused)
+            if (result.Zone != plan.Zone || result.Outcome == LookupOutcome.Refused)
             {
                 // Answered as it is; the resolver follows the CNAME from here (RFC 1034 §4.3.2 step 3a).
                 plan.End = AnswerPlanEnd.CnameLeavesZone;

@@ -30,6 +30,9 @@ public sealed class AdminApiTests
               - { name: alias, type: CNAME, value: www }
               - { name: loop1, type: CNAME, value: loop2 }
               - { name: loop2, type: CNAME, value: loop1 }
+              - { name: tosub, type: CNAME, value: host.sub }
+              - { name: sub, type: NS, value: ns.sub }
+              - { name: ns.sub, type: A, value: 192.0.2.200 }
             failover:
               - name: www
                 type: A
@@ -193,6 +196,26 @@ public sealed class AdminApiTests
             "loop1.example.test. is already in the chain: a CNAME loop, answered up to where it closes");
         (await DnsAnswers.AskAsync(server, "loop1.example.test")).Should().Be(
             "NOERROR | loop1.example.test. 3600 IN CNAME loop2.example.test. | loop2.example.test. 3600 IN CNAME loop1.example.test.");
+    }
+
+    [Fact]
+    public async Task Explain_CnameIntoDelegation_SaysTheChainEndedAtTheCut()
+    {
+        await using var backend = LoopbackHttpServer.Start();
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port));
+
+        var explain = await server.GetJsonAsync("/api/explain?name=tosub.example.test&type=A");
+
+        explain.GetProperty("rcode").GetString().Should().Be("NOERROR");
+        explain.GetProperty("authoritative").GetBoolean().Should().BeTrue();
+        explain.GetProperty("answer").EnumerateArray().Select(a => a.GetString()).Should().Equal("tosub.example.test. 3600 IN CNAME host.sub.example.test.");
+        explain.GetProperty("authority").EnumerateArray().Select(a => a.GetString()).Should().Equal("sub.example.test. 3600 IN NS ns.sub.example.test.");
+        explain.GetProperty("additional").EnumerateArray().Select(a => a.GetString()).Should().Equal("ns.sub.example.test. 3600 IN A 192.0.2.200");
+        explain.GetProperty("reasoning").EnumerateArray().Select(a => a.GetString()).Should().Equal(
+            "tosub.example.test. is in zone example.test.",
+            "tosub.example.test. is a CNAME to host.sub.example.test.; following it",
+            "the chain ended at the delegation sub.example.test.: host.sub.example.test. is at or below it, so its name servers follow in authority with their glue; "
+                + "the CNAMEs are ours (authoritative) and the resolver follows the last one from there (RFC 1034 §4.3.2 step 3b)");
     }
 
     [Theory]

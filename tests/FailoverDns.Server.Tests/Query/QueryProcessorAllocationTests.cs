@@ -19,6 +19,7 @@ public sealed class QueryProcessorAllocationTests
         { "loop1.example.test", RecordType.A },
         { "x.wild.example.test", RecordType.TXT },
         { "host.sub.example.test", RecordType.A },
+        { "tosub.example.test", RecordType.A },
         { "example.test", RecordType.MX },
         { "example.test", RecordType.ANY },
         { "big.example.test", RecordType.TXT },

@@ -37,6 +37,7 @@ internal static class TestZone
               - { name: "*.cwild", type: CNAME, value: www }
               - { name: sub, type: NS, value: ns.sub }
               - { name: ns.sub, type: A, value: 192.0.2.200 }
+              - { name: tosub, type: CNAME, value: host.sub }
               - { name: txt, type: TXT, value: '"hello world" "second"' }
               - { name: _sip._udp, type: SRV, value: "10 5 5060 mail" }
               - { name: caa, type: CAA, value: '0 issue "letsencrypt.org"' }

@@ -35,6 +35,8 @@ public sealed class KnotComparisonTests(ServerFixture ours, KnotFixture knot) : 
         { "chain.example.test", RecordType.AAAA, true },
         { "dangling.example.test", RecordType.A, true },
         { "ext.example.test", RecordType.A, true },
+        { "tosub.example.test", RecordType.A, true },
+        { "tosub.example.test", RecordType.MX, false },
         { "loop1.example.test", RecordType.A, true },
         { "anything.wild.example.test", RecordType.A, true },
         { "a.b.wild.example.test", RecordType.TXT, true },

@@ -31,6 +31,8 @@ public sealed class AnswerResolverTests
         tomx        CNAME example.test.
         ext         CNAME www.elsewhere.test.
         intolab     CNAME host.lab
+        chainlab    CNAME intolab
+        tolab       CNAME lab
         intochild   CNAME www.child
         loop1       CNAME loop2
         loop2       CNAME loop1
@@ -120,8 +122,31 @@ public sealed class AnswerResolverTests
 
         // A CNAME out of the zone is the answer as it is; the resolver follows it.
         { "ext.example.test.", "A", AnswerPlanEnd.CnameLeavesZone, ResponseCode.NoError, true, ["Answer ext.example.test. 300 IN CNAME www.elsewhere.test."] },
-        { "intolab.example.test.", "A", AnswerPlanEnd.CnameLeavesZone, ResponseCode.NoError, true, ["Answer intolab.example.test. 300 IN CNAME host.lab.example.test."] },
         { "intochild.example.test.", "A", AnswerPlanEnd.CnameLeavesZone, ResponseCode.NoError, true, ["Answer intochild.example.test. 300 IN CNAME www.child.example.test."] },
+
+        // A CNAME into a delegation of the zone is followed to the cut: the chain, then the referral,
+        // its NS owner a suffix of the last target, with glue; AA kept, as Knot does (RFC 1034 §4.3.2 step 3b).
+        { "intolab.example.test.", "A", AnswerPlanEnd.Referral, ResponseCode.NoError, true, [
+            "Answer intolab.example.test. 300 IN CNAME host.lab.example.test.",
+            "Authority lab.example.test. 300 IN NS ns.lab.example.test.",
+            "Authority lab.example.test. 300 IN NS ns.elsewhere.test.",
+            "Additional ns.lab.example.test. 300 IN A 192.0.2.100"] },
+        { "intolab.example.test.", "MX", AnswerPlanEnd.Referral, ResponseCode.NoError, true, [
+            "Answer intolab.example.test. 300 IN CNAME host.lab.example.test.",
+            "Authority lab.example.test. 300 IN NS ns.lab.example.test.",
+            "Authority lab.example.test. 300 IN NS ns.elsewhere.test.",
+            "Additional ns.lab.example.test. 300 IN A 192.0.2.100"] },
+        { "chainlab.example.test.", "A", AnswerPlanEnd.Referral, ResponseCode.NoError, true, [
+            "Answer chainlab.example.test. 300 IN CNAME intolab.example.test.",
+            "Answer intolab.example.test. 300 IN CNAME host.lab.example.test.",
+            "Authority lab.example.test. 300 IN NS ns.lab.example.test.",
+            "Authority lab.example.test. 300 IN NS ns.elsewhere.test.",
+            "Additional ns.lab.example.test. 300 IN A 192.0.2.100"] },
+        { "tolab.example.test.", "A", AnswerPlanEnd.Referral, ResponseCode.NoError, true, [
+            "Answer tolab.example.test. 300 IN CNAME lab.example.test.",
+            "Authority lab.example.test. 300 IN NS ns.lab.example.test.",
+            "Authority lab.example.test. 300 IN NS ns.elsewhere.test.",
+            "Additional ns.lab.example.test. 300 IN A 192.0.2.100"] },
 
         // A loop stops where it closes, as Knot does.
         { "loop1.example.test.", "A", AnswerPlanEnd.CnameLoop, ResponseCode.NoError, true, [
@@ -208,6 +233,10 @@ public sealed class AnswerResolverTests
         var referral = AnswerResolver.Resolve(Snapshot, ZoneText.Name("deep.x.lab.example.test."), RecordType.A);
         referral.EndNode!.ToString().Should().Be("lab.example.test.");
 
+        var cnameToCut = AnswerResolver.Resolve(Snapshot, ZoneText.Name("intolab.example.test."), RecordType.A);
+        cnameToCut.EndNode!.ToString().Should().Be("lab.example.test.", "the chain ends at the delegation");
+        cnameToCut.Entries[1].OwnerEntry.Should().Be(0, "the NS owner points into the CNAME's target");
+
         var noData = AnswerResolver.Resolve(Snapshot, ZoneText.Name("ftp.example.test."), RecordType.AAAA);
         noData.EndNode!.ToString().Should().Be("www.example.test.");
 
@@ -243,7 +272,7 @@ public sealed class AnswerResolverTests
     [Fact]
     public void Resolve_AnyQuestion_DoesNotAllocate()
     {
-        var questions = new[] { "www.example.test.", "chain.example.test.", "loop1.example.test.", "c1.example.test.", "dangling.example.test.", "ext.example.test.", "deep.x.lab.example.test.", "example.test.", "www.elsewhere.test." }
+        var questions = new[] { "www.example.test.", "chain.example.test.", "loop1.example.test.", "c1.example.test.", "dangling.example.test.", "ext.example.test.", "deep.x.lab.example.test.", "chainlab.example.test.", "example.test.", "www.elsewhere.test." }
             .Select(ZoneText.Name).ToArray();
         var types = new[] { RecordType.A, RecordType.MX, RecordType.ANY };
         var sum = Walk();

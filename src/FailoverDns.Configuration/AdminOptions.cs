@@ -35,6 +35,15 @@ public sealed record AdminOptions
 
     public bool RequiresToken => Listen is not null && !IPAddress.IsLoopback(Listen.Address);
 
+    /// <summary>By value, the allowed hosts too: a reload of the same file must not look like a change that needs a restart.</summary>
+    public bool Equals(AdminOptions? other) =>
+        other is not null
+        && Equals(Listen, other.Listen)
+        && (Token, StateFile, MaxOverride) == (other.Token, other.StateFile, other.MaxOverride)
+        && AllowedHosts.SequenceEqual(other.AllowedHosts, StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Listen, Token, StateFile, MaxOverride, AllowedHosts.Count);
+
     /// <summary>
     /// Normalizes a <c>Host</c> name the way both the config and the admin API compare it: an address
     /// in its canonical text without brackets, a name lowercased without a trailing dot; null when it

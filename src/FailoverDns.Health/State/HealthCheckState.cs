@@ -33,6 +33,12 @@ public sealed record HealthCheckState(
 
     public HealthOverride? Override { get; init; }
 
+    /// <summary>
+    /// For a calculated check, what its children say now (counts, and the unhealthy ones by name), kept
+    /// current as they change even when this check's own state does not; null for an endpoint check.
+    /// </summary>
+    public string? Calculation { get; init; }
+
     /// <summary>What answers use: a check without a verdict counts as healthy (Route 53).</summary>
     public bool IsHealthy => Status != HealthStatus.Unhealthy;
 }

@@ -261,9 +261,33 @@ public sealed class HealthStateStore
             status = ThresholdPolicy.Invert(status);
         }
 
-        var healthy = children.Count(c => c != HealthStatus.Unhealthy);
-        var reason = FormattableString.Invariant($"{healthy} of {children.Count} checks healthy, {rule.RequiredHealthy} required");
-        SetStatus(current with { ProbedStatus = status }, current.Override?.State ?? status, reason, transitions);
+        var reason = DescribeChildren(rule, children, parent.Invert);
+        SetStatus(current with { ProbedStatus = status, Calculation = reason }, current.Override?.State ?? status, reason, transitions);
+    }
+
+    /// <summary>
+    /// What a calculated check's children say, counted as they are: <c>0 of 2 checks healthy, 2 required;
+    /// unhealthy: east, db</c>. The unhealthy children are named, and so are those without a verdict yet,
+    /// which the calculation counts as healthy.
+    /// </summary>
+    private static string DescribeChildren(CalculatedCheck rule, List<HealthStatus> children, bool invert)
+    {
+        string[] Named(HealthStatus status) => [.. rule.Children.Where((_, i) => children[i] == status)];
+        var unhealthy = Named(HealthStatus.Unhealthy);
+        var unknown = Named(HealthStatus.Unknown);
+        var text = new System.Text.StringBuilder(FormattableString.Invariant(
+            $"{children.Count(c => c == HealthStatus.Healthy)} of {children.Count} checks healthy, {rule.RequiredHealthy} required"));
+        if (unhealthy.Length > 0)
+        {
+            text.Append("; unhealthy: ").AppendJoin(", ", unhealthy);
+        }
+
+        if (unknown.Length > 0)
+        {
+            text.Append("; no verdict yet, counted as healthy: ").AppendJoin(", ", unknown);
+        }
+
+        return invert ? text.Append(" (inverted)").ToString() : text.ToString();
     }
 
     private static string Describe(HealthCheckDefinition definition, ProbeResult result, ThresholdState next)

@@ -141,7 +141,7 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
 
             var key = Key(set);
             var (previousSet, previous) = _decisions.TryGetValue(key, out var made) ? made : (set, new FailoverDecision(0, false, decision.Policy));
-            if (!previous.ServesSameAs(decision))
+            if (IsSwitch(previousSet, previous, set, decision))
             {
                 var change = new Switch(set, previousSet, previous, decision);
                 switches.Add(change);
@@ -158,6 +158,26 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
 
         return switches;
     }
+
+    /// <summary>
+    /// True when the answer changes, or when every tier has just become unhealthy (the policy answers
+    /// now, even if with what was served already). Leaving that state for the very answer served in it
+    /// is no switch: nothing a client sees changes, so nothing is logged or announced.
+    /// </summary>
+    private static bool IsSwitch(FailoverSet fromSet, FailoverDecision from, FailoverSet toSet, FailoverDecision to)
+    {
+        if (from.ServesSameAs(to))
+        {
+            return false;
+        }
+
+        return (to.AllUnhealthy && !from.AllUnhealthy) || !SameAnswer(fromSet.Answer(from), toSet.Answer(to));
+    }
+
+    /// <summary>The same records (or both SERVFAIL, or both NODATA), whichever snapshot they were built for.</summary>
+    private static bool SameAnswer(RRset? a, RRset? b) =>
+        ReferenceEquals(a, b) || (a is not null && b is not null && a != RRset.ServFail && b != RRset.ServFail
+            && a.Data.Count == b.Data.Count && a.Data.Zip(b.Data).All(p => p.First.AsSpan().SequenceEqual(p.Second)));
 
     private List<FailoverSet> SetsGuardedBy(ZoneSnapshot snapshot, string check)
     {
@@ -219,7 +239,14 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
     private string Reasons(FailoverSet set, int tier) => string.Join("; ", set.Definition.Tiers.Take(tier).Select((t, i) =>
     {
         var state = t.HealthCheck is null ? null : health.Get(t.HealthCheck);
-        var why = state?.Override is { } forced ? $"overridden: {forced.Reason}" : state?.LastFailure?.Detail ?? "no result";
+        var why = state switch
+        {
+            null => "no result",
+            { Override: { } forced } => $"overridden: {forced.Reason}",
+            { Calculation: { } children } => children,
+            { Definition.Invert: true, LastResult: { } last } => $"{last.Detail} (inverted)",
+            _ => state.LastFailure?.Detail ?? "no result",
+        };
         return $"{set.TierLabel(i)} check {t.HealthCheck} unhealthy ({why})";
     }));
 

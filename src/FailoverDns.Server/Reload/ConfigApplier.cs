@@ -36,6 +36,10 @@ public sealed partial class ConfigApplier
     private readonly Counter<long> _reloads;
     private readonly Lock _gate = new();
 
+    // What the listeners, the admin API and the logger were set up with: restart-only sections are
+    // compared with this, so a change reverted before a restart is no longer reported.
+    private readonly FailoverDnsConfig _started;
+
     public ConfigApplier(
         ConfigSource source,
         FailoverDnsConfig config,
@@ -52,6 +56,7 @@ public sealed partial class ConfigApplier
     {
         _source = source;
         Current = config;
+        _started = config;
         _health = health;
         _monitor = monitor;
         _coordinator = coordinator;
@@ -102,7 +107,6 @@ public sealed partial class ConfigApplier
 
     private void Apply(FailoverDnsConfig fresh, ConfigLoadResult loaded, string why, Stopwatch clock)
     {
-        var old = Current;
         var restarted = _health.Reconcile(fresh.HealthChecks);
         _overrides.Persist();
         _coordinator.Reload(loaded.Snapshot!);
@@ -119,7 +123,7 @@ public sealed partial class ConfigApplier
             LogChecksStartingOver(_logger, string.Join(", ", restarted));
         }
 
-        foreach (var section in RestartOnly(old, fresh))
+        foreach (var section in RestartOnly(_started, fresh))
         {
             LogNeedsRestart(_logger, section);
         }
@@ -138,25 +142,25 @@ public sealed partial class ConfigApplier
         }
     }
 
-    /// <summary>Settings that belong to sockets and files opened at start-up.</summary>
-    private static IEnumerable<string> RestartOnly(FailoverDnsConfig old, FailoverDnsConfig fresh)
+    /// <summary>Settings that belong to sockets and files opened at start-up: where <paramref name="fresh"/> differs from what is in use.</summary>
+    private static IEnumerable<string> RestartOnly(FailoverDnsConfig started, FailoverDnsConfig fresh)
     {
-        if (!old.Listen.Select(l => (l.EndPoint, l.Udp, l.Tcp)).SequenceEqual(fresh.Listen.Select(l => (l.EndPoint, l.Udp, l.Tcp))))
+        if (!started.Listen.Select(l => (l.EndPoint, l.Udp, l.Tcp)).SequenceEqual(fresh.Listen.Select(l => (l.EndPoint, l.Udp, l.Tcp))))
         {
             yield return "listen";
         }
 
-        if (old.Server != fresh.Server)
+        if (started.Server != fresh.Server)
         {
             yield return "server";
         }
 
-        if (old.Admin != fresh.Admin)
+        if (started.Admin != fresh.Admin)
         {
             yield return "admin";
         }
 
-        if (old.Logging with { Level = fresh.Logging.Level } != fresh.Logging)
+        if (started.Logging with { Level = fresh.Logging.Level } != fresh.Logging)
         {
             yield return "logging.format and logging.queries";
         }

@@ -20,10 +20,16 @@ public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplie
 
     private const string HangupReason = "SIGHUP";
 
+    /// <summary>A watched directory changed: a hint, replaced in the reason by the files that really changed.</summary>
+    private const string FileEventReason = "file changed";
+
+    /// <summary>At most this many changed files are named in a reload's reason; the rest are counted.</summary>
+    private const int NamedFiles = 5;
+
     private readonly Channel<string> _requests = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly Lock _gate = new();
-    private byte[] _lastSeen = [];
+    private Dictionary<string, byte[]> _lastSeen = new(StringComparer.Ordinal);
     private PosixSignalRegistration? _hangup;
 
     /// <summary>Asks for a reload soon (what SIGHUP does); it happens on this service's own task.</summary>
@@ -85,9 +91,10 @@ public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplie
 
                 try
                 {
-                    if (reasons.Contains(HangupReason) || Changed())
+                    var changed = ChangedFiles();
+                    if (reasons.Contains(HangupReason) || changed.Count > 0)
                     {
-                        ReloadNow(string.Join(", ", reasons.Distinct()));
+                        ReloadNow(Why(reasons, changed));
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -103,37 +110,58 @@ public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplie
         }
     }
 
-    private bool Changed()
+    /// <summary>The source files whose contents differ from when they were last read, in the order the config names them.</summary>
+    private List<string> ChangedFiles()
     {
         lock (_gate)
         {
-            return !Fingerprint(applier.Current).AsSpan().SequenceEqual(_lastSeen);
+            return [.. Fingerprint(applier.Current)
+                .Where(f => !_lastSeen.TryGetValue(f.Key, out var seen) || !seen.AsSpan().SequenceEqual(f.Value))
+                .Select(f => f.Key)];
         }
     }
 
     /// <summary>
-    /// A hash of the config file and every zone file it reads, to tell a real change from a touch.
+    /// Why a reload happens, in words: the requests other than file events (SIGHUP), then the files that
+    /// changed, relative to the config file's directory: <c>zones/example.org.zone changed</c>.
+    /// </summary>
+    private string Why(List<string> requests, List<string> changed)
+    {
+        var reasons = requests.Where(r => r != FileEventReason).Distinct(StringComparer.Ordinal).ToList();
+        if (changed.Count > 0)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(source.Path)) ?? "/";
+            var names = changed.Take(NamedFiles).Select(f => Path.GetRelativePath(directory, f) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative) ? relative : f).ToList();
+            if (changed.Count > NamedFiles)
+            {
+                names.Add(FormattableString.Invariant($"{changed.Count - NamedFiles} more files"));
+            }
+
+            var list = names.Count == 1 ? names[0] : $"{string.Join(", ", names.SkipLast(1))} and {names[^1]}";
+            reasons.Add($"{list} changed");
+        }
+
+        return reasons.Count > 0 ? string.Join(", ", reasons) : FileEventReason;
+    }
+
+    /// <summary>
+    /// A hash of the config file and of every zone file it reads, to tell a real change from a touch and to name what changed.
     /// Read by the loader's rules (regular files, bounded size and time): a file swapped for a FIFO
     /// or a device counts as changed, and the reload then says why it cannot be read.
     /// </summary>
-    private byte[] Fingerprint(FailoverDnsConfig config)
+    private Dictionary<string, byte[]> Fingerprint(FailoverDnsConfig config)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hashes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var configFile = Path.GetFullPath(source.Path);
         foreach (var file in SourceFiles(config))
         {
             var limits = file == configFile ? FileReadOptions.Default : config.Files;
-            if (BoundedFileReader.TryReadBytes(file, limits, out var bytes, out var problem))
-            {
-                hash.AppendData(bytes);
-            }
-            else
-            {
-                hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"unreadable {file}: {problem}"));
-            }
+            hashes[file] = BoundedFileReader.TryReadBytes(file, limits, out var bytes, out var problem)
+                ? SHA256.HashData(bytes)
+                : SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"unreadable {file}: {problem}"));
         }
 
-        return hash.GetHashAndReset();
+        return hashes;
     }
 
     private IEnumerable<string> SourceFiles(FailoverDnsConfig config) =>
@@ -158,10 +186,10 @@ public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplie
                     NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
                     IncludeSubdirectories = false,
                 };
-                watcher.Changed += (_, _) => Request("file changed");
-                watcher.Created += (_, _) => Request("file changed");
-                watcher.Renamed += (_, _) => Request("file changed");
-                watcher.Deleted += (_, _) => Request("file changed");
+                watcher.Changed += (_, _) => Request(FileEventReason);
+                watcher.Created += (_, _) => Request(FileEventReason);
+                watcher.Renamed += (_, _) => Request(FileEventReason);
+                watcher.Deleted += (_, _) => Request(FileEventReason);
                 watcher.EnableRaisingEvents = true;
                 _watchers.Add(watcher);
             }

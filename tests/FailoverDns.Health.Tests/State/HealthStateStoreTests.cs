@@ -165,7 +165,7 @@ public sealed class HealthStateStoreTests
 
         _handler.Transitions.Should().Equal(
             new HealthTransition("a", HealthStatus.Unknown, HealthStatus.Unhealthy, "HTTP 500, 1 failed in a row", Start + TimeSpan.FromSeconds(5)),
-            new HealthTransition("all", HealthStatus.Unknown, HealthStatus.Unhealthy, "1 of 2 checks healthy, 2 required", Start + TimeSpan.FromSeconds(5)));
+            new HealthTransition("all", HealthStatus.Unknown, HealthStatus.Unhealthy, "0 of 2 checks healthy, 2 required; unhealthy: a; no verdict yet, counted as healthy: b", Start + TimeSpan.FromSeconds(5)));
         store.Get("all")!.Since.Should().Be(Start + TimeSpan.FromSeconds(5));
         store.Get("all")!.Transitions.Should().Be(1);
     }
@@ -189,9 +189,27 @@ public sealed class HealthStateStoreTests
             ("b", HealthStatus.Unhealthy, HealthStatus.Healthy),
             ("any", HealthStatus.Unhealthy, HealthStatus.Healthy));
         _handler.Transitions.Where(t => t.Check == "any").Select(t => t.Reason).Should().Equal(
-            "2 of 2 checks healthy, 1 required",
-            "0 of 2 checks healthy, 1 required",
-            "1 of 2 checks healthy, 1 required");
+            "1 of 2 checks healthy, 1 required; no verdict yet, counted as healthy: b",
+            "0 of 2 checks healthy, 1 required; unhealthy: a, b",
+            "1 of 2 checks healthy, 1 required; unhealthy: a");
+    }
+
+    [Fact]
+    public void Record_BothChildrenFail_CountsAreRealAndTheStateNamesEveryUnhealthyChild()
+    {
+        var store = CreateStore(Flappy("east"), Endpoint("db"), Calculated("east-and-db", 2, "east", "db"));
+
+        Pipeline.Record("db", Failed("connection refused"));
+        Pipeline.Record("east", Failed("HTTP 503"));
+        Pipeline.Record("db", Failed("connection refused"));
+        Pipeline.Record("db", Failed("connection refused"));
+
+        // db was failing too, below its threshold, when east turned the calculation: it had no verdict yet.
+        _handler.Transitions.Should().ContainSingle(t => t.Check == "east-and-db").Which.Reason.Should().Be(
+            "0 of 2 checks healthy, 2 required; unhealthy: east; no verdict yet, counted as healthy: db");
+        store.Get("db")!.Status.Should().Be(HealthStatus.Unhealthy);
+        store.Get("east-and-db")!.Calculation.Should().Be("0 of 2 checks healthy, 2 required; unhealthy: east, db", "kept current though the check itself did not change");
+        store.Get("east")!.Calculation.Should().BeNull();
     }
 
     [Fact]

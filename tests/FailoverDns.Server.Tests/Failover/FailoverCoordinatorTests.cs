@@ -1,3 +1,4 @@
+using FailoverDns.Configuration;
 using FailoverDns.Health.Probes;
 using FailoverDns.Health.State;
 using FailoverDns.Protocol;
@@ -143,5 +144,73 @@ public sealed class FailoverCoordinatorTests
         Report("b", passed: true);
 
         _zones.Current.Should().BeSameAs(before);
+    }
+
+    private static ProbeResult Result(bool passed) => passed
+        ? ProbeResult.Success(TimeSpan.FromMilliseconds(1), DateTimeOffset.UtcNow, "connected")
+        : ProbeResult.Failed(ProbeFailure.ConnectionRefused, "connection refused", TimeSpan.FromMilliseconds(1), DateTimeOffset.UtcNow);
+
+    /// <summary>A coordinator of its own on <paramref name="yaml"/>, with its log lines and events kept.</summary>
+    private static (HealthPipeline Health, CapturingLogger<FailoverCoordinator> Log, List<FailoverEvent> Events) Start(string yaml)
+    {
+        var loaded = TestZone.Load(yaml);
+        var store = new HealthStateStore(loaded.Config!.HealthChecks, TimeProvider.System);
+        var log = new CapturingLogger<FailoverCoordinator>();
+        var coordinator = new FailoverCoordinator(new ZoneStore(loaded.Snapshot!), store, TimeProvider.System, log);
+        var events = new List<FailoverEvent>();
+        coordinator.Notified += events.Add;
+        coordinator.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return (new HealthPipeline(store, new LocalVerdictAggregator(), [coordinator]), log, events);
+    }
+
+    [Fact]
+    public void Apply_LastTierServedThroughAllUnhealthyAndBack_NoSwitchWhenTheAnswerStays()
+    {
+        var (health, log, events) = Start(Yaml.Replace("        ttl: 30\n", "        ttl: 30\n        whenAllUnhealthy: last\n", StringComparison.Ordinal)
+            .Replace("\n          - { value: 10.0.2.1 }", "", StringComparison.Ordinal));
+        health.Record("a", Result(passed: false));
+        health.Record("b", Result(passed: false));
+        var switchesBefore = events.Count(e => e.Kind is AlertEventKind.Failover or AlertEventKind.Failback or AlertEventKind.AllUnhealthy);
+
+        health.Record("b", Result(passed: true));
+
+        switchesBefore.Should().Be(2, "a failover to the secondary, then all unhealthy (still the secondary)");
+        events.Should().NotContain(e => e.Kind == AlertEventKind.Failover && e.Check == "b", "the secondary was served all along");
+        events.Where(e => e.Kind is AlertEventKind.Failover or AlertEventKind.Failback or AlertEventKind.AllUnhealthy).Should().HaveCount(2);
+        events.Should().Contain(e => e.Kind == AlertEventKind.Recovered && e.Check == "b");
+        log.Lines.Select(l => l.Message).Should().NotContain(m => m.Contains("instead of secondary [10.0.1.1]", StringComparison.Ordinal));
+        log.Lines.Select(l => l.Message).Should().ContainSingle(m => m.StartsWith("All tiers of mail.example.test. A are unhealthy", StringComparison.Ordinal))
+            .Which.Should().EndWith("; serving secondary [10.0.1.1]");
+    }
+
+    [Fact]
+    public void Apply_PrimaryPolicyServedThroughAllUnhealthyAndBack_NoFailback()
+    {
+        var (health, log, events) = Start(Yaml.Replace("\n          - { value: 10.0.2.1 }", "", StringComparison.Ordinal));
+        health.Record("a", Result(passed: false));
+        health.Record("b", Result(passed: false));
+
+        health.Record("a", Result(passed: true));
+
+        events.Select(e => e.Kind).Should().Equal(
+            AlertEventKind.Unhealthy, AlertEventKind.Failover, AlertEventKind.Unhealthy, AlertEventKind.AllUnhealthy, AlertEventKind.Recovered);
+        log.Lines.Select(l => l.Message).Should().NotContain(m => m.StartsWith("Failback", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Apply_CalculatedTierPassedOver_SwitchNamesItsUnhealthyChildren()
+    {
+        var (health, log, _) = Start(Yaml
+            .Replace("  - { name: b,", "  - { name: db, type: tcp, target: 127.0.0.1, port: 3, failureThreshold: 1, recoveryThreshold: 1 }\n  - { name: a-and-db, type: calculated, checks: [a, db], require: all }\n  - { name: b,", StringComparison.Ordinal)
+            .Replace("{ value: 10.0.0.1, healthCheck: a }", "{ value: 10.0.0.1, healthCheck: a-and-db }", StringComparison.Ordinal));
+        health.Record("a", Result(passed: false));
+        health.Record("db", Result(passed: false));
+
+        health.Record("b", Result(passed: false));
+
+        var failovers = log.Lines.Select(l => l.Message).Where(m => m.StartsWith("Failover", StringComparison.Ordinal)).ToList();
+        failovers.Should().HaveCount(2);
+        failovers[0].Should().EndWith("because primary check a-and-db unhealthy (0 of 2 checks healthy, 2 required; unhealthy: a; no verdict yet, counted as healthy: db)");
+        failovers[1].Should().EndWith("because primary check a-and-db unhealthy (0 of 2 checks healthy, 2 required; unhealthy: a, db); tier 2 check b unhealthy (connection refused)");
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FailoverDns.Protocol;
 using FailoverDns.Server.Tests.Support;
 using FailoverDns.Testing;
@@ -16,7 +17,7 @@ namespace FailoverDns.Server.Tests.Reload;
 /// rejected with their errors while the last good config goes on answering.
 /// </summary>
 [Collection(WholeProcessTests.Name)]
-public sealed class ConfigReloadTests : IDisposable
+public sealed partial class ConfigReloadTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("failoverdns-reload-").FullName;
 
@@ -256,6 +257,57 @@ public sealed class ConfigReloadTests : IDisposable
         await ReloadedAsync(server, succeeded: true, start);
         (await DnsAnswers.AskAsync(server, "www.example.test")).Should().Be("NOERROR | www.example.test. 60 IN A 192.0.2.1");
     }
+
+    [Fact]
+    public async Task Reload_ZoneFileEdited_LogNamesTheZoneFileNotTheConfig()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory, "zones"));
+        var zoneFile = Path.Combine(_directory, "zones", "example.org.zone");
+        File.WriteAllText(zoneFile, "$TTL 300\n@ SOA ns1 hostmaster 1 3600 900 1209600 300\n@ NS ns1\nns1 A 192.0.2.53\nwww A 198.51.100.1\n");
+        File.WriteAllText(ConfigPath, Logged(Config("192.0.2.1")) + "\n  - name: example.org\n    file: zones/example.org.zone\n");
+        await using var server = ServerProcess.Start(ServerProcess.BuiltAssembly, ["--config", ConfigPath]);
+        await server.WaitForLineAsync(ApplicationStarted());
+
+        File.WriteAllText(zoneFile, "$TTL 300\n@ SOA ns1 hostmaster 2 3600 900 1209600 300\n@ NS ns1\nns1 A 192.0.2.53\nwww A 198.51.100.2\n");
+        var reloaded = await server.WaitForLineAsync(ReloadedLine());
+
+        reloaded.Groups[1].Value.Should().Be(ConfigPath);
+        reloaded.Groups[2].Value.Should().Be("zones/example.org.zone changed");
+    }
+
+    [Fact]
+    public async Task Reload_ListenEditedThenReverted_NeedsRestartOnlyWhileItDiffersFromTheStart()
+    {
+        var config = Logged(Config("192.0.2.1"));
+        File.WriteAllText(ConfigPath, config);
+        await using var server = ServerProcess.Start(ServerProcess.BuiltAssembly, ["--config", ConfigPath]);
+        await server.WaitForLineAsync(ApplicationStarted());
+        int Reloads() => server.Lines.Count(l => ReloadedLine().IsMatch(l));
+
+        Replace(config.Replace("listen: [127.0.0.1:0]", "listen: [127.0.0.2:0]", StringComparison.Ordinal));
+        await Poll.UntilAsync(() => Reloads() == 1, "the reload with listen changed");
+        Replace(config.Replace("192.0.2.1", "192.0.2.2", StringComparison.Ordinal));
+        await Poll.UntilAsync(() => Reloads() == 2, "the reload with listen as it was");
+        Replace(config.Replace("192.0.2.1", "192.0.2.3", StringComparison.Ordinal));
+        await Poll.UntilAsync(() => Reloads() == 3, "a later reload, after which the second one's lines are all written");
+
+        var lines = server.Lines.Where(l => ReloadedLine().IsMatch(l) || l.Contains("take effect at the next restart", StringComparison.Ordinal)).ToList();
+        lines.Should().HaveCount(4, string.Join('\n', server.Lines));
+        lines[0].Should().MatchRegex(@"\(failoverdns\.yaml changed\)");
+        lines[1].Should().EndWith("Reload: changes to listen take effect at the next restart");
+        lines[2].Should().MatchRegex(ReloadedLine().ToString(), "listen is back to what the sockets were opened with");
+        lines[3].Should().MatchRegex(ReloadedLine().ToString());
+    }
+
+    /// <summary>A config for a server run as its own process: reloads logged (Information), no admin API.</summary>
+    private static string Logged(string config) =>
+        config.Replace("logging: { level: Warning }", "admin: { enabled: false }\nlogging: { level: Information }", StringComparison.Ordinal);
+
+    [GeneratedRegex("Application started")]
+    private static partial Regex ApplicationStarted();
+
+    [GeneratedRegex(@"Reloaded (.+) \((.+)\): \d+ zones")]
+    private static partial Regex ReloadedLine();
 
     /// <summary>Runs <c>dig +short www.example.test</c> until stopped (at most 500 times), recording what each printed.</summary>
     private static async Task DigRepeatedlyAsync(int port, ConcurrentQueue<string> printed, CancellationToken stop)

@@ -34,8 +34,7 @@ public static class ConfigLoader
 
         // Parsed from the bytes as they stream through a reader: a large file is not also held as a
         // string twice its size. (The reader drops a BOM.)
-        using var reader = new StreamReader(new MemoryStream(bytes, writable: false), System.Text.Encoding.UTF8);
-        return Load(reader, path, environment);
+        return Load(() => new StreamReader(new MemoryStream(bytes, writable: false), System.Text.Encoding.UTF8), path, environment);
     }
 
     /// <summary>Loads <paramref name="text"/> as if read from <paramref name="path"/> (errors name it; zone files are relative to it).</summary>
@@ -44,14 +43,15 @@ public static class ConfigLoader
     /// <param name="environment">Where <c>secretEnv</c> names are looked up; the process environment by default.</param>
     public static ConfigLoadResult LoadText(string text, string path, Func<string, string?>? environment = null)
     {
-        using var reader = new StringReader(text);
-        return Load(reader, path, environment);
+        return Load(() => new StringReader(text), path, environment);
     }
 
-    private static ConfigLoadResult Load(TextReader reader, string path, Func<string, string?>? environment)
+    // 'open' is called again only to place a YAML syntax error that comes without a position.
+    private static ConfigLoadResult Load(Func<TextReader> open, string path, Func<string, string?>? environment)
     {
         var errors = new List<ConfigError>();
         var stream = new YamlStream();
+        using var reader = open();
         var parser = new Parser(reader);
         try
         {
@@ -60,7 +60,8 @@ public static class ConfigLoader
         catch (YamlException e)
         {
             var message = e.InnerException?.Message ?? e.Message;
-            return Failed(new ConfigError(new SourceLocation(path, (int)e.Start.Line, (int)e.Start.Column), $"YAML syntax: {message}"));
+            var (line, column, note) = SyntaxErrorPosition(e, parser, open);
+            return Failed(new ConfigError(new SourceLocation(path, line, column), $"YAML syntax: {message}{note}"));
         }
         catch (InvalidOperationException)
         {
@@ -95,6 +96,42 @@ public static class ConfigLoader
         // A file of a million bad lines must not become a million log lines and a huge API response.
         var ordered = errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).Take(MaxReportedErrors).ToList();
         return new ConfigLoadResult(errors.Count == 0 ? config : null, errors.Count == 0 ? snapshot : null, ordered) { OmittedErrors = errors.Count - ordered.Count + budget.Omitted };
+    }
+
+    /// <summary>
+    /// Where a YAML syntax error is, for the reader. A parser error ("did not find expected ...") starts
+    /// at the offending token. A scanner error starts where the token being scanned began, which for a
+    /// scalar running on is often the line before, and ends where the problem was found: the end is
+    /// given then, with where the token began (unless the problem is the end of the file: an unclosed
+    /// quote is reported where it opens). A tab used as indentation comes with no position at all:
+    /// it is the first line from the last event parsed on whose indentation holds a tab.
+    /// </summary>
+    private static (int Line, int Column, string Note) SyntaxErrorPosition(YamlException e, Parser parser, Func<TextReader> open)
+    {
+        var (start, end) = (e.Start, e.End);
+        if (start.Index == 0 && end.Index == 0 && e.Message.Contains("tab", StringComparison.Ordinal))
+        {
+            var from = parser.Current?.End.Line ?? 1;
+            using var reader = open();
+            var number = 0;
+            while (reader.ReadLine() is { } line)
+            {
+                number++;
+                var indentation = line.AsSpan(0, line.Length - line.AsSpan().TrimStart(" \t").Length);
+                if (number >= from && indentation.Contains('\t'))
+                {
+                    return (number, indentation.IndexOf('\t') + 1, "");
+                }
+            }
+        }
+
+        // An unclosed quote is found at the end of the file: where it began says more.
+        if (e is SyntaxErrorException && end.Line > start.Line && !e.Message.Contains("end of stream", StringComparison.Ordinal))
+        {
+            return ((int)end.Line, (int)end.Column, $" (the token began at line {start.Line}, column {start.Column})");
+        }
+
+        return ((int)start.Line, (int)start.Column, "");
     }
 
     private static ConfigLoadResult Failed(ConfigError error) => new(null, null, [error]);

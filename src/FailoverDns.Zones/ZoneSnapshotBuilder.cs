@@ -26,7 +26,7 @@ public static class ZoneSnapshotBuilder
                 continue;
             }
 
-            var built = BuildZone(definition, failoverSets, errors);
+            var built = BuildZone(definition, definitions, failoverSets, errors);
             if (built is not null)
             {
                 zones.Add(built.Value);
@@ -69,7 +69,7 @@ public static class ZoneSnapshotBuilder
         }
     }
 
-    private static (Zone, Dictionary<byte[], ZoneNode>)? BuildZone(ZoneDefinition definition, List<FailoverSet> failoverSets, List<ConfigError> errors)
+    private static (Zone, Dictionary<byte[], ZoneNode>)? BuildZone(ZoneDefinition definition, IReadOnlyList<ZoneDefinition> allZones, List<FailoverSet> failoverSets, List<ConfigError> errors)
     {
         var errorCount = errors.Count;
         var origin = definition.Origin;
@@ -141,8 +141,70 @@ public static class ZoneSnapshotBuilder
             errors.Add(new ConfigError(set.Definition.Location, $"failover set {set.Definition} lies at or below a delegation, where the child zone answers; it would never be served"));
         }
 
+        CheckNameserverAddresses(definition, byName, nodes, allZones, errors);
         LinkAdditional(nodes, nodes.Values.SelectMany(n => n.RRsets).Concat(zoneSets.SelectMany(s => s.Tiers)));
         return errors.Count > errorCount ? null : (zone, nodes);
+    }
+
+    /// <summary>
+    /// A name server named inside the zone, and not at or below a delegation (where the child's data is
+    /// glue), needs an A or AAAA record here, as named-checkzone requires: without one its name answers
+    /// NXDOMAIN or no data, and a resolver that needs it cannot reach the zone. A name that belongs to
+    /// another zone served here (nested deeper) is that zone's business.
+    /// </summary>
+    private static void CheckNameserverAddresses(ZoneDefinition definition, Dictionary<byte[], List<ZoneRecord>> byName, Dictionary<byte[], ZoneNode> nodes, IReadOnlyList<ZoneDefinition> allZones, List<ConfigError> errors)
+    {
+        var origin = definition.Origin;
+        foreach (var (owner, records) in byName)
+        {
+            var ownerNode = nodes[owner];
+            if (ownerNode.Cut is not null && ownerNode.Cut != ownerNode)
+            {
+                continue; // occluded by a delegation above: never served
+            }
+
+            foreach (var record in records.Where(r => r.Type == RecordType.NS))
+            {
+                var target = DnsName.ToLower(record.Data);
+                if (!DnsName.IsAtOrBelow(target, origin) || allZones.Any(z => z.Origin.Length > origin.Length && DnsName.IsAtOrBelow(target, z.Origin)))
+                {
+                    continue;
+                }
+
+                var node = nodes.GetValueOrDefault(target) ?? WildcardFor(target, nodes, origin);
+                if (node?.Cut is not null)
+                {
+                    continue;
+                }
+
+                var text = DnsName.ToText(target);
+                if (node?.Cname is not null)
+                {
+                    errors.Add(new ConfigError(record.Location, $"name server {text} is an alias (CNAME) in zone {definition.Name}; a name server's name must have its own A or AAAA record (RFC 2181 §10.3)"));
+                }
+                else if ((node?.Find(RecordType.A) ?? node?.Find(RecordType.AAAA)) is null)
+                {
+                    errors.Add(new ConfigError(record.Location, $"name server {text} is inside zone {definition.Name} but has no A or AAAA record there; add one, or name a server outside the zone"));
+                }
+            }
+        }
+    }
+
+    /// <summary>The wildcard that answers for <paramref name="name"/>, which has no node: the closest existing ancestor's.</summary>
+    private static ZoneNode? WildcardFor(byte[] name, Dictionary<byte[], ZoneNode> nodes, byte[] origin)
+    {
+        var lookup = nodes.GetAlternateLookup<ReadOnlySpan<byte>>();
+        ReadOnlySpan<byte> parent = name;
+        while (parent.Length > origin.Length)
+        {
+            parent = DnsName.Parent(parent);
+            if (lookup.TryGetValue(parent, out var encloser))
+            {
+                return encloser.Cut ?? encloser.Wildcard;
+            }
+        }
+
+        return null;
     }
 
     private static void CheckNode(byte[] name, List<ZoneRecord> records, byte[] origin, List<ConfigError> errors)

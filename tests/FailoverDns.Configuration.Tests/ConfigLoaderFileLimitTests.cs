@@ -81,7 +81,7 @@ public sealed class ConfigLoaderFileLimitTests : IDisposable
     public void Load_ZoneFileOutsideConfigDirectory_RefusedUnlessAllowed()
     {
         using var elsewhere = new TempDirectory();
-        var zone = elsewhere.Write("other.zone", "$TTL 300\n@ SOA ns1.example.org. hostmaster 1 3600 900 1209600 300\n@ NS ns1.example.org.\n");
+        var zone = elsewhere.Write("other.zone", "$TTL 300\n@ SOA ns1.example.org. hostmaster 1 3600 900 1209600 300\n@ NS ns1.example.org.\nns1 A 192.0.2.53\n");
         var refused = _dir.Write("test.yaml", Config(zone));
         var allowed = _dir.Write("allowed.yaml", Config(zone, "files: { allowOutsideConfigDirectory: true }"));
 
@@ -122,7 +122,7 @@ public sealed class ConfigLoaderFileLimitTests : IDisposable
     [Fact]
     public void Load_SymbolicLinkToASibling_Read()
     {
-        _dir.Write("data/real.zone", "$TTL 300\n@ SOA ns1.example.org. hostmaster 1 3600 900 1209600 300\n@ NS ns1.example.org.\n");
+        _dir.Write("data/real.zone", "$TTL 300\n@ SOA ns1.example.org. hostmaster 1 3600 900 1209600 300\n@ NS ns1.example.org.\nns1 A 192.0.2.53\n");
         File.CreateSymbolicLink(Path.Combine(_dir.Path, "link.zone"), Path.Combine(_dir.Path, "data", "real.zone"));
         var config = _dir.Write("test.yaml", Config("link.zone"));
 

@@ -53,6 +53,12 @@ public sealed class ConfigLoaderStructureErrorTests
     [InlineData("zones:\n  - name: example.test\n    nameservers: [ns1.example.test.\n", "test.yaml:4:1: YAML syntax: While parsing a flow sequence, did not find expected ',' or ']'.")]
     [InlineData("zones:\n  - name: 'example.test\n", "test.yaml:2:11: YAML syntax: While scanning a quoted scalar, found unexpected end of stream.")]
     [InlineData("zones:\n  - name: example.test\n    name: other.test\n", "test.yaml:3:5: YAML syntax: Duplicate key name")]
+    [InlineData("zones:\n  - name: a.test\n    nameservers:\n      - ns1.a.test.\n      ns2.a.test.\n", "test.yaml:5:7: YAML syntax: While parsing a block collection, did not find expected '-' indicator.")]
+    [InlineData("zones:\n  - name: a.test\n    soa: {}\n  nameservers: [ns1.a.test.]\n", "test.yaml:4:3: YAML syntax: While parsing a block collection, did not find expected '-' indicator.")]
+    [InlineData("zones:\n  - name: a.test\n\tsoa: {}\n", "test.yaml:3:1: YAML syntax: While scanning a plain scalar, found a tab character that violate indentation. (the token began at line 2, column 11)")]
+    [InlineData("zones:\n  - name: a.test\n    soa: {}\n\tnameservers: []\n", "test.yaml:4:1: YAML syntax: While scanning a mapping, found invalid tab as indentation.")]
+    [InlineData("zones:\n  - name: a.test\n    soa:\n    \t email: x\n", "test.yaml:4:5: YAML syntax: While scanning a mapping, found invalid tab as indentation.")]
+    [InlineData("zones:\n  - name: \"a\n  .test\"\n", "test.yaml:3:3: YAML syntax: While scanning a multi-line double-quoted scalar, found wrong indentation. (the token began at line 2, column 11)")]
     [InlineData("zones: [\nlisten: []\n", "test.yaml:1:8: YAML syntax: cannot parse from here (is a '[' or '{' left unclosed?)")]
     [InlineData("zones:\n  - name: example.test\n    records: {\n  listen: 1\n", "test.yaml:3:14: YAML syntax: cannot parse from here (is a '[' or '{' left unclosed?)")]
     public void LoadText_YamlSyntaxError_ReportedWithLocation(string yaml, string expectedStart)

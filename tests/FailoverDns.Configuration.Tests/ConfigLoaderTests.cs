@@ -70,7 +70,7 @@ public sealed class ConfigLoaderTests
             zones:
               - name: example.test
                 soa: {}
-                nameservers: [ns1.example.test., ns2.example.test.]
+                nameservers: [ns1.example.net., ns2.example.net.]
             """, "min.yaml");
 
         result.Errors.Should().BeEmpty();
@@ -86,9 +86,9 @@ public sealed class ConfigLoaderTests
         Records(result).Should().Equal(
             // SOA defaults: primary = first name server, email hostmaster@<zone>, serial 1,
             // refresh 1h, retry 15m, expire 2w, negative TTL 5m; TTL = the zone's (default 1h).
-            "example.test. 3600 IN SOA ns1.example.test. hostmaster.example.test. 1 3600 900 1209600 300",
-            "example.test. 3600 IN NS ns1.example.test.",
-            "example.test. 3600 IN NS ns2.example.test.");
+            "example.test. 3600 IN SOA ns1.example.net. hostmaster.example.test. 1 3600 900 1209600 300",
+            "example.test. 3600 IN NS ns1.example.net.",
+            "example.test. 3600 IN NS ns2.example.net.");
     }
 
     [Theory]
@@ -104,11 +104,11 @@ public sealed class ConfigLoaderTests
             zones:
               - name: example.test
                 soa: { email: "{{email}}" }
-                nameservers: [ns1.example.test.]
+                nameservers: [ns1.example.net.]
             """, "t.yaml");
 
         result.Errors.Should().BeEmpty();
-        Records(result)[0].Should().Be($"example.test. 3600 IN SOA ns1.example.test. {rname} 1 3600 900 1209600 300");
+        Records(result)[0].Should().Be($"example.test. 3600 IN SOA ns1.example.net. {rname} 1 3600 900 1209600 300");
     }
 
     [Fact]
@@ -145,6 +145,7 @@ public sealed class ConfigLoaderTests
               - name: example.test
                 soa: {}
                 nameservers: ns1
+                records: [{ name: ns1, type: A, value: 192.0.2.53 }]
             """, "t.yaml");
 
         Records(result)[0].Should().StartWith("example.test. 3600 IN SOA ns1.example.test. hostmaster.example.test. ");
@@ -158,7 +159,7 @@ public sealed class ConfigLoaderTests
               - name: example.test
                 ttl: 5m
                 soa: {}
-                nameservers: [ns1.example.test.]
+                nameservers: [ns1.example.net.]
                 records:
                   - { name: a, type: A, value: 192.0.2.1 }
                   - { name: b, type: A, ttl: 1h30m, value: 192.0.2.2 }
@@ -219,7 +220,7 @@ public sealed class ConfigLoaderTests
             zones:
               - name: example.test
                 soa: {}
-                nameservers: [ns1.example.test.]
+                nameservers: [ns1.example.net.]
                 records:
                   - name: www
                     type: A
@@ -264,7 +265,7 @@ public sealed class ConfigLoaderTests
     public void LoadText_ZoneTtl_IsZoneFileDefault()
     {
         using var dir = new TempDirectory();
-        dir.Write("z.zone", "@ SOA ns1 hostmaster 1 1 1 1 1\n  NS ns1\n");
+        dir.Write("z.zone", "@ SOA ns1 hostmaster 1 1 1 1 1\n  NS ns1\nns1 A 192.0.2.53\n");
         var config = dir.Write("c.yaml", "zones:\n  - { name: example.test, ttl: 2h, file: z.zone }\n");
 
         Records(ConfigLoader.Load(config)).Should().OnlyContain(r => r.Contains(" 7200 IN "));
@@ -284,7 +285,7 @@ public sealed class ConfigLoaderTests
                 protocols: [TCP]
               - { address: 127.0.0.2, port: 0, protocols: [udp, tcp] }
             zones:
-              - { name: example.test, soa: {}, nameservers: [ns1.example.test.] }
+              - { name: example.test, soa: {}, nameservers: [ns1.example.net.] }
             """, "t.yaml");
 
         result.Errors.Should().BeEmpty();
@@ -302,7 +303,7 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void LoadText_EmptyListenList_ListensNowhere()
     {
-        var result = ConfigLoader.LoadText("listen: []\nzones:\n  - { name: example.test, soa: {}, nameservers: [ns1.example.test.] }\n", "t.yaml");
+        var result = ConfigLoader.LoadText("listen: []\nzones:\n  - { name: example.test, soa: {}, nameservers: [ns1.example.net.] }\n", "t.yaml");
 
         result.Errors.Should().BeEmpty();
         result.Config!.Listen.Should().BeEmpty("only an absent 'listen' means the defaults");
@@ -321,7 +322,7 @@ public sealed class ConfigLoaderTests
               format: json
               queries: true
             zones:
-              - { name: example.test, soa: {}, nameservers: [ns1.example.test.] }
+              - { name: example.test, soa: {}, nameservers: [ns1.example.net.] }
             """, "t.yaml");
 
         result.Errors.Should().BeEmpty();
@@ -336,9 +337,9 @@ public sealed class ConfigLoaderTests
     {
         var result = ConfigLoader.LoadText("""
             zones:
-              - { name: example.test, soa: {}, nameservers: [ns1.example.test.] }
-              - { name: sub.example.test, soa: {}, nameservers: [ns1.example.test.] }
-              - { name: example.net, soa: {}, nameservers: [ns1.example.test.] }
+              - { name: example.test, soa: {}, nameservers: [ns1.example.net.] }
+              - { name: sub.example.test, soa: {}, nameservers: [ns1.example.net.] }
+              - { name: example.net, soa: {}, nameservers: [ns1.example.net.], records: [{ name: ns1, type: A, value: 192.0.2.53 }] }
             """, "t.yaml");
 
         result.Errors.Should().BeEmpty();
@@ -352,7 +353,7 @@ public sealed class ConfigLoaderTests
             zones:
               - name: example.test
                 soa: {}
-                nameservers: [ns1.example.test.]
+                nameservers: [ns1.example.net.]
                 records:
                   - { name: x, type: TYPE999, value: '\# 3 010203' }
             """, "t.yaml");
@@ -403,6 +404,17 @@ public sealed class ConfigLoaderTests
     public void TryParseEndpoint_Invalid_ReturnsFalse(string text)
     {
         AddressText.TryParseEndpoint(text, ConfigLoader.DefaultPort, out _).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:5300", true)]
+    [InlineData("[::1]:53", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("::1", false)]
+    [InlineData("[::1]", false)]
+    public void TryParseEndpointWithPort_BareAddress_ReturnsFalse(string text, bool parsed)
+    {
+        AddressText.TryParseEndpointWithPort(text, out _).Should().Be(parsed);
     }
 
     private static List<string> Records(ConfigLoadResult result)

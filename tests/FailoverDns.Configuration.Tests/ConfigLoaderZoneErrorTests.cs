@@ -173,6 +173,36 @@ public sealed class ConfigLoaderZoneErrorTests
     }
 
     [Fact]
+    public void LoadText_InZoneNameserverWithoutAddress_ReportedAtTheEntry()
+    {
+        // As named-checkzone: otherwise ns2's name answers NXDOMAIN and resolvers cannot use it.
+        LoadErrors.Of("""
+            zones:
+              - name: example.test
+                soa: {}
+                nameservers:
+                  - ns1.example.test.
+                  - ns2
+                  - ns.example.net.
+                records:
+                  - { name: ns1, type: AAAA, value: 2001:db8::53 }
+                  - { name: ns2, type: TXT, value: no address }
+            """).Should().Equal(
+            "test.yaml:6:9: name server ns2.example.test. is inside zone example.test. but has no A or AAAA record there; add one, or name a server outside the zone");
+    }
+
+    [Fact]
+    public void LoadText_ZoneFileNameserverWithoutAddress_ReportedAtTheRecord()
+    {
+        using var dir = new TempDirectory();
+        var zoneFile = dir.Write("example.test.zone", "@ SOA ns1 hostmaster 1 1 1 1 1\n  NS ns1\n  NS ns2\nns1 A 192.0.2.53\n");
+        var config = dir.Write("failoverdns.yaml", "zones:\n  - { name: example.test, file: example.test.zone }\n");
+
+        ConfigLoader.Load(config).Errors.Select(e => e.ToString()).Should().Equal(
+            $"{zoneFile}:3:1: name server ns2.example.test. is inside zone example.test. but has no A or AAAA record there; add one, or name a server outside the zone");
+    }
+
+    [Fact]
     public void LoadText_SoaWithoutPrimaryOrNameservers_Reported()
     {
         LoadErrors.Of("""
@@ -229,8 +259,8 @@ public sealed class ConfigLoaderZoneErrorTests
     {
         LoadErrors.Of("""
             zones:
-              - { name: example.test, soa: {}, nameservers: [ns1.example.test.] }
-              - { name: EXAMPLE.test., soa: {}, nameservers: [ns1.example.test.] }
+              - { name: example.test, soa: {}, nameservers: [ns1.example.net.] }
+              - { name: EXAMPLE.test., soa: {}, nameservers: [ns1.example.net.] }
             """).Should().Equal("test.yaml:3:5: zone example.test. is defined twice (first at test.yaml:2:5)");
     }
 

@@ -4,7 +4,7 @@ namespace FailoverDns.Configuration.Tests;
 
 public sealed class RateLimitReaderTests
 {
-    private const string Zones = "zones:\n  - { name: example.test, soa: {}, nameservers: [ns1.example.test.] }\n";
+    private const string Zones = "zones:\n  - { name: example.test, soa: {}, nameservers: [ns1.example.net.] }\n";
 
     [Fact]
     public void LoadText_NoRateLimitSection_OnWithTheDefaults()

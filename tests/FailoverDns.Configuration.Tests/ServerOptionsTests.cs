@@ -4,7 +4,7 @@ public sealed class ServerOptionsTests
 {
     private const string Zone = """
         zones:
-          - { name: example.test, soa: {}, nameservers: [ns1.example.test.] }
+          - { name: example.test, soa: {}, nameservers: [ns1.example.net.] }
         """;
 
     [Fact]

@@ -56,9 +56,35 @@ public sealed class ZoneSnapshotBuilderTests
     }
 
     [Fact]
+    public void Build_InZoneNameServerWithoutAddress_IsRejectedAtTheNsRecord()
+    {
+        const string Soa = "@ 3600 SOA ns1 hostmaster 7 3600 900 1209600 300\n";
+
+        ZoneText.BuildErrors(("example.test.", Soa + "@ NS ns1\n@ NS ns2\nns1 A 192.0.2.53\nns2 TXT no-address\n")).Should().Equal(
+            "example.test.zone:3:1: name server ns2.example.test. is inside zone example.test. but has no A or AAAA record there; add one, or name a server outside the zone");
+        ZoneText.BuildErrors(("example.test.", Soa + "@ NS ns1\nsub NS ns1\n")).Should().Equal(
+            "example.test.zone:2:1: name server ns1.example.test. is inside zone example.test. but has no A or AAAA record there; add one, or name a server outside the zone",
+            "example.test.zone:3:1: name server ns1.example.test. is inside zone example.test. but has no A or AAAA record there; add one, or name a server outside the zone");
+        ZoneText.BuildErrors(("example.test.", Soa + "@ NS ns1\nns1 CNAME host\nhost A 192.0.2.1\n")).Should().ContainSingle()
+            .Which.Should().Contain("name server ns1.example.test. is an alias (CNAME)");
+    }
+
+    [Fact]
+    public void Build_NameServerOutsideBelowDelegationOrAddressed_IsAccepted()
+    {
+        const string Soa = "@ 3600 SOA ns1 hostmaster 7 3600 900 1209600 300\n";
+
+        ZoneText.BuildErrors(("example.test.", Soa + "@ NS ns1.other.test.\n@ NS ns6\nns6 AAAA 2001:db8::53\n")).Should().BeEmpty();
+        ZoneText.BuildErrors(("example.test.", Soa + "@ NS ns1.other.test.\nsub NS ns.sub\nsub NS sub\n")).Should().BeEmpty("glue below a delegation is the child's business");
+        ZoneText.BuildErrors(("example.test.", Soa + "@ NS ns1\n* A 192.0.2.9\n")).Should().BeEmpty("a wildcard answers for it");
+        ZoneText.BuildErrors(("example.test.", Soa + "@ NS ns1.inner\n"), ("inner.example.test.", Soa + "@ NS ns1\nns1 A 192.0.2.1\n")).Should().BeEmpty("the nested zone served here answers for it");
+        ZoneText.BuildErrors(("example.test.", Soa + "@ NS ns1\nns1 A 192.0.2.1\nold NS ns1.old\nns1.old A 192.0.2.2\n")).Should().BeEmpty();
+    }
+
+    [Fact]
     public void Build_OwnerNames_IndexedLowercase()
     {
-        var snapshot = ZoneText.Build(("example.test.", "$ORIGIN Example.TEST.\n@ SOA NS1 hostmaster 1 1 1 1 1\n@ NS NS1\nWWW A 192.0.2.1\n"));
+        var snapshot = ZoneText.Build(("example.test.", "$ORIGIN Example.TEST.\n@ SOA NS1 hostmaster 1 1 1 1 1\n@ NS NS1\nNs1 A 192.0.2.53\nWWW A 192.0.2.1\n"));
 
         snapshot.Zones[0].Name.Should().Be("example.test.");
         snapshot.FindNode(ZoneText.Name("www.example.test.")).Should().NotBeNull();

@@ -5,7 +5,7 @@ using FailoverDns.Zones.Text;
 namespace FailoverDns.Server.Hosting;
 
 /// <summary>
-/// The options of a serving run: <c>--config FILE</c>, any number of <c>--listen ADDR:PORT</c> and
+/// The options of a serving run: <c>--config FILE</c>, any number of <c>--listen ADDR:PORT</c> (the port required) and
 /// <c>--state-file FILE</c>, falling back to <c>FAILOVERDNS_CONFIG</c>, <c>FAILOVERDNS_LISTEN</c>
 /// (comma-separated) and <c>FAILOVERDNS_STATE_FILE</c>: how the container image points the server
 /// at its mounted config, its port and its writable volume.
@@ -34,9 +34,8 @@ internal sealed record CommandLine(string ConfigPath, IReadOnlyList<IPEndPoint> 
                     i++;
                     break;
                 case "--listen" when value is not null:
-                    if (!AddressText.TryParseEndpoint(value, ConfigLoader.DefaultPort, out var endpoint))
+                    if (!TryParseListen("--listen", value, out var endpoint, out error))
                     {
-                        error = $"--listen: '{value}' is not an address and port (write 127.0.0.1:53 or [::1]:53)";
                         return null;
                     }
 
@@ -53,9 +52,8 @@ internal sealed record CommandLine(string ConfigPath, IReadOnlyList<IPEndPoint> 
         {
             foreach (var item in fromEnvironment.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (!AddressText.TryParseEndpoint(item, ConfigLoader.DefaultPort, out var endpoint))
+                if (!TryParseListen("FAILOVERDNS_LISTEN", item, out var endpoint, out error))
                 {
-                    error = $"FAILOVERDNS_LISTEN: '{item}' is not an address and port";
                     return null;
                 }
 
@@ -66,6 +64,24 @@ internal sealed record CommandLine(string ConfigPath, IReadOnlyList<IPEndPoint> 
         config ??= environment("FAILOVERDNS_CONFIG") is { Length: > 0 } path ? path : DefaultConfig;
         stateFile ??= environment("FAILOVERDNS_STATE_FILE") is { Length: > 0 } state ? state : null;
         return new CommandLine(config, listen, stateFile);
+    }
+
+    /// <summary>
+    /// An address and port. A bare address is refused rather than taken to mean port 53: the error
+    /// shows it written with the port.
+    /// </summary>
+    private static bool TryParseListen(string option, string text, out IPEndPoint endpoint, out string? error)
+    {
+        error = null;
+        if (AddressText.TryParseEndpointWithPort(text, out endpoint))
+        {
+            return true;
+        }
+
+        error = AddressText.TryParseEndpoint(text, ConfigLoader.DefaultPort, out var withDefault)
+            ? $"{option}: '{text}' has no port; write the address with its port, e.g. {withDefault} (for IPv6, in brackets: [::1]:53)"
+            : $"{option}: '{text}' is not an address and port (write 127.0.0.1:53, or [::1]:53 for IPv6)";
+        return false;
     }
 
     /// <summary>The config with its listen addresses and state file replaced by those given here, if any.</summary>

@@ -27,13 +27,26 @@ public static class AddressText
         TryParse(text, out address) && address.AddressFamily == family;
 
     /// <summary><c>192.0.2.1:53</c>, <c>[2001:db8::1]:53</c>, or a bare address with <paramref name="defaultPort"/>.</summary>
-    public static bool TryParseEndpoint(string text, int defaultPort, out IPEndPoint endpoint)
+    public static bool TryParseEndpoint(string text, int defaultPort, out IPEndPoint endpoint) =>
+        TryParseEndpoint(text, (int?)defaultPort, out endpoint);
+
+    /// <summary><c>192.0.2.1:53</c> or <c>[2001:db8::1]:53</c>: the port is required.</summary>
+    public static bool TryParseEndpointWithPort(string text, out IPEndPoint endpoint) =>
+        TryParseEndpoint(text, null, out endpoint);
+
+    private static bool TryParseEndpoint(string text, int? defaultPort, out IPEndPoint endpoint)
     {
         endpoint = null!;
         string host;
-        var port = defaultPort;
+        int port;
         if (text.StartsWith('[') && text.EndsWith(']'))
         {
+            if (defaultPort is not { } bracketDefault)
+            {
+                return false;
+            }
+
+            port = bracketDefault;
             host = text[1..^1];
         }
         else if (text.StartsWith('['))
@@ -56,9 +69,14 @@ public static class AddressText
 
             host = text[..colon];
         }
-        else
+        else if (defaultPort is { } bareDefault)
         {
             host = text;
+            port = bareDefault;
+        }
+        else
+        {
+            return false;
         }
 
         if (port > IPEndPoint.MaxPort || !TryParse(host, out var address))

@@ -64,6 +64,19 @@ public sealed class CommandLineTests
         error.Should().NotBeNullOrEmpty();
     }
 
+    [Theory]
+    [InlineData("127.0.0.1", "127.0.0.1:53")]
+    [InlineData("::1", "[::1]:53")]
+    [InlineData("[::1]", "[::1]:53")]
+    public void Parse_ListenWithoutPort_IsRejectedShowingHowToWriteIt(string value, string written)
+    {
+        CommandLine.Parse(["--listen", value], _ => null, out var error).Should().BeNull();
+        error.Should().Contain($"'{value}' has no port").And.Contain(written);
+
+        CommandLine.Parse([], name => name == "FAILOVERDNS_LISTEN" ? $"0.0.0.0:5300,{value}" : null, out error).Should().BeNull();
+        error.Should().StartWith("FAILOVERDNS_LISTEN:").And.Contain($"'{value}' has no port");
+    }
+
     [Fact]
     public void Apply_Listen_ReplacesConfiguredEndpoints()
     {

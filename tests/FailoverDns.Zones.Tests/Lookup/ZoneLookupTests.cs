@@ -259,7 +259,7 @@ public sealed class ZoneLookupTests
     public void Find_NegativeSoaTtl_IsMinimumOfSoaTtlAndMinimum()
     {
         // SOA TTL below MINIMUM this time: the TTL wins (RFC 2308 §3).
-        var snapshot = ZoneText.Build(("example.test.", "@ 30 SOA ns1 hostmaster 1 3600 900 1209600 300\n@ NS ns1\n"));
+        var snapshot = ZoneText.Build(("example.test.", "@ 30 SOA ns1 hostmaster 1 3600 900 1209600 300\n@ NS ns1\nns1 A 192.0.2.53\n"));
 
         var result = ZoneLookup.Find(snapshot, ZoneText.Name("nope.example.test."), RecordType.A);
 

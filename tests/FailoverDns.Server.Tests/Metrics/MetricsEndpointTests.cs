@@ -89,8 +89,10 @@ public sealed class MetricsEndpointTests
         await backend.StopAsync();
         var scrape = await Poll.UntilAsync(
             () => ScrapeAsync(server),
-            s => s.Sum("failoverdns_failover_active_tier", ("record", "app.example.test.")) == 1 && s.Sum("failoverdns_health_transitions_total", ("check", "web"), ("to", "unhealthy")) == 1,
-            "the secondary tier, after the check's transition");
+            // A probe in flight when the backend stops fails otherwise than "refused"; the ones after it are refused.
+            s => s.Sum("failoverdns_failover_active_tier", ("record", "app.example.test.")) == 1 && s.Sum("failoverdns_health_transitions_total", ("check", "web"), ("to", "unhealthy")) == 1
+                && s.Sum("failoverdns_health_probes_total", ("check", "web"), ("outcome", "failure"), ("reason", "connection_refused")) >= 1,
+            "the secondary tier, after the check's transition, and a refused probe");
 
         scrape.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "unhealthy")).Should().Be(1);
         scrape.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "healthy")).Should().Be(0);

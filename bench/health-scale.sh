@@ -31,6 +31,7 @@ config() {  # config PORT WITH_CHECKS
     echo "server: { udpWorkers: 1 }"
     echo "logging: { level: Warning }"
     echo 'admin: { listen: "127.0.0.1:0" }'   # on, as by default, on a free port: two instances run
+    echo "files: { allowOutsideConfigDirectory: true }"   # the harness's zone file lies elsewhere
     if [ "$2" = yes ]; then
         echo "healthChecks:"
         awk -v n="$checks" -v p="$first_port" 'BEGIN { for (i = 0; i < n; i++)

@@ -12,6 +12,8 @@ listen: [127.0.0.1:$port]
 # The admin API (and so /metrics) on, as by default, but on a free port: several instances may run.
 admin: { listen: "127.0.0.1:0" }
 logging: { level: Warning }
+# The zone file lies outside this temporary directory.
+files: { allowOutsideConfigDirectory: true }
 healthChecks:
   - { name: web, type: http, target: 127.0.0.1, port: $http_port, interval: $interval, failureThreshold: $threshold }
 zones:

@@ -14,6 +14,8 @@ server: { udpWorkers: $workers, udpBatching: ${UDP_BATCHING:-true} }
 # The admin API (and so /metrics) on, as by default, but on a free port: several instances may run.
 admin: { listen: "127.0.0.1:0" }
 logging: { level: ${LOG_LEVEL:-Warning} }
+# The zone file lies outside this temporary directory.
+files: { allowOutsideConfigDirectory: true }
 zones:
   - name: $origin
     file: $zone

@@ -136,11 +136,13 @@ public static class ConfigLoader
 
     private static ConfigLoadResult Failed(ConfigError error) => new(null, null, [error]);
 
+    /// <summary>The directory of the config file: relative paths in it start there, and files stay in it.</summary>
+    internal static string DirectoryOf(string configPath) => Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? ".";
+
     /// <summary>The <c>files</c> section: limits on the zone files read, which stay in the config's directory unless allowed out.</summary>
     private static FileReadOptions ReadFiles(YamlMap root, string path)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        var defaults = new FileReadOptions { ConfinedTo = directory };
+        var defaults = new FileReadOptions { ConfinedTo = DirectoryOf(path) };
         var map = root.Map("files");
         if (map is null)
         {
@@ -151,7 +153,7 @@ public static class ConfigLoader
         {
             MaxSize = map.Int("maxSize", (int)FileReadOptions.DefaultMaxSize, 1024, FileReadOptions.MaxMaxSize),
             Timeout = map.Duration("readTimeout", FileReadOptions.DefaultTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
-            ConfinedTo = map.Bool("allowOutsideConfigDirectory", false) ? null : directory,
+            ConfinedTo = map.Bool("allowOutsideConfigDirectory", false) ? null : defaults.ConfinedTo,
         };
         map.RejectUnknownKeys();
         return options;

@@ -37,7 +37,7 @@ internal static class AdminReader
         {
             Listen = enabled ? listen : null,
             Token = token,
-            StateFile = stateFile is null ? defaults.StateFile : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? ".", stateFile),
+            StateFile = stateFile is null ? defaults.StateFile : Path.Combine(ConfigLoader.DirectoryOf(configPath), stateFile),
             AllowedHosts = allowedHosts,
             MaxOverride = maxOverride,
         };
@@ -63,5 +63,5 @@ internal static class AdminReader
     }
 
     private static string DefaultStateFile(string configPath) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? ".", "failoverdns.state.json");
+        Path.Combine(ConfigLoader.DirectoryOf(configPath), "failoverdns.state.json");
 }

@@ -46,29 +46,20 @@ public static class ConfigLoader
         return Load(() => new StringReader(text), path, environment);
     }
 
-    // 'open' is called again only to place a YAML syntax error that comes without a position.
+    // 'open' is called again to read the record entries, and to place a YAML syntax error that comes without a position.
     private static ConfigLoadResult Load(Func<TextReader> open, string path, Func<string, string?>? environment)
     {
         var errors = new List<ConfigError>();
-        var stream = new YamlStream();
-        using var reader = open();
-        var parser = new Parser(reader);
-        try
+        // Record entries are read apart from the tree, unless an alias might refer into one.
+        var (stream, hidden, failure) = Parse(open, path, hideRecords: true);
+        if (hidden is { SawAlias: true })
         {
-            stream.Load(parser);
+            (stream, hidden, failure) = Parse(open, path, hideRecords: false);
         }
-        catch (YamlException e)
+
+        if (failure is not null)
         {
-            var message = e.InnerException?.Message ?? e.Message;
-            var (line, column, note) = SyntaxErrorPosition(e, parser, open);
-            return Failed(new ConfigError(new SourceLocation(path, line, column), $"YAML syntax: {message}{note}"));
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet throws this, not a YamlException, for some unclosed flow collections ("a: [" then a
-            // new key); the last event it parsed is where it gave up.
-            var start = parser.Current?.Start ?? Mark.Empty;
-            return Failed(new ConfigError(new SourceLocation(path, (int)start.Line, (int)start.Column), "YAML syntax: cannot parse from here (is a '[' or '{' left unclosed?)"));
+            return Failed(failure);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode rootNode)
@@ -86,7 +77,13 @@ public static class ConfigLoader
         var declaredChecks = new HashSet<string>(StringComparer.Ordinal);
         var healthChecks = HealthCheckReader.Read(root, declaredChecks, errors);
         var budget = new ErrorBudget(MaxReportedErrors);
-        var zones = ZoneReader.Read(root, path, files, budget, errors);
+        List<ZoneDefinition> zones;
+        using (var records = hidden is null ? RecordEntrySource.None : RecordEntrySource.From(ZoneRecordEntries.ReadRecords(open)))
+        {
+            zones = ZoneReader.Read(root, path, files, records, budget, errors);
+        }
+
+
         CheckFailoverReferences(zones, declaredChecks, errors);
         root.RejectUnknownKeys();
 
@@ -96,6 +93,33 @@ public static class ConfigLoader
         // A file of a million bad lines must not become a million log lines and a huge API response.
         var ordered = errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).Take(MaxReportedErrors).ToList();
         return new ConfigLoadResult(errors.Count == 0 ? config : null, errors.Count == 0 ? snapshot : null, ordered) { OmittedErrors = errors.Count - ordered.Count + budget.Omitted };
+    }
+
+    /// <summary>The YAML as a tree, with the record entries left out when <paramref name="hideRecords"/>; or the syntax error.</summary>
+    private static (YamlStream Stream, ZoneRecordEntries? Hidden, ConfigError? Failure) Parse(Func<TextReader> open, string path, bool hideRecords)
+    {
+        var stream = new YamlStream();
+        using var reader = open();
+        var parser = new Parser(reader);
+        var hidden = hideRecords ? ZoneRecordEntries.HideRecords(parser) : null;
+        try
+        {
+            stream.Load(hidden ?? (IParser)parser);
+            return (stream, hidden, null);
+        }
+        catch (YamlException e)
+        {
+            var message = e.InnerException?.Message ?? e.Message;
+            var (line, column, note) = SyntaxErrorPosition(e, parser, open);
+            return (stream, hidden, new ConfigError(new SourceLocation(path, line, column), $"YAML syntax: {message}{note}"));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet throws this, not a YamlException, for some unclosed flow collections ("a: [" then a
+            // new key); the last event it parsed is where it gave up.
+            var start = parser.Current?.Start ?? Mark.Empty;
+            return (stream, hidden, new ConfigError(new SourceLocation(path, (int)start.Line, (int)start.Column), "YAML syntax: cannot parse from here (is a '[' or '{' left unclosed?)"));
+        }
     }
 
     /// <summary>

@@ -78,6 +78,22 @@ public sealed class ConfigLoaderFileLimitTests : IDisposable
     }
 
     [Fact]
+    public void LoadText_FilesSection_SetsTheLimits()
+    {
+        var result = ConfigLoader.LoadText("files: { maxSize: 2048, readTimeout: 250ms, allowOutsideConfigDirectory: true }\n" + LoadErrors.Zone, "/etc/failoverdns/test.yaml");
+
+        result.Errors.Should().BeEmpty();
+        result.Config!.Files.Should().Be(new FileReadOptions { MaxSize = 2048, Timeout = TimeSpan.FromMilliseconds(250), ConfinedTo = null });
+    }
+
+    [Fact]
+    public void LoadText_ReadTimeoutOutOfRange_Refused()
+    {
+        LoadErrors.Of("files: { readTimeout: 10ms }\n" + LoadErrors.Zone).Should().Equal(
+            "test.yaml:1:23: 'readTimeout' must be a duration from 100ms to 10m (like 500ms, 10s, 1m), not '10ms'");
+    }
+
+    [Fact]
     public void Load_ZoneFileOutsideConfigDirectory_RefusedUnlessAllowed()
     {
         using var elsewhere = new TempDirectory();

@@ -11,7 +11,8 @@ internal static class ZoneReader
 {
     public const uint DefaultTtl = 3600;
 
-    public static List<ZoneDefinition> Read(YamlMap root, string path, FileReadOptions files, ErrorBudget budget, List<ConfigError> errors)
+    /// <summary>The zones in order; <paramref name="records"/> holds the record entries kept out of the tree, if any.</summary>
+    public static List<ZoneDefinition> Read(YamlMap root, string path, FileReadOptions files, RecordEntrySource records, ErrorBudget budget, List<ConfigError> errors)
     {
         var zones = new List<ZoneDefinition>();
         if (root["zones"] is null)
@@ -20,7 +21,7 @@ internal static class ZoneReader
             return zones;
         }
 
-        foreach (var node in root.Sequence("zones"))
+        foreach (var (index, node) in root.Sequence("zones").Index())
         {
             if (node is not YamlMappingNode mapping)
             {
@@ -28,7 +29,7 @@ internal static class ZoneReader
                 continue;
             }
 
-            var zone = ReadZone(root.Child(mapping), path, files, budget, errors);
+            var zone = ReadZone(root.Child(mapping), path, files, records.RecordsOf(index), budget, errors);
             if (zone is not null)
             {
                 zones.Add(zone);
@@ -38,14 +39,14 @@ internal static class ZoneReader
         return zones;
     }
 
-    private static ZoneDefinition? ReadZone(YamlMap map, string path, FileReadOptions files, ErrorBudget budget, List<ConfigError> errors)
+    private static ZoneDefinition? ReadZone(YamlMap map, string path, FileReadOptions files, IEnumerable<YamlNode> hiddenRecords, ErrorBudget budget, List<ConfigError> errors)
     {
         var nameText = map.Scalar("name");
         var ttl = map.Ttl("ttl", DefaultTtl);
         var soa = map.Map("soa");
         var nameservers = map["nameservers"];
         var file = map.Scalar("file");
-        var recordNodes = map.Sequence("records").ToList();
+        var recordNodes = map.Sequence("records").Concat(hiddenRecords);
         var failoverNodes = map.Sequence("failover").ToList();
         map.RejectUnknownKeys();
         if (nameText is null)

@@ -31,11 +31,13 @@ public static class BoundedFileReader
         }
 
         error = OutsideConfinement(fullPath, options) ?? NotRegular(fullPath);
-        if (error is not null)
-        {
-            return false;
-        }
+        return error is null && TryReadWithin(fullPath, options, out bytes, out error);
+    }
 
+    /// <summary>Reads <paramref name="fullPath"/> up to the size limit, giving up after the time limit.</summary>
+    internal static bool TryReadWithin(string fullPath, FileReadOptions options, out byte[] bytes, out string? error)
+    {
+        bytes = [];
         // The read runs on its own task so that a file system that stops answering (or a file
         // swapped for a FIFO after the check) costs this load its timeout, not the server a thread
         // of every later reload waiting on a lock.

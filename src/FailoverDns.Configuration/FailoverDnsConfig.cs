@@ -14,6 +14,9 @@ public sealed record FailoverDnsConfig(
 {
     public IReadOnlyList<HealthCheckDefinition> HealthChecks { get; init; } = [];
 
+    /// <summary>How checks start, and how long serving waits for their first results.</summary>
+    public HealthOptions Health { get; init; } = new();
+
     public AdminOptions Admin { get; init; } = new();
 
     public AlertOptions Alerts { get; init; } = new();

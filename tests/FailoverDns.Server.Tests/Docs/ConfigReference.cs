@@ -21,6 +21,7 @@ internal static class ConfigReference
         ("`admin:`", "/properties/admin/properties"),
         ("`alerts: webhooks:` entries", "/$defs/webhook/properties"),
         ("`files:`", "/properties/files/properties"),
+        ("`health:`", "/properties/health/properties"),
         ("`healthChecks:` entries", "/$defs/healthCheck/properties"),
         ("`zones:` entries", "/$defs/zone/properties"),
         ("`zones: soa:`", "/$defs/zone/properties/soa/properties"),

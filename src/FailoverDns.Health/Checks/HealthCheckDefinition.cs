@@ -29,6 +29,31 @@ public sealed record HealthCheckDefinition
     public bool Disabled { get; init; }
 
     /// <summary>
+    /// Everything <see cref="JudgesSameAs"/> compares, as one text: equal for two definitions exactly when
+    /// one judges the same as the other, so a state saved under one may be restored under the other.
+    /// </summary>
+    public string Judgement
+    {
+        get
+        {
+            var fields = new List<string?> { Name, Invert ? "inverted" : "", Disabled ? "disabled" : "" };
+            if (Endpoint is { } e)
+            {
+                fields.AddRange([e.Protocol.ToString(), e.Target, e.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Path, e.HostHeader,
+                    e.Sni ? "sni" : "", e.ServerName, e.ValidateCertificate ? "validate" : "", string.Join(",", e.HealthyStatuses), e.Match]);
+            }
+
+            if (Calculated is { } c)
+            {
+                fields.AddRange([c.RequiredHealthy.ToString(System.Globalization.CultureInfo.InvariantCulture), .. c.Children]);
+            }
+
+            // Each field escaped, so no two lists of fields make the same text.
+            return string.Join("|", fields.Select(f => f is null ? "-" : "'" + f.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'"));
+        }
+    }
+
+    /// <summary>
     /// True when <paramref name="other"/> passes judgement on the same thing (endpoint, expectations,
     /// inversion, or the same calculation), so a verdict of one holds for the other: only how often
     /// and how patiently it probes (interval, timeouts, thresholds) may differ.

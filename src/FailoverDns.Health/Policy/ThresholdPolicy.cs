@@ -3,14 +3,20 @@ using FailoverDns.Health.Checks;
 namespace FailoverDns.Health.Policy;
 
 /// <summary>
-/// Turns results into states with rise/fall thresholds against flapping. A check with no verdict
-/// yet counts as healthy: its first success makes it healthy, and it takes the full failure
-/// threshold to make it unhealthy, as from healthy.
+/// Turns results into states with rise/fall thresholds against flapping. A check with no verdict yet
+/// takes its first result as its state (<see cref="InitialState.FirstProbe"/>), or counts as healthy
+/// (<see cref="InitialState.Healthy"/>, Route 53): its first success makes it healthy, and it takes the
+/// full failure threshold to make it unhealthy, as from healthy.
 /// </summary>
 public static class ThresholdPolicy
 {
-    public static ThresholdState Apply(ThresholdState current, bool passed, int failureThreshold, int recoveryThreshold)
+    public static ThresholdState Apply(ThresholdState current, bool passed, int failureThreshold, int recoveryThreshold, InitialState initial = InitialState.Healthy)
     {
+        if (current.Status == HealthStatus.Unknown && initial == InitialState.FirstProbe)
+        {
+            return passed ? new ThresholdState(HealthStatus.Healthy, 1, 0) : new ThresholdState(HealthStatus.Unhealthy, 0, 1);
+        }
+
         if (passed)
         {
             var successes = current.ConsecutiveSuccesses + 1;

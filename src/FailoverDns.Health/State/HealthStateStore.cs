@@ -16,14 +16,37 @@ public sealed class HealthStateStore
 
     private readonly object _gate = new();
     private readonly TimeProvider _time;
+    private readonly InitialState _initial;
     private readonly Dictionary<string, HealthCheckState> _states = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<HealthCheckDefinition>> _parents = new(StringComparer.Ordinal);
 
-    public HealthStateStore(IEnumerable<HealthCheckDefinition> definitions, TimeProvider time)
+    /// <param name="definitions">The checks.</param>
+    /// <param name="time">The clock of every <c>Since</c>.</param>
+    /// <param name="initial">What a check without a known state is until its probes say more.</param>
+    /// <param name="saved">States kept from before a restart: a check that judges the same thing starts from its own.</param>
+    public HealthStateStore(IEnumerable<HealthCheckDefinition> definitions, TimeProvider time, InitialState initial = InitialState.Healthy, IEnumerable<SavedCheckState>? saved = null)
     {
         _time = time;
-        Load(definitions, []);
+        _initial = initial;
+        var restored = new Dictionary<string, HealthCheckState>(StringComparer.Ordinal);
+        foreach (var definition in definitions)
+        {
+            if (saved?.FirstOrDefault(s => s.Check == definition.Name) is { Status: not HealthStatus.Unknown } known
+                && known.Judgement == definition.Judgement && definition.Endpoint is not null && !definition.Disabled)
+            {
+                restored[definition.Name] = new HealthCheckState(definition, known.Status, known.Since, 0, 0, null, null, [], 0, 0, 0)
+                {
+                    ProbedStatus = known.Status,
+                    LocationStatus = known.Status,
+                };
+            }
+        }
+
+        Load(definitions, restored);
     }
+
+    /// <summary>What a check without a known state is until its probes say more.</summary>
+    public InitialState Initial => _initial;
 
     public IReadOnlyList<HealthCheckState> All
     {
@@ -44,6 +67,33 @@ public sealed class HealthStateStore
             lock (_gate)
             {
                 return _states.Values.All(s => s.Definition.Endpoint is null || s.Definition.Disabled || s.LastResult is not null);
+            }
+        }
+    }
+
+    /// <summary>The enabled endpoint checks whose probes have not said anything yet, in a state they keep (none restored).</summary>
+    public IReadOnlyList<string> Undecided
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _states.Values.Where(s => s.Definition.Endpoint is not null && !s.Definition.Disabled && s.ProbedStatus == HealthStatus.Unknown).Select(s => s.Name)];
+            }
+        }
+    }
+
+    /// <summary>What the probes of each enabled endpoint check say, where they have said something: what a restart restores.</summary>
+    public IReadOnlyList<SavedCheckState> Known
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _states.Values
+                    .Where(s => s.Definition.Endpoint is not null && !s.Definition.Disabled && s.ProbedStatus != HealthStatus.Unknown)
+                    .OrderBy(s => s.Name, StringComparer.Ordinal)
+                    .Select(s => new SavedCheckState(s.Name, s.Definition.Judgement, s.ProbedStatus, s.Since))];
             }
         }
     }
@@ -76,7 +126,8 @@ public sealed class HealthStateStore
                 new ThresholdState(state.LocationStatus, state.ConsecutiveSuccesses, state.ConsecutiveFailures),
                 passed,
                 definition.FailureThreshold,
-                definition.RecoveryThreshold);
+                definition.RecoveryThreshold,
+                _initial);
             var history = state.History.Count < HistorySize ? state.History : state.History.Skip(1);
             _states[name] = state with
             {
@@ -96,7 +147,8 @@ public sealed class HealthStateStore
     /// <summary>
     /// Makes <paramref name="verdicts"/> what the probes say of their checks; an override still decides
     /// while set, and the calculated checks above follow. A verdict on a check a reload has since
-    /// removed or redefined is dropped: that check started over.
+    /// removed or redefined is dropped: that check started over. A verdict of unknown (no decision yet)
+    /// leaves the state as it is: a redefined check keeps the one it had until its probes decide.
     /// </summary>
     /// <returns>Every change of state this caused, in order, each once.</returns>
     public IReadOnlyList<HealthTransition> Apply(IReadOnlyList<CheckVerdict> verdicts)
@@ -108,7 +160,8 @@ public sealed class HealthStateStore
             {
                 if (_states.TryGetValue(verdict.Check.Name, out var state) && !state.Definition.Disabled && state.Definition.JudgesSameAs(verdict.Check))
                 {
-                    SetStatus(state with { ProbedStatus = verdict.Status }, state.Override?.State ?? verdict.Status, verdict.Reason, transitions);
+                    var probed = verdict.Status == HealthStatus.Unknown ? state.ProbedStatus : verdict.Status;
+                    SetStatus(state with { ProbedStatus = probed }, state.Override?.State ?? probed, verdict.Reason, transitions);
                 }
             }
         }
@@ -119,8 +172,10 @@ public sealed class HealthStateStore
     /// <summary>
     /// Takes the checks of a reloaded config. A check that judges the same thing as before
     /// (<see cref="HealthCheckDefinition.JudgesSameAs"/>) keeps its state, history and counters; a
-    /// new or redefined one starts unknown; a removed one is forgotten. Overrides stay with their
-    /// check's name. Nothing is announced: the caller re-decides every answer next.
+    /// new one starts unknown; a redefined one starts over with no results but keeps the state it had
+    /// until its probes decide (so nothing switches, nor is announced, before they do); a removed one
+    /// is forgotten. Overrides stay with their check's name. Nothing is announced: the caller
+    /// re-decides every answer next.
     /// </summary>
     /// <returns>The checks that start over (new or redefined).</returns>
     public IReadOnlyList<string> Reconcile(IEnumerable<HealthCheckDefinition> definitions)
@@ -182,14 +237,27 @@ public sealed class HealthStateStore
         var fresh = new List<string>();
         foreach (var definition in definitions)
         {
-            if (previous.TryGetValue(definition.Name, out var kept) && kept.Definition.JudgesSameAs(definition))
+            var kept = previous.GetValueOrDefault(definition.Name);
+            if (kept is not null && kept.Definition.JudgesSameAs(definition))
             {
                 _states[definition.Name] = kept with { Definition = definition };
+            }
+            else if (kept is not null && !definition.Disabled && !kept.Definition.Disabled)
+            {
+                // Redefined: the probes start over (their first result decides, or the threshold from
+                // unknown), and until they decide, the state it had stands.
+                _states[definition.Name] = new HealthCheckState(definition, kept.Status, kept.Since, 0, 0, null, null, [], 0, 0, 0)
+                {
+                    ProbedStatus = kept.ProbedStatus,
+                    LocationStatus = HealthStatus.Unknown,
+                    Override = kept.Override,
+                };
+                fresh.Add(definition.Name);
             }
             else
             {
                 var status = definition.Disabled ? HealthStatus.Healthy : HealthStatus.Unknown;
-                var forced = previous.GetValueOrDefault(definition.Name)?.Override;
+                var forced = kept?.Override;
                 _states[definition.Name] = new HealthCheckState(definition, forced?.State ?? status, now, 0, 0, null, null, [], 0, 0, 0) { ProbedStatus = status, LocationStatus = status, Override = forced };
                 fresh.Add(definition.Name);
             }

@@ -74,6 +74,22 @@ public sealed class ThresholdPolicyTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Apply_FirstProbeFromUnknown_TheResultDecides(bool passed)
+    {
+        var next = ThresholdPolicy.Apply(ThresholdState.Initial, passed, 3, 3, InitialState.FirstProbe);
+
+        next.Should().Be(passed ? new ThresholdState(H, 1, 0) : new ThresholdState(HealthStatus.Unhealthy, 0, 1));
+    }
+
+    [Fact]
+    public void Apply_FirstProbeFromAKnownState_TheThresholdsApply()
+    {
+        ThresholdPolicy.Apply(new ThresholdState(H, 4, 0), false, 3, 3, InitialState.FirstProbe).Should().Be(new ThresholdState(H, 0, 1));
+    }
+
     [Fact]
     public void Initial_NoResult_IsUnknownWithEmptyRuns()
     {

@@ -115,7 +115,7 @@ public sealed class HealthStateStoreOverrideTests
     }
 
     [Fact]
-    public void Reconcile_TargetChanged_StartsOverButKeepsTheOverride()
+    public void Reconcile_TargetChanged_StartsOverKeepingItsStateAndTheOverride()
     {
         var store = CreateStore(Flappy("web"));
         Pipeline.Record("web", Failed("HTTP 500"));
@@ -125,7 +125,8 @@ public sealed class HealthStateStoreOverrideTests
         store.Reconcile([moved]).Should().Equal("web");
 
         var state = store.Get("web")!;
-        state.ProbedStatus.Should().Be(HealthStatus.Unknown);
+        state.ProbedStatus.Should().Be(HealthStatus.Unhealthy, "it stands until the probes of the new definition decide");
+        state.LocationStatus.Should().Be(HealthStatus.Unknown, "the probes start over");
         state.Status.Should().Be(HealthStatus.Healthy, "the override still holds");
         state.History.Should().BeEmpty();
     }

@@ -29,8 +29,9 @@ public sealed record HealthCheckDefinition
     public bool Disabled { get; init; }
 
     /// <summary>
-    /// Everything <see cref="JudgesSameAs"/> compares, as one text: equal for two definitions exactly when
-    /// one judges the same as the other, so a state saved under one may be restored under the other.
+    /// A digest (SHA-256, hex) of everything <see cref="JudgesSameAs"/> compares: equal for two definitions
+    /// exactly when one judges the same as the other, so a state saved under one may be restored under
+    /// the other. A digest, so that the state file never holds a path or header that carries a secret.
     /// </summary>
     public string Judgement
     {
@@ -49,7 +50,8 @@ public sealed record HealthCheckDefinition
             }
 
             // Each field escaped, so no two lists of fields make the same text.
-            return string.Join("|", fields.Select(f => f is null ? "-" : "'" + f.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'"));
+            var text = string.Join("|", fields.Select(f => f is null ? "-" : "'" + f.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'"));
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
         }
     }
 

@@ -20,12 +20,13 @@ public sealed class HealthPipeline(HealthStateStore store, IVerdictAggregator ag
             return;
         }
 
+        Forward(store.Apply(aggregator.Aggregate(verdict)));
+
+        // After the changes it made have gone through: a handler sees the state this result led to.
         foreach (var handler in handlers)
         {
             handler.Recorded(check, result);
         }
-
-        Forward(store.Apply(aggregator.Aggregate(verdict)));
     }
 
     /// <summary>Forces <paramref name="check"/> to a state (or clears the force with null); false for an unknown check.</summary>

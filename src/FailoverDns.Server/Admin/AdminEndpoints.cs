@@ -31,7 +31,7 @@ public static class AdminEndpoints
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (ReadinessState readiness, HealthStateStore health) =>
         {
-            var view = ReadinessReport.Build(readiness.ListenersBound, health.FirstRoundComplete, readiness.LastReload);
+            var view = ReadinessReport.Build(readiness.ListenersBound, readiness.Answering, health.FirstRoundComplete, readiness.LastReload);
             return Results.Json(view, json.ReadinessView, statusCode: view.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 

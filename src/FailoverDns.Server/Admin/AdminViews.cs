@@ -52,6 +52,6 @@ public sealed record ExplainView(
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record OverrideRequest(string? State, DateTimeOffset? Until, string? Reason);
 
-public sealed record ReadinessView(bool Ready, string Reason, bool ConfigLoaded, bool ListenersBound, bool FirstProbeRoundDone, ReloadSummaryView? LastReload);
+public sealed record ReadinessView(bool Ready, string Reason, bool ConfigLoaded, bool ListenersBound, bool Answering, bool FirstProbeRoundDone, ReloadSummaryView? LastReload);
 
 public sealed record ErrorView(string Error);

@@ -6,13 +6,14 @@ namespace FailoverDns.Server.Admin;
 /// <summary>Builds the <c>/readyz</c> body: ready or not, and why in one sentence an operator can act on.</summary>
 internal static class ReadinessReport
 {
-    public static ReadinessView Build(bool listenersBound, bool firstRoundDone, ReloadOutcome? lastReload)
+    public static ReadinessView Build(bool listenersBound, bool answering, bool firstRoundDone, ReloadOutcome? lastReload)
     {
-        var ready = listenersBound && firstRoundDone;
-        var reason = (listenersBound, firstRoundDone) switch
+        var ready = listenersBound && answering && firstRoundDone;
+        var reason = (listenersBound, answering, firstRoundDone) switch
         {
-            (false, _) => "Not ready: the DNS listeners are not bound yet.",
-            (true, false) => "Not ready: the first round of health checks is still running.",
+            (false, _, _) => "Not ready: the DNS listeners are not bound yet.",
+            (true, false, _) => "Not ready: the DNS listeners are bound but wait for the first result of every health check before answering (health.startupWait at most).",
+            (true, true, false) => "Not ready: the first round of health checks is still running.",
             _ => "Ready: the config is loaded, the DNS listeners are bound and the first round of health checks is done.",
         };
         if (lastReload is { Succeeded: false } rejected)
@@ -21,6 +22,6 @@ internal static class ReadinessReport
         }
 
         var summary = lastReload is null ? null : new ReloadSummaryView(lastReload.Succeeded, lastReload.At, lastReload.ErrorCount);
-        return new ReadinessView(ready, reason, true, listenersBound, firstRoundDone, summary);
+        return new ReadinessView(ready, reason, true, listenersBound, answering, firstRoundDone, summary);
     }
 }

@@ -1,7 +1,6 @@
-using System.Text.Json;
-using FailoverDns.Configuration;
 using FailoverDns.Health.Checks;
 using FailoverDns.Health.State;
+using FailoverDns.Server.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,17 +14,16 @@ namespace FailoverDns.Server.HealthOverrides;
 public sealed partial class OverrideService(
     HealthStateStore health,
     HealthPipeline pipeline,
-    FailoverDnsConfig config,
+    StateFile stateFile,
     TimeProvider time,
     ILogger<OverrideService> logger) : IHostedService, IDisposable
 {
     /// <summary>How often expiry is checked; an override ends at most this long after its time.</summary>
     public static readonly TimeSpan ExpiryCheck = TimeSpan.FromSeconds(1);
 
-    private readonly object _fileGate = new();
     private ITimer? _timer;
 
-    public string? StateFile => config.Admin.StateFile;
+    public string? StateFile => stateFile.Path;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -111,24 +109,8 @@ public sealed partial class OverrideService(
 
     private void Restore()
     {
-        if (StateFile is null || !File.Exists(StateFile))
-        {
-            return;
-        }
-
-        List<PersistedOverride>? saved;
-        try
-        {
-            saved = JsonSerializer.Deserialize(File.ReadAllText(StateFile), StateFileJsonContext.Default.ListPersistedOverride);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            LogStateFileUnreadable(logger, StateFile, e);
-            return;
-        }
-
         var now = time.GetUtcNow();
-        foreach (var item in saved ?? [])
+        foreach (var item in stateFile.Saved.Overrides)
         {
             if (item.Until <= now || !HealthStatusNames.TryParse(item.State, out var state))
             {
@@ -146,32 +128,7 @@ public sealed partial class OverrideService(
     }
 
     /// <summary>Writes the overrides to the state file (also after a reload, which may have removed checks).</summary>
-    public void Persist()
-    {
-        if (StateFile is null)
-        {
-            return;
-        }
-
-        var overrides = health.All
-            .Where(s => s.Override is not null)
-            .Select(s => new PersistedOverride(s.Name, s.Override!.State.ToName(), s.Override.Until, s.Override.Reason, s.Override.Since))
-            .ToList();
-        lock (_fileGate)
-        {
-            try
-            {
-                // Written beside and renamed over, so a crash never leaves half a file.
-                var temporary = StateFile + ".tmp";
-                File.WriteAllText(temporary, JsonSerializer.Serialize(overrides, StateFileJsonContext.Default.ListPersistedOverride));
-                File.Move(temporary, StateFile, overwrite: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                LogStateFileUnwritable(logger, StateFile, e);
-            }
-        }
-    }
+    public void Persist() => stateFile.Write(health);
 
     private static string Until(DateTimeOffset? until) => until is { } time ? $"until {time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z" : "until cleared";
 
@@ -183,12 +140,6 @@ public sealed partial class OverrideService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Override restored from the state file: health check {Check} forced {State} {Until} ({Reason})")]
     private static partial void LogOverrideRestored(ILogger logger, string check, string state, string until, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot read the override state file {Path}; starting without overrides")]
-    private static partial void LogStateFileUnreadable(ILogger logger, string path, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot write the override state file {Path}; overrides will not survive a restart")]
-    private static partial void LogStateFileUnwritable(ILogger logger, string path, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Clearing expired overrides failed; tried again at the next check")]
     private static partial void LogExpiryFailed(ILogger logger, Exception exception);

@@ -9,6 +9,7 @@ using FailoverDns.Server.Failover;
 using FailoverDns.Server.HealthOverrides;
 using FailoverDns.Server.Lifecycle;
 using FailoverDns.Server.Metrics;
+using FailoverDns.Server.Persistence;
 using FailoverDns.Server.Query;
 using FailoverDns.Server.Reload;
 using FailoverDns.Server.Transport;
@@ -103,17 +104,22 @@ public static class FailoverDnsHost
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<DnsListenerService>();
         services.AddSingleton(timeProvider ?? TimeProvider.System);
-        services.AddSingleton(sp => new HealthStateStore(config.HealthChecks, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new StateFile(config.Admin.StateFile, sp.GetRequiredService<ILogger<StateFile>>()));
+        services.AddSingleton(sp => new HealthStateStore(
+            config.HealthChecks, sp.GetRequiredService<TimeProvider>(), config.Health.InitialState, sp.GetRequiredService<StateFile>().SavedChecks()));
+        services.AddSingleton<StartupGate>();
+        services.AddSingleton<CheckStateSaver>();
         services.AddSingleton<FailoverCoordinator>();
         services.AddSingleton<HealthMetrics>();
         services.AddSingleton<IVerdictAggregator, LocalVerdictAggregator>();
 
         // The health pipeline (described at IVerdictAggregator): the coordinator is told first, so a
-        // change reaches the answers before it is counted.
+        // change reaches the answers before the start-up gate lets queries in, and before it is saved
+        // and counted.
         services.AddSingleton(sp => new HealthPipeline(
             sp.GetRequiredService<HealthStateStore>(),
             sp.GetRequiredService<IVerdictAggregator>(),
-            [sp.GetRequiredService<FailoverCoordinator>(), sp.GetRequiredService<HealthMetrics>()]));
+            [sp.GetRequiredService<FailoverCoordinator>(), sp.GetRequiredService<StartupGate>(), sp.GetRequiredService<CheckStateSaver>(), sp.GetRequiredService<HealthMetrics>()]));
         services.AddSingleton<AlertService>();
         services.AddSingleton<OverrideService>();
         services.AddSingleton<AdminViewFactory>();
@@ -129,15 +135,18 @@ public static class FailoverDnsHost
             sp.GetRequiredService<ILogger<HealthMonitor>>()));
 
         // Start order: the metrics samples' drain (stopped last, after the listeners, so that it
-        // drains their last samples); sockets bound; the coordinator deciding from the initial states and alerts
-        // listening to it; overrides restored; then probes, and the reloader last.
+        // drains their last samples); the coordinator deciding from the initial (or saved) states,
+        // alerts listening to it, and overrides restored, all before a query is answered; sockets bound
+        // (answering once the start-up gate opens); the state file's writer (stopped after the probes,
+        // so it writes their last states); then probes, and the reloader last.
         // The real clock whatever the probes run on: the drain keeps pace with real queries, and a
         // test's manual clock would leave the rings to fill until a collection.
         services.AddHostedService(sp => new QuerySampleDrain(sp.GetRequiredService<QueryMetrics>(), TimeProvider.System));
-        services.AddHostedService(sp => sp.GetRequiredService<DnsListenerService>());
         services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
         services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         services.AddHostedService(sp => sp.GetRequiredService<OverrideService>());
+        services.AddHostedService(sp => sp.GetRequiredService<DnsListenerService>());
+        services.AddHostedService(sp => sp.GetRequiredService<CheckStateSaver>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         if (source is not null)
         {

@@ -166,7 +166,7 @@ public sealed partial class ConfigApplier
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reload: health checks whose definition changed start over: {Checks}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reload: health checks new or redefined start over, each keeping the state it had (if any) until its probes decide: {Checks}")]
     private static partial void LogChecksStartingOver(ILogger logger, string checks);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reload of {Path} ({Why}) rejected: {Count} error(s), the first of them below; still serving the previous config")]

@@ -11,21 +11,24 @@ namespace FailoverDns.Server.Transport;
 
 /// <summary>
 /// Binds every configured endpoint when the host starts (a busy port stops start-up with a clear
-/// message) and stops the listeners when it stops.
+/// message), starts answering once the <see cref="StartupGate"/> opens, and stops the listeners when
+/// it stops. Queries that arrive while the gate is shut wait in the sockets' queues.
 /// </summary>
 internal sealed partial class DnsListenerService(
     FailoverDnsConfig config,
     QueryProcessor processor,
     QueryLog queryLog,
     ReadinessState readiness,
+    StartupGate gate,
     IMeterFactory meters,
-    ILogger<DnsListenerService> logger) : IHostedService
+    ILogger<DnsListenerService> logger) : IHostedService, IDisposable
 {
     private const int PortZeroAttempts = 10;
 
     private readonly TcpConnectionMetrics _tcpMetrics = new(meters);
 
     private readonly List<IDisposable> _listeners = [];
+    private readonly CancellationTokenSource _stopping = new();
     private readonly List<IPEndPoint> _udp = [];
     private readonly List<IPEndPoint> _tcp = [];
 
@@ -53,19 +56,13 @@ internal sealed partial class DnsListenerService(
         }
 
         readiness.MarkListenersBound();
-        foreach (var listener in _listeners)
+        if (gate.Opened.IsCompleted)
         {
-            switch (listener)
-            {
-                case UdpDnsListener udp:
-                    udp.Start();
-                    LogListening(logger, "UDP", udp.LocalEndPoint, udp.Workers, udp.Batching ? "recvmmsg batches" : "one datagram per call");
-                    break;
-                case TcpDnsListener tcp:
-                    tcp.Start();
-                    LogListeningTcp(logger, tcp.LocalEndPoint);
-                    break;
-            }
+            StartAnswering();
+        }
+        else
+        {
+            _ = StartAnsweringWhenOpenAsync();
         }
 
         return Task.CompletedTask;
@@ -73,8 +70,57 @@ internal sealed partial class DnsListenerService(
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        StopAll();
+        _stopping.Cancel();
+        lock (_listeners)
+        {
+            StopAll();
+        }
+
         return Task.CompletedTask;
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task StartAnsweringWhenOpenAsync()
+    {
+        try
+        {
+            await gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        StartAnswering();
+    }
+
+    private void StartAnswering()
+    {
+        lock (_listeners)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            foreach (var listener in _listeners)
+            {
+                switch (listener)
+                {
+                    case UdpDnsListener udp:
+                        udp.Start();
+                        LogListening(logger, "UDP", udp.LocalEndPoint, udp.Workers, udp.Batching ? "recvmmsg batches" : "one datagram per call");
+                        break;
+                    case TcpDnsListener tcp:
+                        tcp.Start();
+                        LogListeningTcp(logger, tcp.LocalEndPoint);
+                        break;
+                }
+            }
+        }
+
+        readiness.MarkAnswering();
     }
 
     private void BindEndpoint(ListenEndpoint endpoint, int workers)

@@ -81,6 +81,8 @@ public sealed class AdminApiTests
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         body.GetProperty("ready").GetBoolean().Should().BeFalse();
         body.GetProperty("listenersBound").GetBoolean().Should().BeTrue();
+        body.GetProperty("answering").GetBoolean().Should().BeFalse("answering waits for the first result of each check");
+        body.GetProperty("reason").GetString().Should().Contain("wait for the first result of every health check");
         body.GetProperty("firstProbeRoundDone").GetBoolean().Should().BeFalse();
     }
 
@@ -115,7 +117,12 @@ public sealed class AdminApiTests
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
         await backend.StopAsync();
 
-        var check = await Poll.UntilAsync(() => server.GetJsonAsync("/api/health-checks/web"), c => c.GetProperty("status").GetString() == "unhealthy", "an unhealthy check");
+        // A probe in flight as the backend stops may fail otherwise: the refusals follow.
+        var check = await Poll.UntilAsync(
+            () => server.GetJsonAsync("/api/health-checks/web"),
+            c => c.GetProperty("status").GetString() == "unhealthy" && c.GetProperty("consecutiveFailures").GetInt32() >= 2
+                && c.GetProperty("lastFailure").GetProperty("failure").GetString() == "connection_refused",
+            "an unhealthy check refused twice");
 
         var failure = check.GetProperty("lastFailure");
         failure.GetProperty("ok").GetBoolean().Should().BeFalse();

@@ -80,7 +80,10 @@ public sealed class FailoverEndToEndTests
                 secondary: { value: 10.0.1.1 }
             """));
 
-        // Steps 1-2: healthy, the primary is served.
+        // Steps 1-2: healthy, the primary is served. (The first probe decides: should it fail, as the
+        // process's first TLS handshake can within a 200 ms interval, the secondary is served until
+        // the recovery threshold is met.)
+        await WaitForAnswerAsync(server, Primary);
         for (var step = 1; step <= 2; step++)
         {
             var healthy = await DigAsync(server);

@@ -44,7 +44,7 @@ public sealed class ServerFixture : IAsyncLifetime, IDisposable
     /// <summary>A fake clock for the whole host, when set before starting.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
-    /// <summary>Where overrides are kept; a fresh temporary file unless set (e.g. to survive a restart).</summary>
+    /// <summary>Where overrides and check states are kept; a fresh temporary file unless set (e.g. to survive a restart).</summary>
     public string? StateFile { get; init; }
 
     /// <summary>A config file to serve (and reload on change) instead of YAML text.</summary>
@@ -125,13 +125,15 @@ public sealed class ServerFixture : IAsyncLifetime, IDisposable
 
     private static FailoverDnsConfig ForTests(FailoverDnsConfig config, string stateFile)
     {
-        if (config.Admin.Listen is not { } listen)
-        {
-            return config;
-        }
+        // The state file is written even with the admin API off: each test keeps its own.
+        var admin = config.Admin with { StateFile = stateFile };
 
         // Tests run side by side: the admin API at its default port takes a free one instead.
-        var port = listen.Port == AdminOptions.DefaultListen.Port ? new IPEndPoint(IPAddress.Loopback, 0) : listen;
-        return config with { Admin = config.Admin with { Listen = port, StateFile = stateFile } };
+        if (admin.Listen is { } listen && listen.Port == AdminOptions.DefaultListen.Port)
+        {
+            admin = admin with { Listen = new IPEndPoint(IPAddress.Loopback, 0) };
+        }
+
+        return config with { Admin = admin };
     }
 }

@@ -25,6 +25,14 @@ public sealed class HealthPipeline(HealthStateStore store, IVerdictAggregator ag
             handler.Recorded(check, result);
         }
 
+        if (verdict.Damping is { } damping)
+        {
+            foreach (var handler in handlers)
+            {
+                handler.FlapDampingChanged(damping);
+            }
+        }
+
         Forward(store.Apply(aggregator.Aggregate(verdict)));
     }
 

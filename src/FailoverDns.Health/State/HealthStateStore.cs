@@ -18,10 +18,15 @@ public sealed class HealthStateStore
     private readonly TimeProvider _time;
     private readonly Dictionary<string, HealthCheckState> _states = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<HealthCheckDefinition>> _parents = new(StringComparer.Ordinal);
+    private readonly FlapDampingOptions _flapDamping;
 
-    public HealthStateStore(IEnumerable<HealthCheckDefinition> definitions, TimeProvider time)
+    /// <param name="definitions">The checks of the config.</param>
+    /// <param name="time">The clock of overrides, transitions and flap damping.</param>
+    /// <param name="flapDamping">When a flapping check is held unhealthy; null: never (<see cref="FlapDampingOptions.Off"/>).</param>
+    public HealthStateStore(IEnumerable<HealthCheckDefinition> definitions, TimeProvider time, FlapDampingOptions? flapDamping = null)
     {
         _time = time;
+        _flapDamping = flapDamping ?? FlapDampingOptions.Off;
         Load(definitions, []);
     }
 
@@ -57,8 +62,9 @@ public sealed class HealthStateStore
     }
 
     /// <summary>
-    /// Applies one probe result to the endpoint check <paramref name="name"/>: its counters, history and
-    /// the threshold policy's per-location state. Null for an unknown or disabled check.
+    /// Applies one probe result to the endpoint check <paramref name="name"/>: its counters, history,
+    /// the threshold policy's per-location state, then flap damping (which may hold the verdict
+    /// unhealthy). Null for an unknown or disabled check.
     /// </summary>
     /// <returns>This instance's verdict on the check, for <see cref="Apply"/> (through the aggregation step).</returns>
     public CheckVerdict? Record(string name, ProbeResult result)
@@ -77,6 +83,8 @@ public sealed class HealthStateStore
                 passed,
                 definition.FailureThreshold,
                 definition.RecoveryThreshold);
+            var now = _time.GetUtcNow();
+            var flap = FlapDamper.Apply(state.Flap, next.Status, now, _flapDamping);
             var history = state.History.Count < HistorySize ? state.History : state.History.Skip(1);
             _states[name] = state with
             {
@@ -88,8 +96,18 @@ public sealed class HealthStateStore
                 History = [.. history, result],
                 Probes = state.Probes + 1,
                 Failures = state.Failures + (result.Succeeded ? 0 : 1),
+                Flap = flap.State,
             };
-            return new CheckVerdict(definition, next.Status, Describe(definition, result, next));
+            var reason = Describe(definition, result, next);
+            if (FlapDamper.Describe(flap, _flapDamping) is not { } damping)
+            {
+                return new CheckVerdict(definition, flap.Status, reason);
+            }
+
+            return new CheckVerdict(definition, flap.Status, $"{reason}; {damping}")
+            {
+                Damping = flap.Edge == FlapEdge.None ? null : new FlapDampingChange(name, flap.Edge == FlapEdge.Started, damping, now),
+            };
         }
     }
 

@@ -15,8 +15,12 @@ public sealed record FlapDampingOptions
     public int MaxChanges { get; init; } = 4;
 
     /// <summary>How far back changes are counted.</summary>
-    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(5);
+    /// <remarks>
+    /// 10m by default: a check at the default interval and thresholds (30s, 3 in a row) changes at
+    /// most once every 90s, so five changes take at least 6m; a shorter window would never see it flap.
+    /// </remarks>
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How long a damped check's own verdict must stay unchanged before it is released.</summary>
-    public TimeSpan HoldFor { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan HoldFor { get; init; } = TimeSpan.FromMinutes(5);
 }

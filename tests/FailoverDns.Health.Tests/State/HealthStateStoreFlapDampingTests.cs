@@ -10,7 +10,7 @@ namespace FailoverDns.Health.Tests.State;
 /// <summary>Flap damping as the store applies it, after the threshold policy and before the aggregation step.</summary>
 public sealed class HealthStateStoreFlapDampingTests
 {
-    private const string Damped = "flapping: 5 changes within 5m; held unhealthy until stable for 2m";
+    private const string Damped = "flapping: 5 changes within 10m; held unhealthy until stable for 5m";
     private static readonly DateTimeOffset Start = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
@@ -75,16 +75,22 @@ public sealed class HealthStateStoreFlapDampingTests
         Probe(true);
         var changedAt = _clock.GetUtcNow();
 
-        // Probes every 10s: 11 more passes are 1m50s after the last change, the 12th is 2m.
-        Probe(Enumerable.Repeat(true, 11).ToArray());
+        // Probes every 10s: 29 more passes are 4m50s after the last change, the 30th is 5m.
+        Probe(Enumerable.Repeat(true, 29).ToArray());
         store.Get("web")!.Status.Should().Be(HealthStatus.Unhealthy);
         Probe(true);
 
-        var released = "stable for 2m after flapping; no longer held unhealthy";
-        _clock.GetUtcNow().Should().Be(changedAt + TimeSpan.FromMinutes(2));
+        var released = "stable for 5m after flapping; no longer held unhealthy";
+        _clock.GetUtcNow().Should().Be(changedAt + TimeSpan.FromMinutes(5));
         _handler.Damping.Select(d => (d.Damped, d.Reason)).Should().Equal((true, Damped), (false, released));
-        _handler.Transitions[^1].Should().Be(new HealthTransition("web", HealthStatus.Unhealthy, HealthStatus.Healthy, $"HTTP 200, 13 passed in a row; {released}", _clock.GetUtcNow()));
+        _handler.Transitions[^1].Should().Be(new HealthTransition("web", HealthStatus.Unhealthy, HealthStatus.Healthy, $"HTTP 200, 31 passed in a row; {released}", _clock.GetUtcNow()));
         store.Get("web")!.Flap.Damped.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Record_DefaultOptions_AreOnWithFourChangesInTenMinutesHeldForFive()
+    {
+        new FlapDampingOptions().Should().Be(new FlapDampingOptions { Enabled = true, MaxChanges = 4, Window = TimeSpan.FromMinutes(10), HoldFor = TimeSpan.FromMinutes(5) });
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public static class FailoverDnsHost
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<DnsListenerService>();
         services.AddSingleton(timeProvider ?? TimeProvider.System);
-        services.AddSingleton(sp => new HealthStateStore(config.HealthChecks, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new HealthStateStore(config.HealthChecks, sp.GetRequiredService<TimeProvider>(), config.Health.FlapDamping));
         services.AddSingleton<FailoverCoordinator>();
         services.AddSingleton<HealthMetrics>();
         services.AddSingleton<IVerdictAggregator, LocalVerdictAggregator>();

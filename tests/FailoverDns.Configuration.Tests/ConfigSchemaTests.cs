@@ -33,6 +33,8 @@ public sealed partial class ConfigSchemaTests
     [Theory]
     [InlineData("records", "recrods", "a misspelled key")]
     [InlineData("port: 5300", "port: 70000", "an out-of-range port")]
+    [InlineData("port: 5300 }]", "port: 5300 }]\nhealth: { flapDamping: on }", "flap damping neither off nor a mapping")]
+    [InlineData("port: 5300 }]", "port: 5300 }]\nhealth: { flapDamping: { maxChanges: 0 } }", "a flap damping limit below 1")]
     public void Schema_InvalidConfig_IsRejected(string valid, string invalid, string fault)
     {
         const string Config = "zones: [{ name: example.test, records: [] }]\nlisten: [{ address: 127.0.0.1, port: 5300 }]";
@@ -40,6 +42,17 @@ public sealed partial class ConfigSchemaTests
 
         IsValid(Config).Should().BeTrue("the unbroken config is valid");
         IsValid(Config.Replace(valid, invalid, StringComparison.Ordinal)).Should().BeFalse($"the schema must catch {fault}");
+    }
+
+    [Theory]
+    [InlineData("flapDamping: off")]
+    [InlineData("flapDamping: { maxChanges: 6, window: 2m, holdFor: 90s }")]
+    public void Schema_FlapDampingAsTheLoaderTakesIt_IsValid(string entry)
+    {
+        var yaml = $"health: {{ {entry} }}\n" + LoadErrors.Zone;
+
+        ConfigLoader.LoadText(yaml, "test.yaml").Errors.Should().BeEmpty();
+        Schema.Evaluate(JsonSerializer.SerializeToElement(YamlJson.Convert(yaml))).IsValid.Should().BeTrue();
     }
 
     public static TheoryData<string, string, string> Levels => new()
@@ -52,6 +65,8 @@ public sealed partial class ConfigSchemaTests
         { "/properties/admin/properties", "admin: { zzz: 1 }\n" + LoadErrors.Zone, "" },
         { "/properties/alerts/properties", "alerts: { zzz: 1 }\n" + LoadErrors.Zone, "" },
         { "/$defs/webhook/properties", "alerts: { webhooks: [{ url: 'http://a.example/', zzz: 1 }] }\n" + LoadErrors.Zone, "" },
+        { "/properties/health/properties", "health: { zzz: 1 }\n" + LoadErrors.Zone, "" },
+        { "/properties/health/properties/flapDamping/oneOf/1/properties", "health: { flapDamping: { zzz: 1 } }\n" + LoadErrors.Zone, "" },
         // An HTTP check and a calculated one know different keys; the schema lists both.
         { "/$defs/healthCheck/properties", LoadErrors.WithHealthChecks("  - { name: a, type: http, target: 192.0.2.1, zzz: 1 }"), "checks,require" },
         { "/$defs/healthCheck/properties", LoadErrors.WithHealthChecks("  - { name: a, type: calculated, checks: [a], zzz: 1 }"), "target,port,path,host,sni,serverName,validateCertificate,healthyStatus,match,interval,connectTimeout,responseTimeout" },

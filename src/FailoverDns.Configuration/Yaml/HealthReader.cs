@@ -32,6 +32,7 @@ internal static class HealthReader
         {
             InitialState = initialState ?? defaults.InitialState,
             StartupWait = map.Duration("startupWait", defaults.StartupWait, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
+            FlapDamping = FlapDampingReader.Read(map),
         };
         map.RejectUnknownKeys();
         return options;

@@ -54,6 +54,15 @@ internal static class TcpConnector
                 socket?.Dispose();
                 return ConnectOutcome.Failed(ProbeFailure.ConnectTimeout, $"no connection within {DurationText.Format(connectTimeout)}");
             }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown)
+            {
+                // The connect's result is read (SO_ERROR) after the handshake, so a target that
+                // accepts and resets at once can get its RST in first. Linux reports a reset to the
+                // SYN as ECONNREFUSED; ECONNRESET (EPIPE after a FIN) only comes from a connection
+                // that was established (tcp_reset, net/ipv4/tcp_input.c). The handshake completed.
+                socket?.Dispose();
+                return ConnectOutcome.ResetAfterHandshake($"connected to {address}, then reset by the target");
+            }
             catch (SocketException ex)
             {
                 socket?.Dispose();

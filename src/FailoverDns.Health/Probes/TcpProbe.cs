@@ -3,8 +3,8 @@ using FailoverDns.Health.Checks;
 namespace FailoverDns.Health.Probes;
 
 /// <summary>
-/// A TCP health check (Route 53): healthy when a connection is established within the connect
-/// timeout; the connection is closed at once.
+/// A TCP health check (Route 53): healthy when the TCP handshake completes within the connect
+/// timeout, whatever the target does next (reset, close, silence); the connection is closed at once.
 /// </summary>
 internal sealed class TcpProbe : IProbe
 {
@@ -41,9 +41,9 @@ internal sealed class TcpProbe : IProbe
         }
 
         var latency = _timeProvider.GetElapsedTime(started);
-        if (outcome.Socket is { } socket)
+        outcome.Socket?.Dispose();
+        if (outcome.HandshakeCompleted)
         {
-            socket.Dispose();
             return ProbeResult.Success(latency, _timeProvider.GetUtcNow(), outcome.Detail);
         }
 

@@ -7,4 +7,8 @@ namespace FailoverDns.Health.State;
 /// words an operator reads. <see cref="Check"/> is the definition it was judged under, so a verdict
 /// that arrives after a reload redefined the check is recognised as stale.
 /// </summary>
-public sealed record CheckVerdict(HealthCheckDefinition Check, HealthStatus Status, string Reason);
+public sealed record CheckVerdict(HealthCheckDefinition Check, HealthStatus Status, string Reason)
+{
+    /// <summary>Set when this result started or ended the check's flap damping; null otherwise.</summary>
+    public FlapDampingChange? Damping { get; init; }
+}

@@ -1,4 +1,5 @@
 using FailoverDns.Health.Checks;
+using FailoverDns.Health.Policy;
 using FailoverDns.Health.Probes;
 
 namespace FailoverDns.Health.State;
@@ -26,12 +27,18 @@ public sealed record HealthCheckState(
     public HealthStatus ProbedStatus { get; init; }
 
     /// <summary>
-    /// What this instance's probes say (the threshold policy's state), before the aggregation step
-    /// (<see cref="IVerdictAggregator"/>); a single instance acts on it as it is.
+    /// What this instance's probes say (the threshold policy's state), before flap damping and the
+    /// aggregation step (<see cref="IVerdictAggregator"/>); a single instance without damping acts on it as it is.
     /// </summary>
     public HealthStatus LocationStatus { get; init; }
 
     public HealthOverride? Override { get; init; }
+
+    /// <summary>
+    /// The flap damper's memory of an endpoint check: its recent changes of verdict, and since when it
+    /// is held unhealthy for flapping (<see cref="FlapState.Damped"/>).
+    /// </summary>
+    public FlapState Flap { get; init; } = FlapState.Initial;
 
     /// <summary>
     /// For a calculated check, what its children say now (counts, and the unhealthy ones by name), kept

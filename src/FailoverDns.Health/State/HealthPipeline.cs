@@ -20,12 +20,27 @@ public sealed class HealthPipeline(HealthStateStore store, IVerdictAggregator ag
             return;
         }
 
-        Forward(store.Apply(aggregator.Aggregate(verdict)));
-
-        // After the changes it made have gone through: a handler sees the state this result led to.
-        foreach (var handler in handlers)
+        // Damping is told before the change it causes, so "is flapping" is logged before "is unhealthy".
+        if (verdict.Damping is { } damping)
         {
-            handler.Recorded(check, result);
+            foreach (var handler in handlers)
+            {
+                handler.FlapDampingChanged(damping);
+            }
+        }
+
+        try
+        {
+            Forward(store.Apply(aggregator.Aggregate(verdict)));
+        }
+        finally
+        {
+            // After the changes it made have gone through, so a handler sees the state this result led
+            // to; and even if a step threw, so that no handler waits on another's bug for a result.
+            foreach (var handler in handlers)
+            {
+                handler.Recorded(check, result);
+            }
         }
     }
 

@@ -19,15 +19,23 @@ public sealed class HealthStateStore
     private readonly InitialState _initial;
     private readonly Dictionary<string, HealthCheckState> _states = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<HealthCheckDefinition>> _parents = new(StringComparer.Ordinal);
+    private readonly FlapDampingOptions _flapDamping;
 
     /// <param name="definitions">The checks.</param>
-    /// <param name="time">The clock of every <c>Since</c>.</param>
+    /// <param name="time">The clock of overrides, transitions and flap damping.</param>
     /// <param name="initial">What a check without a known state is until its probes say more.</param>
     /// <param name="saved">States kept from before a restart: a check that judges the same thing starts from its own.</param>
-    public HealthStateStore(IEnumerable<HealthCheckDefinition> definitions, TimeProvider time, InitialState initial = InitialState.Healthy, IEnumerable<SavedCheckState>? saved = null)
+    /// <param name="flapDamping">When a flapping check is held unhealthy; null: never (<see cref="FlapDampingOptions.Off"/>).</param>
+    public HealthStateStore(
+        IEnumerable<HealthCheckDefinition> definitions,
+        TimeProvider time,
+        InitialState initial = InitialState.Healthy,
+        IEnumerable<SavedCheckState>? saved = null,
+        FlapDampingOptions? flapDamping = null)
     {
         _time = time;
         _initial = initial;
+        _flapDamping = flapDamping ?? FlapDampingOptions.Off;
         var restored = new Dictionary<string, HealthCheckState>(StringComparer.Ordinal);
         foreach (var definition in definitions)
         {
@@ -107,8 +115,9 @@ public sealed class HealthStateStore
     }
 
     /// <summary>
-    /// Applies one probe result to the endpoint check <paramref name="name"/>: its counters, history and
-    /// the threshold policy's per-location state. Null for an unknown or disabled check.
+    /// Applies one probe result to the endpoint check <paramref name="name"/>: its counters, history,
+    /// the threshold policy's per-location state, then flap damping (which may hold the verdict
+    /// unhealthy). Null for an unknown or disabled check.
     /// </summary>
     /// <returns>This instance's verdict on the check, for <see cref="Apply"/> (through the aggregation step).</returns>
     public CheckVerdict? Record(string name, ProbeResult result)
@@ -128,6 +137,8 @@ public sealed class HealthStateStore
                 definition.FailureThreshold,
                 definition.RecoveryThreshold,
                 _initial);
+            var now = _time.GetUtcNow();
+            var flap = FlapDamper.Apply(state.Flap, next.Status, now, _flapDamping);
             var history = state.History.Count < HistorySize ? state.History : state.History.Skip(1);
             _states[name] = state with
             {
@@ -139,8 +150,18 @@ public sealed class HealthStateStore
                 History = [.. history, result],
                 Probes = state.Probes + 1,
                 Failures = state.Failures + (result.Succeeded ? 0 : 1),
+                Flap = flap.State,
             };
-            return new CheckVerdict(definition, next.Status, Describe(definition, result, next));
+            var reason = Describe(definition, result, next);
+            if (FlapDamper.Describe(flap, _flapDamping) is not { } damping)
+            {
+                return new CheckVerdict(definition, flap.Status, reason);
+            }
+
+            return new CheckVerdict(definition, flap.Status, $"{reason}; {damping}")
+            {
+                Damping = flap.Edge == FlapEdge.None ? null : new FlapDampingChange(name, flap.Edge == FlapEdge.Started, damping, now),
+            };
         }
     }
 

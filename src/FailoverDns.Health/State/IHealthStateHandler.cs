@@ -14,4 +14,12 @@ public interface IHealthStateHandler
 
     /// <summary>Checks changed state, each change once, in the order they were made.</summary>
     void Transitioned(IReadOnlyList<HealthTransition> transitions);
+
+    /// <summary>
+    /// A check's flap damping started or ended, told before the transition it causes, if any; a
+    /// handler that does not care need not implement it.
+    /// </summary>
+    void FlapDampingChanged(FlapDampingChange change)
+    {
+    }
 }

@@ -88,7 +88,10 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
             definition.Invert,
             View(state.LastResult),
             View(state.LastFailure),
-            [.. state.History.Reverse().Select(r => View(r)!)]);
+            [.. state.History.Reverse().Select(r => View(r)!)])
+        {
+            FlapDampedSince = state.Flap.DampedSince,
+        };
     }
 
     private static ProbeResultView? View(ProbeResult? result) => result is null

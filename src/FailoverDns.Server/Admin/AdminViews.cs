@@ -28,7 +28,14 @@ public sealed record HealthCheckView(
     bool Inverted,
     ProbeResultView? LastResult,
     ProbeResultView? LastFailure,
-    IReadOnlyList<ProbeResultView> History);
+    IReadOnlyList<ProbeResultView> History)
+{
+    /// <summary>Since when flap damping holds the check unhealthy; null when it does not.</summary>
+    public DateTimeOffset? FlapDampedSince { get; init; }
+
+    /// <summary>True while flap damping holds the check unhealthy, whatever its probes say now.</summary>
+    public bool FlapDamped => FlapDampedSince is not null;
+}
 
 /// <summary>A tier: its check's state as served (<see cref="CheckStatus"/>), what the probes say, and the override's reason if one forces it.</summary>
 public sealed record TierView(int Tier, string Label, IReadOnlyList<string> Values, string? HealthCheck, string? CheckStatus, string? ProbedStatus, string? Override, bool Healthy);

@@ -55,6 +55,19 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
         }
     }
 
+    public void FlapDampingChanged(FlapDampingChange change)
+    {
+        // Logged apart from the transition: damping can start while the check is already unhealthy.
+        if (change.Damped)
+        {
+            LogFlapDamped(logger, change.Check, change.Reason);
+        }
+        else
+        {
+            LogFlapReleased(logger, change.Check, change.Reason);
+        }
+    }
+
     /// <summary>The tier each set serves now, for the admin API, metrics and tests.</summary>
     public FailoverDecision DecisionFor(FailoverSet set)
     {
@@ -268,6 +281,12 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health check {Check} is healthy: {Reason}")]
     private static partial void LogCheckFirstHealthy(ILogger logger, string check, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check {Check} is {Reason}")]
+    private static partial void LogFlapDamped(ILogger logger, string check, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Health check {Check} is {Reason}")]
+    private static partial void LogFlapReleased(ILogger logger, string check, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Failover {Record}: now serving {To} instead of {From}, because {Reason}")]
     private static partial void LogFailover(ILogger logger, string record, string from, string to, string reason);

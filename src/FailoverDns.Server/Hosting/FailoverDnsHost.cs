@@ -106,7 +106,11 @@ public static class FailoverDnsHost
         services.AddSingleton(timeProvider ?? TimeProvider.System);
         services.AddSingleton(sp => new StateFile(config.Admin.StateFile, sp.GetRequiredService<ILogger<StateFile>>()));
         services.AddSingleton(sp => new HealthStateStore(
-            config.HealthChecks, sp.GetRequiredService<TimeProvider>(), config.Health.InitialState, sp.GetRequiredService<StateFile>().SavedChecks()));
+            config.HealthChecks,
+            sp.GetRequiredService<TimeProvider>(),
+            config.Health.InitialState,
+            sp.GetRequiredService<StateFile>().SavedChecks(),
+            config.Health.FlapDamping));
         services.AddSingleton<StartupGate>();
         services.AddSingleton<CheckStateSaver>();
         services.AddSingleton<FailoverCoordinator>();

@@ -12,7 +12,7 @@ namespace FailoverDns.Server.Metrics;
 /// <summary>
 /// Health checks and failover as metrics: probe results and latency per check, each check's state
 /// (a state set: one series per status, 1 for the current one), transitions, overrides, and the
-/// tier each failover record set serves.
+/// tier each failover record set serves; flap damping: which checks are held, and how often.
 /// </summary>
 public sealed class HealthMetrics : IHealthStateHandler
 {
@@ -24,6 +24,7 @@ public sealed class HealthMetrics : IHealthStateHandler
     private readonly HealthStateStore _health;
     private readonly ConcurrentDictionary<string, ProbeStats> _probes = new(StringComparer.Ordinal);
     private readonly Counter<long> _transitions;
+    private readonly Counter<long> _flapDamped;
     private readonly Histogram<double> _probeDurations;
 
     public HealthMetrics(IMeterFactory meters, HealthStateStore health, FailoverCoordinator coordinator, ZoneStore zones)
@@ -42,6 +43,8 @@ public sealed class HealthMetrics : IHealthStateHandler
         _transitions = meter.CreateCounter<long>("failoverdns.health.transitions", "{transition}", "Health check state changes, by the state entered");
         meter.CreateObservableGauge("failoverdns.health.check.status", () => CheckStatuses(), "{status}", "Each health check's state as served (an override's, else the probes'): 1 on the current status, 0 on the others");
         meter.CreateObservableGauge("failoverdns.health.check.overridden", () => Overrides(), "{override}", "1 while an operator override forces the check's state");
+        meter.CreateObservableGauge("failoverdns.health.check.damped", () => Damped(), "{check}", "1 while flap damping holds the check unhealthy");
+        _flapDamped = meter.CreateCounter<long>("failoverdns.health.check.flap_damped", "{damping}", "Times flap damping started holding a check unhealthy");
         meter.CreateObservableGauge(
             "failoverdns.failover.active_tier",
             () => zones.Current.FailoverSets.Select(set => new Measurement<int>(
@@ -68,6 +71,14 @@ public sealed class HealthMetrics : IHealthStateHandler
         }
     }
 
+    public void FlapDampingChanged(FlapDampingChange change)
+    {
+        if (change.Damped)
+        {
+            _flapDamped.Add(1, Tag("check", change.Check));
+        }
+    }
+
     /// <summary>The probe statistics of the checks the config has now (a reload may have removed some).</summary>
     private IEnumerable<(string Check, long[] Results)> Current() =>
         _probes.Where(p => _health.Get(p.Key) is not null).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value.Read()));
@@ -90,4 +101,7 @@ public sealed class HealthMetrics : IHealthStateHandler
 
     private IEnumerable<Measurement<int>> Overrides() =>
         _health.All.Select(state => new Measurement<int>(state.Override is null ? 0 : 1, Tag("check", state.Name)));
+
+    private IEnumerable<Measurement<int>> Damped() =>
+        _health.All.Where(state => state.Definition.Endpoint is not null).Select(state => new Measurement<int>(state.Flap.Damped ? 1 : 0, Tag("check", state.Name)));
 }

@@ -160,6 +160,13 @@ public sealed partial class ConfigApplier
             yield return "admin";
         }
 
+        // The state store takes it when it is made: damping that changed under a held check would
+        // release or hold it with no change of its own.
+        if (started.Health.FlapDamping != fresh.Health.FlapDamping)
+        {
+            yield return "health.flapDamping";
+        }
+
         if (started.Logging with { Level = fresh.Logging.Level } != fresh.Logging)
         {
             yield return "logging.format and logging.queries";

@@ -28,6 +28,24 @@ public sealed class HttpProbeTests
     }
 
     [Fact]
+    public async Task ProbeAsync_TargetAcceptsThenResets_EveryProbeFailsWithConnectionError()
+    {
+        // Unlike a TCP check, an HTTP check needs a response: a reset is a failure, whether it
+        // arrives before the connect returns or after.
+        const int Probes = 50;
+        using var listener = new ResetListener();
+        var options = TestProbes.Http(listener.Port);
+        var outcomes = new List<ProbeFailure>();
+
+        for (var i = 0; i < Probes; i++)
+        {
+            outcomes.Add((await TestProbes.RunAsync(options)).Failure);
+        }
+
+        outcomes.Should().AllSatisfy(f => f.Should().Be(ProbeFailure.ConnectionError));
+    }
+
+    [Fact]
     public async Task ProbeAsync_Redirect_SucceedsWithoutFollowing()
     {
         var elsewhere = TestProbes.ClosedPort();

@@ -28,6 +28,31 @@ public sealed class TcpProbeTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ProbeAsync_TargetAcceptsThenResets_EveryProbePasses(bool finFirst)
+    {
+        // Route 53: a TCP check passes once the handshake completes; a reset after it is the
+        // target's business. The reset races the connect's completion, so one probe proves little.
+        const int Probes = 200;
+        using var listener = new ResetListener(finFirst);
+        var options = TestProbes.Tcp(listener.Port);
+        var failures = new List<string>();
+
+        for (var i = 0; i < Probes; i++)
+        {
+            var result = await TestProbes.RunAsync(options);
+            if (!result.Succeeded)
+            {
+                failures.Add($"{result.Failure}: {result.Detail}");
+            }
+        }
+
+        failures.Should().BeEmpty($"all {Probes} probes should pass; {failures.Count} failed");
+        listener.Accepted.Should().BeGreaterThan(0, "the listener should have accepted and reset connections");
+    }
+
     [Fact]
     public async Task ProbeAsync_ClosedPort_FailsWithConnectionRefused()
     {

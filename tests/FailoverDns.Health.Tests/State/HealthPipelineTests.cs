@@ -85,7 +85,7 @@ public sealed class HealthPipelineTests
     }
 
     [Fact]
-    public void Record_SeveralHandlers_EachToldInOrderResultThenTransitions()
+    public void Record_SeveralHandlers_EachToldInOrderTransitionsThenResult()
     {
         var order = new List<string>();
         var first = new OrderHandler("first", order);
@@ -97,8 +97,8 @@ public sealed class HealthPipelineTests
         pipeline.SetOverride("web", new HealthOverride(HealthStatus.Unhealthy, null, "drill", Start)).Should().BeTrue();
 
         order.Should().Equal(
-            "first recorded web", "second recorded web",
             "first web Unknown->Healthy", "second web Unknown->Healthy",
+            "first recorded web", "second recorded web",
             "first web Healthy->Unhealthy", "second web Healthy->Unhealthy");
     }
 

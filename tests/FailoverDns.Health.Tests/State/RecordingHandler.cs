@@ -12,6 +12,7 @@ internal sealed class RecordingHandler : IHealthStateHandler
     private readonly Lock _gate = new();
     private readonly List<(string Check, ProbeResult Result)> _recorded = [];
     private readonly List<HealthTransition> _transitions = [];
+    private readonly List<FlapDampingChange> _damping = [];
 
     /// <summary>Thrown from <see cref="Transitioned"/> while set.</summary>
     public Exception? Throws { get; set; }
@@ -41,12 +42,32 @@ internal sealed class RecordingHandler : IHealthStateHandler
         }
     }
 
+    public IReadOnlyList<FlapDampingChange> Damping
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _damping];
+            }
+        }
+    }
+
     public void Clear()
     {
         lock (_gate)
         {
             _recorded.Clear();
             _transitions.Clear();
+            _damping.Clear();
+        }
+    }
+
+    void IHealthStateHandler.FlapDampingChanged(FlapDampingChange change)
+    {
+        lock (_gate)
+        {
+            _damping.Add(change);
         }
     }
 

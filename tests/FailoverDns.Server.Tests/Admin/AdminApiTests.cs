@@ -103,6 +103,8 @@ public sealed class AdminApiTests
         check.GetProperty("failureThreshold").GetInt32().Should().Be(2);
         check.GetProperty("recoveryThreshold").GetInt32().Should().Be(2);
         check.TryGetProperty("override", out _).Should().BeFalse();
+        check.GetProperty("flapDamped").GetBoolean().Should().BeFalse();
+        check.TryGetProperty("flapDampedSince", out _).Should().BeFalse();
         var last = check.GetProperty("history")[0];
         last.GetProperty("ok").GetBoolean().Should().BeTrue();
         last.GetProperty("detail").GetString().Should().Be("HTTP 200");

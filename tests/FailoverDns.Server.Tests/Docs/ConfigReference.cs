@@ -22,6 +22,7 @@ internal static class ConfigReference
         ("`alerts: webhooks:` entries", "/$defs/webhook/properties"),
         ("`files:`", "/properties/files/properties"),
         ("`health:`", "/properties/health/properties"),
+        ("`health: flapDamping:` written as a mapping", "/properties/health/properties/flapDamping/oneOf/1/properties"),
         ("`healthChecks:` entries", "/$defs/healthCheck/properties"),
         ("`zones:` entries", "/$defs/zone/properties"),
         ("`zones: soa:`", "/$defs/zone/properties/soa/properties"),

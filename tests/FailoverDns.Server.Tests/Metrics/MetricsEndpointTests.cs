@@ -111,6 +111,32 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Metrics_CheckFlaps_DampedGaugeCounterAndAdminViewShowIt()
+    {
+        // One change allowed per hour, held for an hour: down then up again is damping, for the rest of the test.
+        await using var backend = LoopbackHttpServer.Start();
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port).Replace(
+            "logging: { level: Warning }", "logging: { level: Warning }\nhealth: { flapDamping: { maxChanges: 1, window: 1h, holdFor: 1h } }", StringComparison.Ordinal));
+        // Whatever flickers on a busy machine (a probe's 100ms timeout) only brings damping sooner, and it stays.
+        await Poll.UntilAsync(() => ScrapeAsync(server), s => s.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "unknown")) == 0, "a first verdict");
+
+        await backend.StopAsync();
+        await Poll.UntilAsync(() => ScrapeAsync(server), s => s.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "unhealthy")) == 1, "an unhealthy check");
+        backend.Restart();
+        var scrape = await Poll.UntilAsync(() => ScrapeAsync(server), s => s.Sum("failoverdns_health_check_flap_damped_total", ("check", "web")) == 1, "damping to start");
+
+        scrape.Types["failoverdns_health_check_flap_damped_total"].Should().Be("counter");
+        scrape.Types["failoverdns_health_check_damped"].Should().Be("gauge");
+        scrape.Sum("failoverdns_health_check_damped", ("check", "web")).Should().Be(1);
+        scrape.Sum("failoverdns_health_check_status", ("check", "web"), ("status", "unhealthy")).Should().Be(1, "held unhealthy though the backend is up");
+        scrape.Sum("failoverdns_failover_active_tier", ("record", "app.example.test.")).Should().Be(1);
+        var check = await server.GetJsonAsync("/api/health-checks/web");
+        check.GetProperty("flapDamped").GetBoolean().Should().BeTrue();
+        check.TryGetProperty("flapDampedSince", out _).Should().BeTrue();
+        check.GetProperty("status").GetString().Should().Be("unhealthy");
+    }
+
+    [Fact]
     public async Task Metrics_BeforeAnyReload_ReloadCountersAtZero()
     {
         await using var backend = LoopbackHttpServer.Start();

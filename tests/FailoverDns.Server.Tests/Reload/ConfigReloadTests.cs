@@ -299,6 +299,24 @@ public sealed partial class ConfigReloadTests : IDisposable
         lines[3].Should().MatchRegex(ReloadedLine().ToString());
     }
 
+    [Fact]
+    public async Task Reload_FlapDampingChanged_NeedsRestart()
+    {
+        // The state store takes its damping limits when it is made; the reload says so instead of half-applying them.
+        var config = Logged(Config("192.0.2.1"));
+        File.WriteAllText(ConfigPath, config);
+        await using var server = ServerProcess.Start(ServerProcess.BuiltAssembly, ["--config", ConfigPath]);
+        await server.WaitForLineAsync(ApplicationStarted());
+
+        Replace("health: { flapDamping: off }\n" + config);
+        await Poll.UntilAsync(() => server.Lines.Any(l => ReloadedLine().IsMatch(l)), "the reload");
+        Replace("health: { flapDamping: off }\n" + config.Replace("192.0.2.1", "192.0.2.2", StringComparison.Ordinal));
+        await Poll.UntilAsync(() => server.Lines.Count(l => ReloadedLine().IsMatch(l)) == 2, "a later reload, after which the first one's lines are all written");
+
+        server.Lines.Where(l => l.Contains("take effect at the next restart", StringComparison.Ordinal)).Should()
+            .HaveCount(2).And.OnlyContain(l => l.EndsWith("Reload: changes to health.flapDamping take effect at the next restart", StringComparison.Ordinal));
+    }
+
     /// <summary>A config for a server run as its own process: reloads logged (Information), no admin API.</summary>
     private static string Logged(string config) =>
         config.Replace("logging: { level: Warning }", "admin: { enabled: false }\nlogging: { level: Information }", StringComparison.Ordinal);

@@ -69,7 +69,7 @@ public sealed partial class ConfigSchemaTests
         { "/properties/health/properties/flapDamping/oneOf/1/properties", "health: { flapDamping: { zzz: 1 } }\n" + LoadErrors.Zone, "" },
         // An HTTP check and a calculated one know different keys; the schema lists both.
         { "/$defs/healthCheck/properties", LoadErrors.WithHealthChecks("  - { name: a, type: http, target: 192.0.2.1, zzz: 1 }"), "checks,require" },
-        { "/$defs/healthCheck/properties", LoadErrors.WithHealthChecks("  - { name: a, type: calculated, checks: [a], zzz: 1 }"), "target,port,path,host,sni,serverName,validateCertificate,healthyStatus,match,interval,connectTimeout,responseTimeout" },
+        { "/$defs/healthCheck/properties", LoadErrors.WithHealthChecks("  - { name: a, type: calculated, checks: [a], zzz: 1 }"), "target,port,path,host,sni,serverName,validateCertificate,healthyStatus,match,sourceAddress,interval,connectTimeout,responseTimeout" },
         { "/$defs/zone/properties", "zones: [{ name: example.test, zzz: 1 }]", "" },
         { "/$defs/zone/properties/soa/properties", "zones: [{ name: example.test, soa: { zzz: 1 } }]", "" },
         { "/$defs/record/properties", LoadErrors.Zone + "      - { name: www, type: A, value: 192.0.2.1, zzz: 1 }", "" },

@@ -13,7 +13,7 @@ public sealed class HealthCheckReaderErrorTests
               - { name: web, type: htp, target: 192.0.2.1, port: 81, path: /, tagret: x }
             """)).Should().Equal(
             "test.yaml:2:24: health check type must be http, https, tcp or calculated, not 'htp'",
-            "test.yaml:2:67: unknown key 'tagret' (expected one of: checks, connectTimeout, disabled, failureThreshold, healthyStatus, host, interval, invert, match, name, path, port, recoveryThreshold, require, responseTimeout, serverName, sni, target, type, validateCertificate)");
+            "test.yaml:2:67: unknown key 'tagret' (expected one of: checks, connectTimeout, disabled, failureThreshold, healthyStatus, host, interval, invert, match, name, path, port, recoveryThreshold, require, responseTimeout, serverName, sni, sourceAddress, target, type, validateCertificate)");
     }
 
     [Fact]
@@ -302,5 +302,16 @@ public sealed class HealthCheckReaderErrorTests
             """)).Should().Equal(
             "test.yaml:2:58: 'path' must start with '/', not 'health'",
             "test.yaml:3:25: health check type must be http, https, tcp or calculated, not 'htp'");
+    }
+
+    [Fact]
+    public void LoadText_SourceAddressNotAnAddressOrOfAnotherFamily_Refused()
+    {
+        LoadErrors.Of(LoadErrors.WithHealthChecks("""
+              - { name: a, type: tcp, target: 192.0.2.1, port: 80, sourceAddress: eth0 }
+              - { name: b, type: tcp, target: 192.0.2.1, port: 80, sourceAddress: "::1" }
+            """)).Should().Equal(
+            "test.yaml:2:71: 'sourceAddress' must be an IP address of this host, not 'eth0'",
+            "test.yaml:3:71: 'sourceAddress' '::1' cannot reach target '192.0.2.1': one is IPv4, the other IPv6");
     }
 }

@@ -270,6 +270,19 @@ public sealed class HealthCheckReaderTests
         checks.Should().HaveCount(4);
     }
 
+    [Fact]
+    public void LoadText_SourceAddress_ReadAndPartOfWhatTheCheckJudges()
+    {
+        var checks = Load("""
+              - { name: a, type: tcp, target: 192.0.2.1, port: 5432, sourceAddress: 127.0.0.2 }
+              - { name: b, type: tcp, target: 192.0.2.1, port: 5432 }
+            """);
+
+        checks[0].Endpoint!.SourceAddress.Should().Be(System.Net.IPAddress.Parse("127.0.0.2"));
+        (checks[0].Endpoint == checks[1].Endpoint).Should().BeFalse("probes from two sources are two probes");
+        (checks[0] with { Name = "b" }).JudgesSameAs(checks[1]).Should().BeFalse("another source sees another path");
+    }
+
     private static IReadOnlyList<HealthCheckDefinition> Load(string checks)
     {
         var result = ConfigLoader.LoadText(LoadErrors.WithHealthChecks(checks), "test.yaml");

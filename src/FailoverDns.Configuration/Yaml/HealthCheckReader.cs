@@ -20,7 +20,7 @@ internal static class HealthCheckReader
     private static readonly string[] TypeKeys =
     [
         "target", "port", "path", "host", "sni", "serverName", "validateCertificate", "healthyStatus", "match",
-        "interval", "connectTimeout", "responseTimeout", "checks", "require",
+        "sourceAddress", "interval", "connectTimeout", "responseTimeout", "checks", "require",
     ];
 
     /// <summary>
@@ -137,6 +137,7 @@ internal static class HealthCheckReader
         var validate = map.Bool("validateCertificate", false);
         var statuses = ReadStatuses(map);
         var match = map.Scalar("match");
+        var sourceText = map.Scalar("sourceAddress");
         var interval = map.Duration("interval", TimeSpan.FromSeconds(30), MinInterval, MaxInterval);
         var half = interval / 2;
         var connectDefault = Min(protocol == ProbeProtocol.Tcp ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(4), half);
@@ -151,6 +152,16 @@ internal static class HealthCheckReader
         else if (!IsHostOrAddress(target))
         {
             valid = Fail(map, "target", $"'target' must be an IP address or a host name, not {Excerpt.Quote(target)}");
+        }
+
+        System.Net.IPAddress? source = null;
+        if (sourceText is not null && !System.Net.IPAddress.TryParse(sourceText, out source))
+        {
+            valid = Fail(map, "sourceAddress", $"'sourceAddress' must be an IP address of this host, not {Excerpt.Quote(sourceText)}");
+        }
+        else if (source is not null && target is not null && System.Net.IPAddress.TryParse(target.Trim('[', ']'), out var literal) && literal.AddressFamily != source.AddressFamily)
+        {
+            valid = Fail(map, "sourceAddress", $"'sourceAddress' {Excerpt.Quote(sourceText)} cannot reach target {Excerpt.Quote(target)}: one is IPv4, the other IPv6");
         }
 
         if (protocol == ProbeProtocol.Tcp && map["port"] is null)
@@ -207,6 +218,7 @@ internal static class HealthCheckReader
             ValidateCertificate = validate,
             HealthyStatuses = statuses,
             Match = match,
+            SourceAddress = source,
             Interval = interval,
             ConnectTimeout = connectTimeout,
             ResponseTimeout = responseTimeout,

@@ -36,6 +36,12 @@ public sealed record EndpointCheckOptions
     /// <summary>A case-sensitive string that must appear in the first 5,120 bytes of the body.</summary>
     public string? Match { get; init; }
 
+    /// <summary>
+    /// The local address probes connect from; any when null. A multi-homed host needs it to probe over
+    /// the right path, and it is what tells probe locations on one machine apart.
+    /// </summary>
+    public System.Net.IPAddress? SourceAddress { get; init; }
+
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Time allowed to connect (HTTP 4 s, TCP 10 s in Route 53).</summary>
@@ -62,10 +68,10 @@ public sealed record EndpointCheckOptions
     public bool Equals(EndpointCheckOptions? other) =>
         other is not null && Protocol == other.Protocol && Target == other.Target && Port == other.Port && Path == other.Path
         && HostHeader == other.HostHeader && Sni == other.Sni && ServerName == other.ServerName && ValidateCertificate == other.ValidateCertificate
-        && HealthyStatuses.SequenceEqual(other.HealthyStatuses) && Match == other.Match && Interval == other.Interval
+        && HealthyStatuses.SequenceEqual(other.HealthyStatuses) && Match == other.Match && Equals(SourceAddress, other.SourceAddress) && Interval == other.Interval
         && ConnectTimeout == other.ConnectTimeout && ResponseTimeout == other.ResponseTimeout;
 
-    public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Protocol, Target, Port, Path, HostHeader, Match), HashCode.Combine(Sni, ServerName, ValidateCertificate, Interval, ConnectTimeout, ResponseTimeout));
+    public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Protocol, Target, Port, Path, HostHeader, Match), HashCode.Combine(Sni, ServerName, ValidateCertificate, SourceAddress, Interval, ConnectTimeout, ResponseTimeout));
 
     public override string ToString() => Protocol switch
     {

@@ -41,7 +41,7 @@ public sealed record HealthCheckDefinition
             if (Endpoint is { } e)
             {
                 fields.AddRange([e.Protocol.ToString(), e.Target, e.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Path, e.HostHeader,
-                    e.Sni ? "sni" : "", e.ServerName, e.ValidateCertificate ? "validate" : "", string.Join(",", e.HealthyStatuses), e.Match]);
+                    e.Sni ? "sni" : "", e.ServerName, e.ValidateCertificate ? "validate" : "", string.Join(",", e.HealthyStatuses), e.Match, e.SourceAddress?.ToString()]);
             }
 
             if (Calculated is { } c)

@@ -209,7 +209,7 @@ internal sealed class HttpProbe : IProbe
         }
 
         using var scope = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attempt.Token);
-        var outcome = await TcpConnector.ConnectAsync(_options.Target, _options.Port, _options.ConnectTimeout, _timeProvider, scope.Token);
+        var outcome = await TcpConnector.ConnectAsync(_options.Target, _options.Port, _options.ConnectTimeout, _timeProvider, scope.Token, _options.SourceAddress);
         if (outcome.Socket is not { } socket)
         {
             attempt.Fail(outcome.Failure, outcome.Detail);

@@ -14,7 +14,13 @@ internal static class TcpConnector
     /// Never throws except <see cref="OperationCanceledException"/> when
     /// <paramref name="cancellationToken"/> is cancelled; the connect timeout becomes a result.
     /// </summary>
-    public static async Task<ConnectOutcome> ConnectAsync(string target, int port, TimeSpan connectTimeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <param name="target">An IP address or a host name.</param>
+    /// <param name="port">The TCP port.</param>
+    /// <param name="connectTimeout">For resolution and connection together.</param>
+    /// <param name="timeProvider">The clock of the timeout.</param>
+    /// <param name="cancellationToken">Stops the attempt (a reload or shutdown).</param>
+    /// <param name="source">The local address to connect from (a multi-homed host's, or a probe location's); any when null.</param>
+    public static async Task<ConnectOutcome> ConnectAsync(string target, int port, TimeSpan connectTimeout, TimeProvider timeProvider, CancellationToken cancellationToken, IPAddress? source = null)
     {
         // Resolution and connection share the budget: Route 53 counts both as "connecting".
         using var timeout = new CancellationTokenSource(connectTimeout, timeProvider);
@@ -39,13 +45,19 @@ internal static class TcpConnector
         var lastError = SocketError.HostNotFound;
 
         // One attempt per address, all within the same timeout: bounded by the address count.
-        foreach (var address in addresses)
+        foreach (var address in addresses.Where(a => source is null || a.AddressFamily == source.AddressFamily))
         {
             Socket? socket = null;
             try
             {
                 // Inside the try: an address family the host lacks (IPv6 off) fails here.
                 socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                if (source is not null && Bind(socket, source) is { } unbound)
+                {
+                    socket.Dispose();
+                    return unbound;
+                }
+
                 await socket.ConnectAsync(new IPEndPoint(address, port), linked.Token);
                 return ConnectOutcome.Connected(socket, $"connected to {address}");
             }
@@ -75,8 +87,29 @@ internal static class TcpConnector
             }
         }
 
+        if (source is not null && !addresses.Any(a => a.AddressFamily == source.AddressFamily))
+        {
+            return ConnectOutcome.Failed(ProbeFailure.ConnectionError, $"{target} has no {Family(source)} address to reach from source {source}");
+        }
+
         return ConnectFailureMapping.ForConnect(lastError);
     }
+
+    /// <summary>Null when bound; else why not (an address this host does not have, say).</summary>
+    private static ConnectOutcome? Bind(Socket socket, IPAddress source)
+    {
+        try
+        {
+            socket.Bind(new IPEndPoint(source, 0));
+            return null;
+        }
+        catch (SocketException ex)
+        {
+            return ConnectOutcome.Failed(ProbeFailure.ConnectionError, $"cannot connect from source {source}: {ex.SocketErrorCode}");
+        }
+    }
+
+    private static string Family(IPAddress address) => address.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 
     /// <summary>Accepts an IP literal, with or without the brackets a URL puts around IPv6.</summary>
     public static bool TryParseAddress(string target, out IPAddress address)

@@ -29,7 +29,7 @@ internal sealed class TcpProbe : IProbe
         ConnectOutcome outcome;
         try
         {
-            outcome = await TcpConnector.ConnectAsync(_options.Target, _options.Port, _options.ConnectTimeout, _timeProvider, cancellationToken);
+            outcome = await TcpConnector.ConnectAsync(_options.Target, _options.Port, _options.ConnectTimeout, _timeProvider, cancellationToken, _options.SourceAddress);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -54,6 +54,44 @@ public sealed class TcpProbeTests
     }
 
     [Fact]
+    public async Task ProbeAsync_SourceAddress_ConnectsFromIt()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = listener.AcceptSocketAsync();
+
+        var result = await TestProbes.RunAsync(TestProbes.Tcp(port) with { SourceAddress = IPAddress.Parse("127.0.0.2") });
+
+        result.Succeeded.Should().BeTrue(result.Detail);
+        using var connection = await accepted.WaitAsync(TestProbes.Deadline);
+        ((IPEndPoint)connection.RemoteEndPoint!).Address.Should().Be(IPAddress.Parse("127.0.0.2"));
+    }
+
+    [Fact]
+    public async Task ProbeAsync_SourceAddressNotOnThisHost_FailsSayingSo()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        // 192.0.2.1 (TEST-NET-1) is on no interface here: bind(2) refuses it before any packet is sent.
+        var result = await TestProbes.RunAsync(TestProbes.Tcp(port) with { SourceAddress = IPAddress.Parse("192.0.2.1") });
+
+        result.Succeeded.Should().BeFalse();
+        result.Detail.Should().Be("cannot connect from source 192.0.2.1: AddressNotAvailable");
+    }
+
+    [Fact]
+    public async Task ProbeAsync_SourceOfAnotherFamilyThanTheTarget_FailsSayingSo()
+    {
+        var result = await TestProbes.RunAsync(TestProbes.Tcp(TestProbes.ClosedPort()) with { SourceAddress = IPAddress.IPv6Loopback });
+
+        result.Succeeded.Should().BeFalse();
+        result.Detail.Should().Be("127.0.0.1 has no IPv6 address to reach from source ::1");
+    }
+
+    [Fact]
     public async Task ProbeAsync_ClosedPort_FailsWithConnectionRefused()
     {
         var result = await TestProbes.RunAsync(TestProbes.Tcp(TestProbes.ClosedPort()));

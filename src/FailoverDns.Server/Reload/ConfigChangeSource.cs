@@ -38,10 +38,15 @@ public sealed partial class ConfigChangeSource(ConfigSource source, ConfigApplie
     /// <summary>Reloads now, on the caller's thread, and watches the files of the config served; true when the new config is served.</summary>
     public bool ReloadNow(string why)
     {
+        // Files are fingerprinted before the load as well as after: a file edited while it loads keeps
+        // its earlier print, so the edit's event finds it changed and reloads once more, instead of
+        // the new print hiding an edit the load never read. (A file the new config names for the
+        // first time has only its print from after.)
+        var before = Fingerprint(applier.Current);
         var served = applier.Reload(why);
         lock (_gate)
         {
-            _lastSeen = Fingerprint(applier.Current);
+            _lastSeen = Fingerprint(applier.Current).ToDictionary(f => f.Key, f => before.GetValueOrDefault(f.Key) ?? f.Value);
             Watch(applier.Current);
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FailoverDns.Health.Checks;
+using FailoverDns.Health.Probes;
 
 namespace FailoverDns.Health.Policy;
 
@@ -65,19 +66,10 @@ public static class FlapDamper
         ArgumentNullException.ThrowIfNull(options);
         return step.Edge switch
         {
-            FlapEdge.Started => string.Create(CultureInfo.InvariantCulture, $"flapping: {step.State.Changes.Count} changes within {Format(options.Window)}; held unhealthy until stable for {Format(options.HoldFor)}"),
-            FlapEdge.Released => $"stable for {Format(options.HoldFor)} after flapping; no longer held unhealthy",
-            _ when step.State.Damped => $"flapping: held unhealthy until stable for {Format(options.HoldFor)}",
+            FlapEdge.Started => string.Create(CultureInfo.InvariantCulture, $"flapping: {step.State.Changes.Count} changes within {DurationText.Format(options.Window)}; held unhealthy until stable for {DurationText.Format(options.HoldFor)}"),
+            FlapEdge.Released => $"stable for {DurationText.Format(options.HoldFor)} after flapping; no longer held unhealthy",
+            _ when step.State.Damped => $"flapping: held unhealthy until stable for {DurationText.Format(options.HoldFor)}",
             _ => null,
         };
     }
-
-    /// <summary>A duration as configured: <c>5m</c>, <c>90s</c>, <c>1h</c>, <c>500ms</c>.</summary>
-    public static string Format(TimeSpan duration) => duration switch
-    {
-        { Ticks: > 0 } when duration.Ticks % TimeSpan.TicksPerHour == 0 => string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalHours}h"),
-        { Ticks: > 0 } when duration.Ticks % TimeSpan.TicksPerMinute == 0 => string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalMinutes}m"),
-        _ when duration.Ticks % TimeSpan.TicksPerSecond == 0 => string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalSeconds}s"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalMilliseconds}ms"),
-    };
 }

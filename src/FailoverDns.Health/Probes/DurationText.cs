@@ -2,14 +2,14 @@ using System.Globalization;
 
 namespace FailoverDns.Health.Probes;
 
-/// <summary>Formats a timeout for a probe's detail text ("2s", "300ms").</summary>
-internal static class DurationText
+/// <summary>A duration as a person writes it in the config, exactly: <c>5m</c>, <c>90s</c>, <c>1h</c>, <c>300ms</c>.</summary>
+public static class DurationText
 {
-    public static string Format(TimeSpan duration)
+    public static string Format(TimeSpan duration) => duration switch
     {
-        var milliseconds = (long)duration.TotalMilliseconds;
-        return milliseconds % 1000 == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000}s")
-            : string.Create(CultureInfo.InvariantCulture, $"{milliseconds}ms");
-    }
+        { Ticks: > 0 } when duration.Ticks % TimeSpan.TicksPerHour == 0 => string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalHours}h"),
+        { Ticks: > 0 } when duration.Ticks % TimeSpan.TicksPerMinute == 0 => string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalMinutes}m"),
+        _ when duration.Ticks % TimeSpan.TicksPerSecond == 0 => string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalSeconds}s"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalMilliseconds}ms"),
+    };
 }

@@ -147,15 +147,6 @@ public sealed class FlapDamperTests
         FlapDamper.Describe(released, Options).Should().Be("stable for 2m after flapping; no longer held unhealthy");
     }
 
-    [Theory]
-    [InlineData(300_000, "5m")]
-    [InlineData(90_000, "90s")]
-    [InlineData(3_600_000, "1h")]
-    [InlineData(1_500, "1500ms")]
-    [InlineData(0, "0s")]
-    public void Format_Duration_AsConfigured(int milliseconds, string expected) =>
-        FlapDamper.Format(TimeSpan.FromMilliseconds(milliseconds)).Should().Be(expected);
-
     private List<FlapStep> Feed(TimeSpan every, params HealthStatus[] verdicts) => Feed(every, Options, verdicts);
 
     /// <summary>Advances the clock by <paramref name="every"/>, then applies each verdict in turn.</summary>

@@ -45,11 +45,16 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
     public void Recorded(string check, ProbeResult result)
     {
         // No state changed, but a check may have started (or stopped) turning: that changes the TTL
-        // of the answers it decides (UnsettledAnswers), never the tier, so nothing is announced.
+        // of the answers it decides (UnsettledAnswers). A switch is normally made by Transitioned, which
+        // follows; one this finds first (another thread's override, applied but not yet handed on) is
+        // announced here, since Transitioned will find nothing left to switch.
+        List<Switch> switches;
         lock (_gate)
         {
-            Apply(zones.Current, check, publish: false);
+            switches = Apply(zones.Current, check, publish: false);
         }
+
+        Announce(switches, check, result.Detail, result.CompletedAt);
     }
 
     public void Transitioned(IReadOnlyList<HealthTransition> transitions)

@@ -4,14 +4,15 @@
 # the primary's backend, the published FailoverDns (one failover set, ttl 60, an http check of the
 # backend every 1 s, failureThreshold 3) and Unbound with a stub zone pointing at it.
 #
-# Each trial: start a fresh Unbound, ask it once (it caches the primary for the TTL), kill the backend,
-# then ask Unbound every 0.1 s until it names the secondary, and report the time from the kill:
-#   switch  when FailoverDns itself started answering the secondary (asked directly in the same loop)
+# Each trial starts a fresh Unbound, kills the backend, and asks Unbound every 0.1 s until it names
+# the secondary, reporting the time from the kill:
+#   switch  when FailoverDns itself answered the secondary (asked directly in the same loop)
 #   stale   when Unbound stopped answering the dead primary
-# PHASE=window kills the backend LEAD seconds before Unbound's copy expires, so Unbound asks again
-# while the check is failing but has not yet crossed its threshold (the case the unsettled TTL is
-# for); PHASE=random kills it at a random moment of the TTL (what a resolver sees on average).
-#
+# PHASE=window: Unbound is first asked right after the first failed probe (seen in the admin API):
+#   a resolver whose copy ran out while the check was failing but had not yet crossed its threshold,
+#   the case the unsettled TTL is for (without it, that resolver keeps the dead answer a full TTL).
+# PHASE=random: Unbound is asked (and caches the primary) before the kill, and the kill comes at a
+#   random moment of the TTL: what resolvers see on average, most of them having cached before.
 #   bash bench/ttl-follow.sh                       # both modes, PHASE=window, 3 trials each
 #   PHASE=random TRIALS=5 bash bench/ttl-follow.sh
 #   MODES=unsettled TTL=30 UNSETTLED=2 bash bench/ttl-follow.sh
@@ -28,11 +29,8 @@ threshold=${THRESHOLD:-3}
 trials=${TRIALS:-3}
 phase=${PHASE:-window}
 modes=${MODES:-"fixed unsettled"}
-# Kill this long before Unbound's copy expires: inside the window between the first failed probe and
-# the switch, which is (threshold - 1) × interval long.
-lead=${LEAD:-$(awk -v i="$interval" -v t="$threshold" 'BEGIN { print i * (t - 1) * 0.75 }')}
 
-for tool in dig unbound python3; do
+for tool in dig unbound python3 curl; do
     command -v "$tool" >/dev/null || { echo "ttl-follow: $tool is needed" >&2; exit 1; }
 done
 
@@ -66,6 +64,10 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 ask() { dig @127.0.0.1 -p "$1" +noall +answer +time=1 +tries=1 www.example.test A 2>/dev/null | awk '$4 == "A" { print $2, $5; exit }'; }
 
 answers() { [ -n "$(ask "$1")" ]; }
+# Asks for the SOA, so that a readiness probe does not put www in Unbound's cache.
+soa_answers() { [ -n "$(dig @127.0.0.1 -p "$1" +short +time=1 +tries=1 example.test SOA 2>/dev/null)" ]; }
+# The primary's check has failed at least once (and the switch may not have come yet).
+failing() { curl -sf "http://127.0.0.1:$admin_port/api/health-checks/web" | grep -q '"consecutiveFailures": [1-9]'; }
 
 wait_until() { # seconds description command...: runs the command every 0.1 s until it succeeds
     local limit=$1 what=$2; shift 2
@@ -76,6 +78,7 @@ wait_until() { # seconds description command...: runs the command every 0.1 s un
 
 web_port=$(free_port)
 dns_port=$(free_port)
+admin_port=$(free_port)
 mkdir -p "$work/www"
 echo ok >"$work/www/index.html"
 
@@ -90,7 +93,7 @@ start_server() { # unsettledTtl
     cat >"$work/failoverdns.yaml" <<YAML
 listen: [127.0.0.1:$dns_port]
 logging: { level: Debug }
-admin: { enabled: false }
+admin: { listen: "127.0.0.1:$admin_port" }
 healthChecks:
   - { name: web, type: http, target: 127.0.0.1, port: $web_port, interval: ${interval}s, failureThreshold: $threshold, recoveryThreshold: 2 }
 zones:
@@ -141,7 +144,7 @@ CONF
     unbound -d -c "$work/unbound.conf" >"$work/unbound.log" 2>&1 &
     unbound_pid=$!
     unbound_port=$port
-    wait_until 10 "Unbound answers" answers "$unbound_port"
+    wait_until 10 "Unbound answers" soa_answers "$unbound_port"
 }
 
 # The primary is served, settled, with the full TTL.
@@ -151,16 +154,18 @@ trial() { # mode number
     [ -n "$backend_pid" ] && kill -0 "$backend_pid" 2>/dev/null || start_backend
     wait_until 30 "the primary is served with TTL $ttl" settled
     start_unbound
-    local filled cached wait_s killed answer direct switch="" stale=""
-    filled=$(now)
-    cached=$(ask "$unbound_port")
-    case $phase in
-        window) wait_s=$(awk -v t="${cached% *}" -v l="$lead" 'BEGIN { w = t - l; print (w > 0 ? w : 0) }') ;;
-        *) wait_s=$(awk -v t="$ttl" -v s="$RANDOM" 'BEGIN { print t * s / 32768 }') ;;
-    esac
-    sleep "$wait_s"
+    local killed answer direct switch="" stale="" asked="" cached=""
+    if [ "$phase" = random ]; then
+        cached=$(ask "$unbound_port")
+        sleep "$(awk -v t="$ttl" -v s="$RANDOM" 'BEGIN { print t * s / 32768 }')"
+    fi
     stop_pid "$backend_pid"; backend_pid=""
     killed=$(now)
+    if [ "$phase" = window ]; then
+        wait_until 10 "the check fails" failing
+        asked=$(since "$killed")
+        cached=$(ask "$unbound_port")
+    fi
     # Bounded: the TTL, the detection time and a margin.
     local polls=$(( (ttl + interval * threshold + 30) * 10 ))
     for _ in $(seq 1 "$polls"); do
@@ -171,13 +176,15 @@ trial() { # mode number
         sleep 0.1
     done
     [ -n "$stale" ] || { echo "ttl-follow: Unbound still names the primary after $polls polls" >&2; exit 1; }
-    printf '%-9s %-6s trial %d: cached TTL %3s, killed %5.1f s after the fill; FailoverDns switched after %4s s, Unbound after %5s s\n' \
-        "$1" "$phase" "$2" "${cached% *}" "$(awk -v a="$filled" -v b="$killed" 'BEGIN { print b - a }')" "${switch:-?}" "$stale"
+    # Both changed between two polls: the switch came just before Unbound followed.
+    [ -n "$switch" ] || switch=$stale
+    printf '%-9s %-6s trial %d: Unbound asked %5s s after the kill, got TTL %3s; FailoverDns switched after %4s s, Unbound after %5s s\n' \
+        "$1" "$phase" "$2" "${asked:--}" "${cached% *}" "$switch" "$stale"
     echo "$1 $stale" >>"$work/results"
     start_backend
 }
 
-echo "ttl $ttl s, unsettledTtl $unsettled s, check every ${interval} s, failureThreshold $threshold, phase $phase (lead ${lead} s), $trials trial(s) per mode"
+echo "ttl $ttl s, unsettledTtl $unsettled s, check every ${interval} s, failureThreshold $threshold, phase $phase, $trials trial(s) per mode"
 for mode in $modes; do
     case $mode in
         fixed) start_server "$ttl" ;;
@@ -189,6 +196,6 @@ for mode in $modes; do
 done
 
 echo "seconds Unbound kept answering the dead primary after the kill:"
-awk '{ n[$1]++; s[$1] += $2; if ($2 > m[$1]) m[$1] = $2 }
+awk -v phase="$phase" '{ n[$1]++; s[$1] += $2; if ($2 > m[$1]) m[$1] = $2 }
      END { for (k in n) { printf "  %-9s mean %5.1f  max %5.1f  (%d trials)\n", k, s[k] / n[k], m[k], n[k]; mean[k] = s[k] / n[k] }
-           if (mean["fixed"] && mean["unsettled"]) printf "  fixed / unsettled: %.1fx\n", mean["fixed"] / mean["unsettled"] }' "$work/results"
+           if (phase == "window" && mean["fixed"] && mean["unsettled"]) printf "  fixed / unsettled: %.1fx\n", mean["fixed"] / mean["unsettled"] }' "$work/results"

@@ -154,10 +154,11 @@ trial() { # mode number
     [ -n "$backend_pid" ] && kill -0 "$backend_pid" 2>/dev/null || start_backend
     wait_until 30 "the primary is served with TTL $ttl" settled
     start_unbound
-    local killed answer direct switch="" stale="" asked="" cached=""
+    local killed answer direct switch="" stale="" asked="" cached="" pause=""
     if [ "$phase" = random ]; then
         cached=$(ask "$unbound_port")
-        sleep "$(awk -v t="$ttl" -v s="$RANDOM" 'BEGIN { print t * s / 32768 }')"
+        pause=$(awk -v t="$ttl" -v s="$RANDOM" 'BEGIN { printf "%.1f", t * s / 32768 }')
+        sleep "$pause"
     fi
     stop_pid "$backend_pid"; backend_pid=""
     killed=$(now)
@@ -178,8 +179,13 @@ trial() { # mode number
     [ -n "$stale" ] || { echo "ttl-follow: Unbound still names the primary after $polls polls" >&2; exit 1; }
     # Both changed between two polls: the switch came just before Unbound followed.
     [ -n "$switch" ] || switch=$stale
-    printf '%-9s %-6s trial %d: Unbound asked %5s s after the kill, got TTL %3s; FailoverDns switched after %4s s, Unbound after %5s s\n' \
-        "$1" "$phase" "$2" "${asked:--}" "${cached% *}" "$switch" "$stale"
+    if [ "$phase" = random ]; then
+        printf '%-9s %-6s trial %d: Unbound cached TTL %3s, the kill came %4s s later; FailoverDns switched after %4s s, Unbound after %5s s\n' \
+            "$1" "$phase" "$2" "${cached% *}" "$pause" "$switch" "$stale"
+    else
+        printf '%-9s %-6s trial %d: Unbound asked %5s s after the kill, got TTL %3s; FailoverDns switched after %4s s, Unbound after %5s s\n' \
+            "$1" "$phase" "$2" "$asked" "${cached% *}" "$switch" "$stale"
+    fi
     echo "$1 $stale" >>"$work/results"
     start_backend
 }

@@ -225,6 +225,21 @@ public sealed class UnsettledTtlTests
     }
 
     [Fact]
+    public async Task Metrics_Unsettled_ServedTtlGaugeFollows()
+    {
+        await using var metrics = await MetricsHost.StartAsync();
+        _ = new Server.Metrics.HealthMetrics(metrics.Meters, _store, _coordinator, _zones);
+        Report("a", true);
+        (await metrics.ScrapeAsync()).Sum("failoverdns_failover_served_ttl_seconds", ("record", "www.example.test.")).Should().Be(60);
+
+        Report("a", false);
+
+        var scrape = await metrics.ScrapeAsync();
+        scrape.Types["failoverdns_failover_served_ttl_seconds"].Should().Be("gauge");
+        scrape.Sum("failoverdns_failover_served_ttl_seconds", ("record", "www.example.test."), ("type", "A")).Should().Be(5);
+    }
+
+    [Fact]
     public void Process_UnsettledAnswerServed_AllocatesNothing()
     {
         Report("a", false);

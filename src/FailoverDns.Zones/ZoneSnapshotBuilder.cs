@@ -142,7 +142,7 @@ public static class ZoneSnapshotBuilder
         }
 
         CheckNameserverAddresses(definition, byName, nodes, allZones, errors);
-        LinkAdditional(nodes, nodes.Values.SelectMany(n => n.RRsets).Concat(zoneSets.SelectMany(s => s.Tiers)));
+        LinkAdditional(nodes, nodes.Values.SelectMany(n => n.RRsets).Concat(zoneSets.SelectMany(s => s.LowersTtl ? s.Tiers.Concat(s.UnsettledTiers) : s.Tiers)));
         return errors.Count > errorCount ? null : (zone, nodes);
     }
 
@@ -266,7 +266,10 @@ public static class ZoneSnapshotBuilder
     {
         var slot = sets.Count;
         var tiers = definition.Tiers.Select(t => new RRset(definition.Type, definition.Ttl, Distinct(t.Data))).ToArray();
-        sets.Add(new FailoverSet(definition, slot, tiers));
+        RRset[] unsettled = definition.UnsettledTtl < definition.Ttl
+            ? [.. tiers.Select(t => new RRset(definition.Type, definition.UnsettledTtl, t.Data))]
+            : tiers;
+        sets.Add(new FailoverSet(definition, slot, tiers, unsettled));
         return new RRset(definition.Type, definition.Ttl, [], slot);
     }
 

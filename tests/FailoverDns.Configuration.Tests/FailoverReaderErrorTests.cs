@@ -40,6 +40,26 @@ public sealed class FailoverReaderErrorTests
     }
 
     [Fact]
+    public void LoadText_UnsettledTtlAboveTtl_ReportedAtTheKey()
+    {
+        LoadErrors.Of(LoadErrors.FailoverZone + """
+                  - name: www
+                    type: A
+                    ttl: 30
+                    unsettledTtl: 1m
+                    primary: { value: 192.0.2.1, healthCheck: web }
+                    secondary: { value: 192.0.2.2 }
+                  - name: api
+                    type: A
+                    unsettledTtl: soon
+                    primary: { value: 192.0.2.1, healthCheck: web }
+                    secondary: { value: 192.0.2.2 }
+            """).Should().Equal(
+            "test.yaml:14:23: unsettledTtl (60) must not exceed the set's ttl (30); set it equal to the ttl to keep the TTL fixed",
+            "test.yaml:19:23: 'unsettledTtl' must be 0-2147483647 seconds or a duration like 5m, not 'soon'");
+    }
+
+    [Fact]
     public void LoadText_PrimaryWithoutCheck_ReportedAtThePrimary()
     {
         LoadErrors.Of(LoadErrors.FailoverZone + """
@@ -331,7 +351,7 @@ public sealed class FailoverReaderErrorTests
                     policy: last
             """).Should().Equal(
             "test.yaml:13:56: unknown key 'weight' (expected one of: healthCheck, value, values)",
-            "test.yaml:15:9: unknown key 'policy' (expected one of: name, primary, secondary, tiers, ttl, type, whenAllUnhealthy)");
+            "test.yaml:15:9: unknown key 'policy' (expected one of: name, primary, secondary, tiers, ttl, type, unsettledTtl, whenAllUnhealthy)");
     }
 
     [Fact]

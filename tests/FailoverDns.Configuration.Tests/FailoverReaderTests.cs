@@ -191,6 +191,50 @@ public sealed class FailoverReaderTests
         Values(sets[3]).Should().Equal("\"primary is up\"", "\"on the secondary\"");
     }
 
+    [Fact]
+    public void LoadText_NoUnsettledTtl_FiveSecondsOrTheTtlWhenLower()
+    {
+        var sets = Sets("""
+                  - name: www
+                    type: A
+                    primary: { value: 192.0.2.1, healthCheck: web }
+                    secondary: { value: 192.0.2.2 }
+                  - name: api
+                    type: A
+                    ttl: 3
+                    primary: { value: 192.0.2.1, healthCheck: web }
+                    secondary: { value: 192.0.2.2 }
+            """);
+
+        sets.Select(s => s.UnsettledTtl).Should().Equal([5u, 3u], "the default never raises a TTL");
+    }
+
+    [Fact]
+    public void LoadText_UnsettledTtl_Read()
+    {
+        var sets = Sets("""
+                  - name: www
+                    type: A
+                    ttl: 5m
+                    unsettledTtl: 10s
+                    primary: { value: 192.0.2.1, healthCheck: web }
+                    secondary: { value: 192.0.2.2 }
+                  - name: api
+                    type: A
+                    unsettledTtl: 0
+                    primary: { value: 192.0.2.1, healthCheck: web }
+                    secondary: { value: 192.0.2.2 }
+                  - name: mail
+                    type: A
+                    ttl: 30
+                    unsettledTtl: 30
+                    primary: { value: 192.0.2.1, healthCheck: web }
+                    secondary: { value: 192.0.2.2 }
+            """);
+
+        sets.Select(s => (s.Ttl, s.UnsettledTtl)).Should().Equal((300u, 10u), (60u, 0u), (30u, 30u));
+    }
+
     /// <summary>Loads the failover zone with <paramref name="sets"/> appended, failing on any error.</summary>
     private static IReadOnlyList<FailoverSetDefinition> Sets(string sets)
     {

@@ -39,6 +39,7 @@ internal static class FailoverReader
         var name = map.Scalar("name");
         var typeText = map.Scalar("type");
         var ttl = map.Ttl("ttl", DefaultTtl);
+        var unsettledTtl = map.Ttl("unsettledTtl", Math.Min(FailoverSetDefinition.DefaultUnsettledTtl, ttl));
         var primary = map.Map("primary");
         var secondary = map.Map("secondary");
         var tierNodes = map["tiers"] is null ? null : map.Sequence("tiers").ToList();
@@ -102,14 +103,20 @@ internal static class FailoverReader
             errors.Add(new ConfigError(map.Location, "a failover set needs at least two tiers (primary and secondary) to fail over between"));
         }
 
+        if (unsettledTtl > ttl)
+        {
+            // A higher TTL while the answer may change would slow clients down, the opposite of its purpose.
+            map.Error("unsettledTtl", FormattableString.Invariant($"unsettledTtl ({unsettledTtl}) must not exceed the set's ttl ({ttl}); set it equal to the ttl to keep the TTL fixed"));
+        }
+
         var owner = ZoneReader.ParseOwner(map, name, origin, errors);
         var tiers = tierMaps.Select(t => ReadTier(t, type, origin, errors)).ToList();
-        if (owner is null || !knownPolicy || tiers.Any(t => t is null) || tierMaps.Count < 2)
+        if (owner is null || !knownPolicy || tiers.Any(t => t is null) || tierMaps.Count < 2 || unsettledTtl > ttl)
         {
             return null;
         }
 
-        return new FailoverSetDefinition(owner, type, ttl, tiers!, policy, map.Location);
+        return new FailoverSetDefinition(owner, type, ttl, tiers!, policy, map.Location) { UnsettledTtl = unsettledTtl };
     }
 
     private static FailoverTierDefinition? ReadTier(YamlMap map, RecordType type, byte[] origin, List<ConfigError> errors)

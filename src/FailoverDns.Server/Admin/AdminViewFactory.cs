@@ -16,10 +16,16 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
 
     public HealthCheckView? HealthCheck(string name) => health.Get(name) is { } state ? View(state) : null;
 
-    public IReadOnlyList<RecordSetView> RecordSets() => [.. zones.Current.FailoverSets.Select(View)];
-
-    public RecordSetView View(FailoverSet set)
+    public IReadOnlyList<RecordSetView> RecordSets()
     {
+        var snapshot = zones.Current;
+        return [.. snapshot.FailoverSets.Select(s => View(s, snapshot))];
+    }
+
+    /// <summary>The view of <paramref name="set"/>, as served in <paramref name="snapshot"/> (default: the current one).</summary>
+    public RecordSetView View(FailoverSet set, ZoneSnapshot? snapshot = null)
+    {
+        snapshot ??= zones.Current;
         var decision = coordinator.DecisionFor(set);
         var tiers = set.Definition.Tiers.Select((tier, i) =>
         {
@@ -34,6 +40,7 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
                 state?.Override?.Reason,
                 state?.IsHealthy ?? true);
         }).ToList();
+        var served = snapshot.FailoverSets.Count > set.Slot && snapshot.FailoverSets[set.Slot] == set ? snapshot.ActiveAnswer(set) : null;
         return new RecordSetView(
             set.Name,
             RecordTypeNames.ToName(set.Type),
@@ -42,7 +49,11 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
             decision.ServesTier ? decision.Tier : null,
             set.Describe(decision),
             Reason(decision, tiers),
-            tiers);
+            tiers)
+        {
+            ServedTtl = served?.Ttl,
+            TtlReason = set.IsUnsettledAnswer(served) ? $"lowered from {set.Definition.Ttl} s while the answer may change: {coordinator.UnsettledReason(set) ?? "a check is turning"}" : null,
+        };
     }
 
     private static string Reason(FailoverDecision decision, List<TierView> tiers)

@@ -40,8 +40,16 @@ public sealed record HealthCheckView(
 /// <summary>A tier: its check's state as served (<see cref="CheckStatus"/>), what the probes say, and the override's reason if one forces it.</summary>
 public sealed record TierView(int Tier, string Label, IReadOnlyList<string> Values, string? HealthCheck, string? CheckStatus, string? ProbedStatus, string? Override, bool Healthy);
 
-/// <summary>A failover record set, the tier it serves and why.</summary>
-public sealed record RecordSetView(string Name, string Type, uint Ttl, string Policy, int? ActiveTier, string Serving, string Reason, IReadOnlyList<TierView> Tiers);
+/// <summary>
+/// A failover record set, the tier it serves and why; the TTL it is served with now
+/// (<see cref="ServedTtl"/>: its <see cref="Ttl"/>, or its unsettled TTL for the reason in <see cref="TtlReason"/>).
+/// </summary>
+public sealed record RecordSetView(string Name, string Type, uint Ttl, string Policy, int? ActiveTier, string Serving, string Reason, IReadOnlyList<TierView> Tiers)
+{
+    public uint? ServedTtl { get; init; }
+
+    public string? TtlReason { get; init; }
+}
 
 public sealed record ExplainView(
     string Name,

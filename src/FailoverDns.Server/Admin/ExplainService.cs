@@ -71,7 +71,7 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
                 ?? (rrset.Type == RecordType.CNAME ? FailoverSetAt(snapshot, answer.Node, RecordType.CNAME) : null);
             if (set is not null)
             {
-                lines.Add(Describe(set));
+                lines.Add(Describe(set, snapshot));
             }
 
             if (rrset.Type != RecordType.CNAME || type is RecordType.CNAME or RecordType.ANY)
@@ -104,7 +104,7 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
                 break;
             case AnswerPlanEnd.NoData or AnswerPlanEnd.ServFail:
                 lines.Add(FailoverSetAt(snapshot, plan.EndNode, type) is { } set
-                    ? Describe(set)
+                    ? Describe(set, snapshot)
                     : $"{last} exists but has no {RecordTypeNames.ToName(type)} records: NOERROR with no answer and the SOA (NODATA)");
                 break;
             case AnswerPlanEnd.CnameLeavesZone:
@@ -118,10 +118,11 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
         return lines;
     }
 
-    private string Describe(FailoverSet set)
+    private string Describe(FailoverSet set, ZoneSnapshot snapshot)
     {
-        var view = views.View(set);
-        return $"failover set {view.Name} {view.Type}: {view.Reason}; serving {view.Serving}";
+        var view = views.View(set, snapshot);
+        var ttl = view.TtlReason is null ? "" : $"; TTL {view.ServedTtl} s, {view.TtlReason}";
+        return $"failover set {view.Name} {view.Type}: {view.Reason}; serving {view.Serving}{ttl}";
     }
 
     private static FailoverSet? FailoverSetAt(ZoneSnapshot snapshot, ZoneNode? node, RecordType type) =>

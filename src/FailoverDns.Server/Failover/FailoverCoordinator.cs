@@ -44,7 +44,17 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
 
     public void Recorded(string check, ProbeResult result)
     {
-        // A result that changes nothing changes no answer.
+        // No state changed, but a check may have started (or stopped) turning: that changes the TTL
+        // of the answers it decides (UnsettledAnswers). A switch is normally made by Transitioned, which
+        // follows; one this finds first (another thread's override, applied but not yet handed on) is
+        // announced here, since Transitioned will find nothing left to switch.
+        List<Switch> switches;
+        lock (_gate)
+        {
+            switches = Apply(zones.Current, check, publish: false);
+        }
+
+        Announce(switches, check, result.Detail, result.CompletedAt);
     }
 
     public void Transitioned(IReadOnlyList<HealthTransition> transitions)
@@ -74,6 +84,19 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
         lock (_gate)
         {
             return _decisions.TryGetValue(Key(set), out var made) ? made.Decision : new FailoverDecision(0, false, set.Definition.WhenAllUnhealthy);
+        }
+    }
+
+    /// <summary>
+    /// Why <paramref name="set"/>'s answer has its lower TTL now (README, TTLs), in words; null when it is
+    /// settled and served with its TTL.
+    /// </summary>
+    public string? UnsettledReason(FailoverSet set)
+    {
+        lock (_gate)
+        {
+            var tier = UnsettledAnswers.TurningTier(set, IsHealthy, health);
+            return tier < 0 ? null : UnsettledAnswers.Describe(set, tier, health.Get(set.Definition.Tiers[tier].HealthCheck!));
         }
     }
 
@@ -145,11 +168,14 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
         foreach (var set in check is null ? snapshot.FailoverSets : SetsGuardedBy(snapshot, check))
         {
             var decision = FailoverPolicy.Choose([.. set.Definition.Tiers.Select(t => IsHealthy(t.HealthCheck))], set.Definition.WhenAllUnhealthy);
-            var answer = set.Answer(decision);
-            if (answer != snapshot.ActiveAnswer(set))
+            var turning = UnsettledAnswers.TurningTier(set, IsHealthy, health);
+            var answer = set.Answer(decision, unsettled: turning >= 0);
+            var active = snapshot.ActiveAnswer(set);
+            if (answer != active)
             {
                 answers ??= snapshot.CopyFailoverAnswers();
                 answers[set.Slot] = answer;
+                LogTtlChange(set, turning, active, answer);
             }
 
             var key = Key(set);
@@ -248,6 +274,26 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
         }
     }
 
+    /// <summary>A lowered or restored TTL is Debug: it comes and goes with single failed probes.</summary>
+    private void LogTtlChange(FailoverSet set, int turning, RRset? from, RRset? to)
+    {
+        var (lowered, wasLowered) = (set.IsUnsettledAnswer(to), set.IsUnsettledAnswer(from));
+        if (lowered == wasLowered || !logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        var record = $"{set.Name} {RecordTypeNames.ToName(set.Type)}";
+        if (lowered)
+        {
+            LogTtlLowered(logger, record, set.Definition.UnsettledTtl, set.Definition.Ttl, UnsettledAnswers.Describe(set, turning, health.Get(set.Definition.Tiers[turning].HealthCheck!)));
+        }
+        else
+        {
+            LogTtlRestored(logger, record, set.Definition.Ttl);
+        }
+    }
+
     /// <summary>Why the tiers before <paramref name="tier"/> are passed over: their checks and last failures.</summary>
     private string Reasons(FailoverSet set, int tier) => string.Join("; ", set.Definition.Tiers.Take(tier).Select((t, i) =>
     {
@@ -293,6 +339,12 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Failback {Record}: now serving {To} again instead of {From}")]
     private static partial void LogFailback(ILogger logger, string record, string from, string to);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "TTL of {Record} lowered to {Ttl} s (from {NormalTtl} s) while the answer may change: {Reason}")]
+    private static partial void LogTtlLowered(ILogger logger, string record, uint ttl, uint normalTtl, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "TTL of {Record} back to {Ttl} s: the answer is settled")]
+    private static partial void LogTtlRestored(ILogger logger, string record, uint ttl);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "All tiers of {Record} are unhealthy ({Reason}); serving {Served}")]
     private static partial void LogAllUnhealthy(ILogger logger, string record, string reason, string served);

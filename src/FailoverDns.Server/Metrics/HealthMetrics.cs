@@ -12,7 +12,7 @@ namespace FailoverDns.Server.Metrics;
 /// <summary>
 /// Health checks and failover as metrics: probe results and latency per check, each check's state
 /// (a state set: one series per status, 1 for the current one), transitions, overrides, and the
-/// tier each failover record set serves; flap damping: which checks are held, and how often.
+/// tier each failover record set serves and the TTL it is served with; flap damping: which checks are held, and how often.
 /// </summary>
 public sealed class HealthMetrics : IHealthStateHandler
 {
@@ -53,7 +53,15 @@ public sealed class HealthMetrics : IHealthStateHandler
                 Tag("type", RecordTypeNames.ToName(set.Type)))),
             "{tier}",
             "The tier each failover record set serves: 0 primary, 1 secondary, …; -1 when every tier is unhealthy and the set answers NODATA or SERVFAIL");
+        meter.CreateObservableGauge("failoverdns.failover.served_ttl", () => ServedTtls(zones.Current), "s", "The TTL each failover record set is served with now: its ttl, or its unsettledTtl while the answer may soon change");
     }
+
+    /// <summary>From one snapshot, so every set is read as queries see it; a set serving no records reports its ttl.</summary>
+    private static IEnumerable<Measurement<long>> ServedTtls(ZoneSnapshot snapshot) =>
+        snapshot.FailoverSets.Select(set => new Measurement<long>(
+            snapshot.ActiveAnswer(set) is { } answer && answer != Zones.Model.RRset.ServFail ? answer.Ttl : set.Definition.Ttl,
+            Tag("record", set.Name),
+            Tag("type", RecordTypeNames.ToName(set.Type))));
 
     private static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
 

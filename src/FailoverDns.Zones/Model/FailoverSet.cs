@@ -9,11 +9,12 @@ namespace FailoverDns.Zones.Model;
 /// </summary>
 public sealed class FailoverSet
 {
-    internal FailoverSet(FailoverSetDefinition definition, int slot, RRset[] tiers)
+    internal FailoverSet(FailoverSetDefinition definition, int slot, RRset[] tiers, RRset[] unsettledTiers)
     {
         Definition = definition;
         Slot = slot;
         Tiers = tiers;
+        UnsettledTiers = unsettledTiers;
     }
 
     public FailoverSetDefinition Definition { get; }
@@ -22,6 +23,15 @@ public sealed class FailoverSet
     public int Slot { get; }
 
     public RRset[] Tiers { get; }
+
+    /// <summary>
+    /// The same tiers with the <see cref="FailoverSetDefinition.UnsettledTtl"/>, pre-encoded too, so that
+    /// lowering the TTL is a snapshot swap like a switch; <see cref="Tiers"/> itself when both TTLs are equal.
+    /// </summary>
+    public RRset[] UnsettledTiers { get; }
+
+    /// <summary>True when this set can serve a lower TTL while unsettled (its unsettled TTL is below its TTL).</summary>
+    public bool LowersTtl => !ReferenceEquals(UnsettledTiers, Tiers);
 
     public string Name => DnsName.ToText(Definition.Name);
 
@@ -38,11 +48,17 @@ public sealed class FailoverSet
         _ => "no records (NODATA)",
     };
 
-    /// <summary>The answer for <paramref name="decision"/>: a tier, nothing (NODATA), or the SERVFAIL marker.</summary>
-    public RRset? Answer(FailoverDecision decision) => decision switch
+    /// <summary>
+    /// The answer for <paramref name="decision"/>: a tier (with the unsettled TTL when
+    /// <paramref name="unsettled"/>), nothing (NODATA), or the SERVFAIL marker.
+    /// </summary>
+    public RRset? Answer(FailoverDecision decision, bool unsettled = false) => decision switch
     {
-        { ServesTier: true } => Tiers[decision.Tier],
+        { ServesTier: true } => (unsettled ? UnsettledTiers : Tiers)[decision.Tier],
         { Policy: AllUnhealthyPolicy.ServFail } => RRset.ServFail,
         _ => null,
     };
+
+    /// <summary>True when <paramref name="answer"/> is one of this set's tiers served with the lowered TTL.</summary>
+    public bool IsUnsettledAnswer(RRset? answer) => LowersTtl && answer is not null && Array.IndexOf(UnsettledTiers, answer) >= 0;
 }

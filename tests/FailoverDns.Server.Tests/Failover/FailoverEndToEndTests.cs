@@ -11,6 +11,8 @@ namespace FailoverDns.Server.Tests.Failover;
 /// </summary>
 public sealed class FailoverEndToEndTests
 {
+    // The sets keep their TTL fixed (unsettledTtl: 30): a probe that fails once on a loaded machine would
+    // lower it (UnsettledTtlTests), and these tests follow the decision table, answers whole.
     private const string Primary = "www.example.test. 30 IN A 10.0.0.1";
     private const string Secondary = "www.example.test. 30 IN A 10.0.1.1";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
@@ -76,6 +78,7 @@ public sealed class FailoverEndToEndTests
               - name: www
                 type: A
                 ttl: 30
+                unsettledTtl: 30
                 primary: { value: 10.0.0.1, healthCheck: web }
                 secondary: { value: 10.0.1.1 }
             """));
@@ -114,6 +117,7 @@ public sealed class FailoverEndToEndTests
               - name: www
                 type: A
                 ttl: 30
+                unsettledTtl: 30
                 primary: { value: 10.0.0.1, healthCheck: a }
                 secondary: { value: 10.0.1.1, healthCheck: b }
             """));
@@ -140,6 +144,7 @@ public sealed class FailoverEndToEndTests
               - name: www
                 type: A
                 ttl: 30
+                unsettledTtl: 30
                 primary: { value: 10.0.0.1, healthCheck: a }
                 secondary: { value: 10.0.1.1, healthCheck: b }
                 whenAllUnhealthy: {{policy}}
@@ -168,6 +173,7 @@ public sealed class FailoverEndToEndTests
               - name: www
                 type: A
                 ttl: 30
+                unsettledTtl: 30
                 tiers:
                   - { value: 10.0.0.1, healthCheck: a }
                   - { value: 10.0.1.1, healthCheck: b }

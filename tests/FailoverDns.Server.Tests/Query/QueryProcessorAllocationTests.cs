@@ -66,7 +66,7 @@ public sealed class QueryProcessorAllocationTests
     /// start-up (optimised code replacing the first, which may initialise static tables when it first
     /// runs; on a loaded machine that can come late) lands in one round; a cost per query in all.
     /// </summary>
-    private static void AssertAllocatesNothing(QueryProcessor processor, string name, RecordType type, byte[]? peer = null)
+    internal static void AssertAllocatesNothing(QueryProcessor processor, string name, RecordType type, byte[]? peer = null)
     {
         var query = Queries.Build(name, type, ednsPayload: 1232);
         var response = new byte[QueryProcessor.MaxUdpResponse];

@@ -50,46 +50,39 @@ public sealed class ZoneRecordEntriesTests
             (2, 10L, 9L, "z"));
     }
 
+    /// <summary>Two zones, the first with its records written before its name and TTL; the second's name on line 8.</summary>
+    private const string RecordsFirst = """
+        zones:
+          - records:
+              - { name: www, type: A, value: 192.0.2.1 }
+            name: example.test
+            ttl: 120
+            soa: { email: hostmaster@example.test }
+            nameservers: [ns.example.net.]
+          - name: example.org
+            soa: { email: hostmaster@example.org }
+            nameservers: [ns.example.net.]
+            records:
+              - { name: www, type: A, value: 192.0.2.2 }
+        """;
+
     [Fact]
     public void LoadText_RecordsWrittenBeforeTheZonesNameAndTtl_TakeThem()
     {
-        var result = ConfigLoader.LoadText("""
-            zones:
-              - records:
-                  - { name: www, type: A, value: 192.0.2.1 }
-                name: example.test
-                ttl: 120
-                soa: { email: hostmaster@example.test }
-                nameservers: [ns.example.net.]
-              - name: "bad..name"
-                records:
-                  - { name: www, type: A, value: 192.0.2.9 }
-              - name: example.org
-                soa: { email: hostmaster@example.org }
-                nameservers: [ns.example.net.]
-                records:
-                  - { name: www, type: A, value: 192.0.2.2 }
-            """, "test.yaml");
+        var result = ConfigLoader.LoadText(RecordsFirst, "test.yaml");
 
-        result.ErrorLines.Should().Equal("test.yaml:8:11: zone name 'bad..name' is not a valid domain name");
-        var withoutBadZone = ConfigLoader.LoadText("""
-            zones:
-              - records:
-                  - { name: www, type: A, value: 192.0.2.1 }
-                name: example.test
-                ttl: 120
-                soa: { email: hostmaster@example.test }
-                nameservers: [ns.example.net.]
-              - name: example.org
-                soa: { email: hostmaster@example.org }
-                nameservers: [ns.example.net.]
-                records:
-                  - { name: www, type: A, value: 192.0.2.2 }
-            """, "test.yaml");
-        withoutBadZone.ErrorLines.Should().BeEmpty();
-        var snapshot = withoutBadZone.Snapshot!;
-        Answer(snapshot, "www.example.test.").Should().Equal("www.example.test. 120 IN A 192.0.2.1");
-        Answer(snapshot, "www.example.org.").Should().Equal("www.example.org. 3600 IN A 192.0.2.2");
+        result.ErrorLines.Should().BeEmpty();
+        Answer(result.Snapshot!, "www.example.test.").Should().Equal("www.example.test. 120 IN A 192.0.2.1");
+        Answer(result.Snapshot!, "www.example.org.").Should().Equal("www.example.org. 3600 IN A 192.0.2.2");
+    }
+
+    [Fact]
+    public void LoadText_ZoneWithAnInvalidName_ItsEntriesPassedOverAndTheNextZoneGetsItsOwn()
+    {
+        var badZone = "  - name: \"bad..name\"\n    records:\n      - { name: www, type: A, value: 300.0.0.1 }\n";
+        var yaml = RecordsFirst.Replace("  - name: example.org", badZone + "  - name: example.org", StringComparison.Ordinal);
+
+        ConfigLoader.LoadText(yaml, "test.yaml").ErrorLines.Should().Equal("test.yaml:8:11: zone name 'bad..name' is not a valid domain name");
     }
 
     [Fact]

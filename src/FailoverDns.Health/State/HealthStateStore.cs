@@ -36,10 +36,11 @@ public sealed class HealthStateStore
         _time = time;
         _initial = initial;
         _flapDamping = flapDamping ?? FlapDampingOptions.Off;
+        var savedByName = (saved ?? []).GroupBy(s => s.Check, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         var restored = new Dictionary<string, HealthCheckState>(StringComparer.Ordinal);
         foreach (var definition in definitions)
         {
-            if (saved?.FirstOrDefault(s => s.Check == definition.Name) is { Status: not HealthStatus.Unknown } known
+            if (savedByName.GetValueOrDefault(definition.Name) is { Status: not HealthStatus.Unknown } known
                 && known.Judgement == definition.Judgement && definition.Endpoint is not null && !definition.Disabled)
             {
                 restored[definition.Name] = new HealthCheckState(definition, known.Status, known.Since, 0, 0, null, null, [], 0, 0, 0)
@@ -52,9 +53,6 @@ public sealed class HealthStateStore
 
         Load(definitions, restored);
     }
-
-    /// <summary>What a check without a known state is until its probes say more.</summary>
-    public InitialState Initial => _initial;
 
     public IReadOnlyList<HealthCheckState> All
     {

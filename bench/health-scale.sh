@@ -16,7 +16,8 @@ trap cleanup EXIT
 for port in "$plain_port" "$checked_port"; do
     if ss -lnuH "sport = :$port" | grep -q .; then echo "port $port is busy" >&2; exit 1; fi
 done
-dotnet publish "$repo/src/FailoverDns.Server" -c Release -o "$repo/artifacts/publish" --nologo -v quiet
+dll=${FAILOVERDNS_DLL:-$repo/artifacts/publish/failoverdns.dll}
+[ -n "${FAILOVERDNS_DLL:-}" ] || dotnet publish "$repo/src/FailoverDns.Server" -c Release -o "$repo/artifacts/publish" --nologo -v quiet
 
 # The listeners: one epoll loop in C (a Python asyncio one fell behind at 10,000 connections a
 # second and ran out of file descriptors).
@@ -50,7 +51,7 @@ config "$plain_port" no > "$work/plain.yaml"
 config "$checked_port" yes > "$work/checked.yaml"
 
 start() {  # start NAME CONFIG PORT
-    dotnet "$repo/artifacts/publish/failoverdns.dll" --config "$2" > "$work/$1.log" 2>&1 &
+    dotnet "$dll" --config "$2" > "$work/$1.log" 2>&1 &
     pids+=($!)
     eval "${1}_pid=$!"
     for _ in $(seq 1 600); do

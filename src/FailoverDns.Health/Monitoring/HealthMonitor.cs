@@ -8,7 +8,8 @@ namespace FailoverDns.Health.Monitoring;
 
 /// <summary>
 /// Schedules the probes: one loop per distinct endpoint (checks with equal endpoint settings share
-/// it), the first round at once, then every interval with jitter. A loop awaits its probe before
+/// it), the first round at once (at most <see cref="HealthMonitorOptions.MaxProbesInFlight"/> probes
+/// running together), then every interval with jitter. A loop awaits its probe before
 /// the next, so probes never pile up, and a slow target delays only its own loop. After a config
 /// reload, <see cref="Reconcile"/> stops the loops of endpoints no longer wanted and starts new ones.
 /// Each result goes down the <see cref="HealthPipeline"/> once per check it feeds; a step that throws is
@@ -23,6 +24,7 @@ public sealed partial class HealthMonitor(
     ILogger<HealthMonitor> logger) : BackgroundService
 {
     private readonly object _gate = new();
+    private readonly SemaphoreSlim _inFlight = new(options.MaxProbesInFlight, options.MaxProbesInFlight);
     private readonly Dictionary<EndpointCheckOptions, ProbeLoop> _loops = [];
     private Dictionary<EndpointCheckOptions, IReadOnlyList<string>> _checks = Wanted(definitions);
     private CancellationToken _stopping = new(canceled: true);
@@ -131,6 +133,12 @@ public sealed partial class HealthMonitor(
         await Task.WhenAll(running.Select(l => l.StopAsync())).ConfigureAwait(false);
     }
 
+    public override void Dispose()
+    {
+        base.Dispose();
+        _inFlight.Dispose();
+    }
+
     private static Dictionary<EndpointCheckOptions, IReadOnlyList<string>> Wanted(IEnumerable<HealthCheckDefinition> definitions) =>
         definitions
             .Where(d => d.Endpoint is not null && !d.Disabled)
@@ -155,7 +163,15 @@ public sealed partial class HealthMonitor(
             ProbeResult result;
             try
             {
-                result = await loop.Probe.ProbeAsync(stopping).ConfigureAwait(false);
+                await _inFlight.WaitAsync(stopping).ConfigureAwait(false);
+                try
+                {
+                    result = await loop.Probe.ProbeAsync(stopping).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _inFlight.Release();
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

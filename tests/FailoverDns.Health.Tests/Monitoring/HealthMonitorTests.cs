@@ -1,5 +1,7 @@
 using FailoverDns.Health.Checks;
+using FailoverDns.Health.Monitoring;
 using FailoverDns.Health.Probes;
+using FailoverDns.Health.State;
 using FailoverDns.Health.Tests.Probes;
 using Microsoft.Extensions.Logging;
 
@@ -356,6 +358,35 @@ public sealed class HealthMonitorTests
             clock.Elapsed.Should().BeLessThan(Deadline);
             await Task.Delay(10);
         }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_MoreProbesThanMaxInFlight_TheRestWaitForTheirTurn()
+    {
+        var checks = Enumerable.Range(0, 5).Select(i => Check($"c{i}", 8080 + i)).ToArray();
+        await using var harness = new MonitorHarness(new LocalVerdictAggregator(), new HealthMonitorOptions { Jitter = 0, MaxProbesInFlight = 2 }, checks);
+        var release = new TaskCompletionSource<ProbeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probes = checks.Select(c => harness.Factory.For(c.Endpoint!)).ToList();
+        probes.ForEach(p => p.Behaviour = _ => release.Task);
+
+        await harness.StartAsync();
+        await UntilAsync(() => probes.Sum(p => p.Calls) == 2, "two probes started");
+        await Task.Delay(100); // room for a third to start, were it let
+        probes.Sum(p => p.Calls).Should().Be(2, "the others wait for a turn");
+
+        release.SetResult(FakeProbe.Pass);
+        await UntilAsync(() => probes.Sum(p => p.Calls) == 5, "every probe run once the first ones finish");
+    }
+
+    /// <summary>Waits (at most 10 s, in 10 ms steps) until <paramref name="condition"/> holds.</summary>
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        condition().Should().BeTrue(what);
     }
 
     private static EndpointCheckOptions Endpoint(int port) => TestProbes.Http(port) with { Interval = Interval };

@@ -22,10 +22,15 @@ internal sealed class MonitorHarness : IAsyncDisposable
     }
 
     public MonitorHarness(IVerdictAggregator aggregator, double jitter, params HealthCheckDefinition[] definitions)
+        : this(aggregator, new HealthMonitorOptions { Jitter = jitter }, definitions)
+    {
+    }
+
+    public MonitorHarness(IVerdictAggregator aggregator, HealthMonitorOptions options, params HealthCheckDefinition[] definitions)
     {
         Store = new HealthStateStore(definitions, Clock);
         var pipeline = new HealthPipeline(Store, aggregator, [Handler]);
-        Monitor = new HealthMonitor(definitions, pipeline, Factory.Create, Clock, new HealthMonitorOptions { Jitter = jitter }, Logger);
+        Monitor = new HealthMonitor(definitions, pipeline, Factory.Create, Clock, options, Logger);
     }
 
     public ParkingTimeProvider Clock { get; } = new(Start);

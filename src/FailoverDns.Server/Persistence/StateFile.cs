@@ -48,17 +48,18 @@ public sealed partial class StateFile(string? path, ILogger<StateFile> logger)
     /// <summary>Writes the overrides and check states of <paramref name="health"/> as they are now; returns the check states written.</summary>
     public IReadOnlyList<SavedCheckState> Write(HealthStateStore health)
     {
-        var checks = health.Known;
         if (path is null)
         {
-            return checks;
+            return health.Known;
         }
 
-        var state = new PersistedState(
-            [.. health.All.Where(s => s.Override is not null).Select(s => new PersistedOverride(s.Name, s.Override!.State.ToName(), s.Override.Until, s.Override.Reason, s.Override.Since))],
-            [.. checks.Select(c => new PersistedCheck(c.Check, c.Judgement, c.Status.ToName(), c.Since))]);
+        // Read under the lock as well: of two writers, the one that writes last wrote the newer state.
         lock (_gate)
         {
+            var checks = health.Known;
+            var state = new PersistedState(
+                [.. health.All.Where(s => s.Override is not null).Select(s => new PersistedOverride(s.Name, s.Override!.State.ToName(), s.Override.Until, s.Override.Reason, s.Override.Since))],
+                [.. checks.Select(c => new PersistedCheck(c.Check, c.Judgement, c.Status.ToName(), c.Since))]);
             try
             {
                 var temporary = path + ".tmp";
@@ -76,9 +77,9 @@ public sealed partial class StateFile(string? path, ILogger<StateFile> logger)
 
                 _writeFailing = true;
             }
-        }
 
-        return checks;
+            return checks;
+        }
     }
 
     private PersistedState Read()

@@ -28,6 +28,9 @@ public sealed record HealthCheckDefinition
     /// <summary>Not probed, always healthy (Route 53).</summary>
     public bool Disabled { get; init; }
 
+    /// <summary>An endpoint check that is not disabled: one whose state its own probes decide.</summary>
+    public bool IsProbed => Endpoint is not null && !Disabled;
+
     /// <summary>
     /// A digest (SHA-256, hex) of everything <see cref="JudgesSameAs"/> compares: equal for two definitions
     /// exactly when one judges the same as the other, so a state saved under one may be restored under

@@ -141,7 +141,7 @@ public sealed partial class HealthMonitor(
 
     private static Dictionary<EndpointCheckOptions, IReadOnlyList<string>> Wanted(IEnumerable<HealthCheckDefinition> definitions) =>
         definitions
-            .Where(d => d.Endpoint is not null && !d.Disabled)
+            .Where(d => d.IsProbed)
             .GroupBy(d => d.Endpoint!)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(d => d.Name)]);
 

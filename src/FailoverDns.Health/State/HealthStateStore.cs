@@ -41,7 +41,7 @@ public sealed class HealthStateStore
         foreach (var definition in definitions)
         {
             if (savedByName.GetValueOrDefault(definition.Name) is { Status: not HealthStatus.Unknown } known
-                && known.Judgement == definition.Judgement && definition.Endpoint is not null && !definition.Disabled)
+                && definition.IsProbed && known.Judgement == definition.Judgement)
             {
                 restored[definition.Name] = new HealthCheckState(definition, known.Status, known.Since, 0, 0, null, null, [], 0, 0, 0)
                 {
@@ -72,7 +72,7 @@ public sealed class HealthStateStore
         {
             lock (_gate)
             {
-                return _states.Values.All(s => s.Definition.Endpoint is null || s.Definition.Disabled || s.LastResult is not null);
+                return _states.Values.All(s => !s.Definition.IsProbed || s.LastResult is not null);
             }
         }
     }
@@ -84,7 +84,7 @@ public sealed class HealthStateStore
         {
             lock (_gate)
             {
-                return [.. _states.Values.Where(s => s.Definition.Endpoint is not null && !s.Definition.Disabled && s.ProbedStatus == HealthStatus.Unknown).Select(s => s.Name)];
+                return [.. _states.Values.Where(s => s.Definition.IsProbed && s.ProbedStatus == HealthStatus.Unknown).Select(s => s.Name)];
             }
         }
     }
@@ -97,7 +97,7 @@ public sealed class HealthStateStore
             lock (_gate)
             {
                 return [.. _states.Values
-                    .Where(s => s.Definition.Endpoint is not null && !s.Definition.Disabled && s.ProbedStatus != HealthStatus.Unknown)
+                    .Where(s => s.Definition.IsProbed && s.ProbedStatus != HealthStatus.Unknown)
                     .OrderBy(s => s.Name, StringComparer.Ordinal)
                     .Select(s => new SavedCheckState(s.Name, s.Definition.Judgement, s.ProbedStatus, s.Since))];
             }

@@ -17,7 +17,7 @@ internal static class UnsettledAnswers
     /// turns by itself, nor does a check held for flapping (its hold, not its probes, decides when it changes).
     /// </summary>
     public static bool IsTurning(HealthCheckState? state) =>
-        state is { Override: null, Definition.Calculated: null, Definition.Disabled: false, Flap.Damped: false }
+        state is { Override: null, Definition.IsProbed: true, Flap.Damped: false }
         && (state.IsHealthy ? state.ConsecutiveFailures > 0 : state.ConsecutiveSuccesses > 0);
 
     /// <summary>The tier whose turning check unsettles <paramref name="set"/>'s answer, or -1.</summary>

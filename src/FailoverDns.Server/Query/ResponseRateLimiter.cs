@@ -56,7 +56,8 @@ public sealed class ResponseRateLimiter
 
     /// <param name="options">The limits; <see cref="RateLimitOptions.ResponsesPerSecond"/> must be positive.</param>
     /// <param name="clock">Tests step it; null reads the coarse monotonic clock, a few nanoseconds cheaper than a <see cref="TimeProvider"/>.</param>
-    public ResponseRateLimiter(RateLimitOptions options, TimeProvider? clock = null)
+    /// <param name="seed">Tests fix it, so whether two keys share a bucket is the same every run; null draws a secret one.</param>
+    public ResponseRateLimiter(RateLimitOptions options, TimeProvider? clock = null, ulong? seed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ResponsesPerSecond, 1);
         _buckets = new ulong[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(options.TableSize, 1))];
@@ -70,7 +71,7 @@ public sealed class ResponseRateLimiter
         _whitelist = [.. options.Whitelist.Select(WhitelistEntry.From)];
 
         // A secret seed, so nobody outside can aim keys at one bucket.
-        _seed = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(sizeof(ulong)));
+        _seed = seed ?? BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(sizeof(ulong)));
         _clock = clock;
     }
 

@@ -54,7 +54,6 @@ public class MutationFuzzTests(ITestOutputHelper output)
 
         output.WriteLine($"{Iterations} mutants, {accepted} accepted by DnsMessage.TryParse, {stopwatch.ElapsedMilliseconds} ms");
         accepted.Should().BeGreaterThan(1000, "enough mutants stay valid to exercise the write path too");
-        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FailoverDns.Server.Tests.Support;
 using FailoverDns.Testing.Http;
 using FluentAssertions;
@@ -70,13 +69,11 @@ public sealed class UnsettledTtlResolverTests : IDisposable
         await Poll.UntilAsync(() => AnswerAsync(server.Port), a => a == "www.example.test. 30 IN A 10.0.0.1", "the primary, settled");
 
         await backend.StopAsync();
-        var killed = Stopwatch.StartNew();
         await Poll.UntilAsync(() => AnswerAsync(server.Port), a => a == "www.example.test. 1 IN A 10.0.0.1", "the primary with the unsettled TTL", TimeSpan.FromSeconds(5));
         var cached = await AnswerAsync(port);
         var followed = await Poll.UntilAsync(() => AnswerAsync(port), a => a.EndsWith(" IN A 10.0.1.1", StringComparison.Ordinal), "the secondary through Unbound", TimeSpan.FromSeconds(10));
 
         cached.Should().MatchRegex(@"^www\.example\.test\. [01] IN A 10\.0\.0\.1$", "Unbound caches what it was given: the unsettled TTL, not 30 s");
-        killed.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "the switch comes about 3 s after the kill and Unbound holds the primary for 1 s, not 30");
         followed.Should().MatchRegex(@"^www\.example\.test\. (30|29) IN A 10\.0\.1\.1$", "the secondary is settled: its full TTL");
     }
 

@@ -75,6 +75,7 @@ public static class ConfigLoader
         var alerts = AlertReader.Read(root, environment ?? Environment.GetEnvironmentVariable);
         var files = ReadFiles(root, path);
         var health = HealthReader.Read(root);
+        var cluster = ClusterReader.Read(root, path, environment ?? Environment.GetEnvironmentVariable);
         var declaredChecks = new HashSet<string>(StringComparer.Ordinal);
         var healthChecks = HealthCheckReader.Read(root, declaredChecks, errors);
         var budget = new ErrorBudget(MaxReportedErrors);
@@ -88,7 +89,7 @@ public static class ConfigLoader
         CheckFailoverReferences(zones, declaredChecks, errors);
         root.RejectUnknownKeys();
 
-        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)], Health = health, Admin = admin, Alerts = alerts, Files = files };
+        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)], Health = health, Cluster = cluster, Admin = admin, Alerts = alerts, Files = files };
         var snapshot = errors.Count == 0 ? ZoneSnapshotBuilder.Build(zones, errors) : null;
         // Reported in the order they appear in the files, whichever check found them.
         // A file of a million bad lines must not become a million log lines and a huge API response.

@@ -19,6 +19,9 @@ public sealed record FailoverDnsConfig(
 
     public AdminOptions Admin { get; init; } = new();
 
+    /// <summary>Cluster mode; null: this instance probes and decides alone.</summary>
+    public ClusterOptions? Cluster { get; init; }
+
     public AlertOptions Alerts { get; init; } = new();
 
     /// <summary>Limits on the zone files read (and watched for changes); confined to the config file's directory unless allowed out.</summary>

@@ -271,7 +271,7 @@ public sealed class HealthCheckReaderTests
     }
 
     [Fact]
-    public void LoadText_SourceAddress_ReadAndPartOfWhatTheCheckJudges()
+    public void LoadText_SourceAddress_ReadAndNotPartOfWhatTheCheckJudges()
     {
         var checks = Load("""
               - { name: a, type: tcp, target: 192.0.2.1, port: 5432, sourceAddress: 127.0.0.2 }
@@ -280,7 +280,8 @@ public sealed class HealthCheckReaderTests
 
         checks[0].Endpoint!.SourceAddress.Should().Be(System.Net.IPAddress.Parse("127.0.0.2"));
         (checks[0].Endpoint == checks[1].Endpoint).Should().BeFalse("probes from two sources are two probes");
-        (checks[0] with { Name = "b" }).JudgesSameAs(checks[1]).Should().BeFalse("another source sees another path");
+        (checks[0] with { Name = "b" }).JudgesSameAs(checks[1]).Should().BeTrue("where from is the probe location's business: cluster locations probing from different addresses judge the same check");
+        (checks[0] with { Name = "b" }).Judgement.Should().Be(checks[1].Judgement);
     }
 
     private static IReadOnlyList<HealthCheckDefinition> Load(string checks)

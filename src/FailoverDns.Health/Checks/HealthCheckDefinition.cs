@@ -44,7 +44,7 @@ public sealed record HealthCheckDefinition
             if (Endpoint is { } e)
             {
                 fields.AddRange([e.Protocol.ToString(), e.Target, e.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Path, e.HostHeader,
-                    e.Sni ? "sni" : "", e.ServerName, e.ValidateCertificate ? "validate" : "", string.Join(",", e.HealthyStatuses), e.Match, e.SourceAddress?.ToString()]);
+                    e.Sni ? "sni" : "", e.ServerName, e.ValidateCertificate ? "validate" : "", string.Join(",", e.HealthyStatuses), e.Match]);
             }
 
             if (Calculated is { } c)
@@ -60,13 +60,15 @@ public sealed record HealthCheckDefinition
 
     /// <summary>
     /// True when <paramref name="other"/> passes judgement on the same thing (endpoint, expectations,
-    /// inversion, or the same calculation), so a verdict of one holds for the other: only how often
-    /// and how patiently it probes (interval, timeouts, thresholds) may differ.
+    /// inversion, or the same calculation), so a verdict of one holds for the other: only how often,
+    /// how patiently and from where it probes (interval, timeouts, thresholds, source address) may
+    /// differ. From where is the probe location's business: in a cluster, locations that probe from
+    /// different addresses judge the same check.
     /// </summary>
     public bool JudgesSameAs(HealthCheckDefinition other) =>
         Name == other.Name && Invert == other.Invert && Disabled == other.Disabled && Equals(Calculated, other.Calculated)
         && (Endpoint is null
             ? other.Endpoint is null
             : other.Endpoint is not null
-              && Endpoint with { Interval = other.Endpoint.Interval, ConnectTimeout = other.Endpoint.ConnectTimeout, ResponseTimeout = other.Endpoint.ResponseTimeout } == other.Endpoint);
+              && Endpoint with { Interval = other.Endpoint.Interval, ConnectTimeout = other.Endpoint.ConnectTimeout, ResponseTimeout = other.Endpoint.ResponseTimeout, SourceAddress = other.Endpoint.SourceAddress } == other.Endpoint);
 }

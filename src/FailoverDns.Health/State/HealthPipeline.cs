@@ -44,6 +44,12 @@ public sealed class HealthPipeline(HealthStateStore store, IVerdictAggregator ag
         }
     }
 
+    /// <summary>
+    /// Applies verdicts that several locations agreed on (cluster mode), which arrive apart from any
+    /// probe result of this instance's; overrides and calculated checks follow as for a local verdict.
+    /// </summary>
+    public void ApplyAgreed(IReadOnlyList<CheckVerdict> verdicts) => Forward(store.Apply(verdicts));
+
     /// <summary>Forces <paramref name="check"/> to a state (or clears the force with null); false for an unknown check.</summary>
     public bool SetOverride(string check, HealthOverride? value)
     {

@@ -29,9 +29,9 @@ public static class AdminEndpoints
 
         var json = AdminJsonContext.Api;
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", (ReadinessState readiness, HealthStateStore health) =>
+        app.MapGet("/readyz", (ReadinessState readiness, HealthStateStore health, IServiceProvider services) =>
         {
-            var view = ReadinessReport.Build(readiness.ListenersBound, readiness.Answering, health.FirstRoundComplete, readiness.LastReload);
+            var view = ReadinessReport.Build(readiness.ListenersBound, readiness.Answering, health.FirstRoundComplete, readiness.LastReload, services.GetService<Cluster.ClusterService>());
             return Results.Json(view, json.ReadinessView, statusCode: view.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 
@@ -56,7 +56,7 @@ public static class AdminEndpoints
         api.MapGet("/health-checks", (AdminViewFactory views) => Results.Json(views.HealthChecks(), json.IReadOnlyListHealthCheckView));
         api.MapGet("/health-checks/{name}", (string name, AdminViewFactory views) =>
             views.HealthCheck(name) is { } view ? Results.Json(view, json.HealthCheckView) : NotFound($"no health check named '{name}'"));
-        api.MapPut("/health-checks/{name}/override", async (string name, HttpRequest http, OverrideService overrides, AdminViewFactory views, TimeProvider time) =>
+        api.MapPut("/health-checks/{name}/override", async Task<IResult> (string name, HttpRequest http, OverrideService overrides, AdminViewFactory views, TimeProvider time) =>
         {
             var (request, error) = await OverrideRequestReader.ReadAsync(http);
             if (request is null)
@@ -69,17 +69,32 @@ public static class AdminEndpoints
                 return BadRequest(problem);
             }
 
-            return overrides.Set(name, state, request.Until, request.Reason ?? "")
-                ? Results.Json(views.HealthCheck(name)!, json.HealthCheckView)
-                : NotFound($"no health check named '{name}'");
+            return await ClusterWrite(() => overrides.SetAsync(name, state, request.Until, request.Reason ?? "", http.HttpContext.RequestAborted), name, views);
         });
-        api.MapDelete("/health-checks/{name}/override", (string name, OverrideService overrides, AdminViewFactory views) =>
-            overrides.Clear(name) ? Results.Json(views.HealthCheck(name)!, json.HealthCheckView) : NotFound($"no health check named '{name}'"));
+        api.MapDelete("/health-checks/{name}/override", (string name, HttpRequest http, OverrideService overrides, AdminViewFactory views) =>
+            ClusterWrite(() => overrides.ClearAsync(name, http.HttpContext.RequestAborted), name, views));
+        api.MapGet("/cluster", (AdminViewFactory views) =>
+            views.Cluster() is { } view ? Results.Json(view, json.ClusterView) : NotFound("cluster mode is off: this instance has no cluster section"));
         api.MapGet("/records", (AdminViewFactory views) => Results.Json(views.RecordSets(), json.IReadOnlyListRecordSetView));
         api.MapGet("/explain", (string? name, string? type, ExplainService explain) =>
             name is null
                 ? BadRequest("give ?name=…&type=…")
                 : explain.Explain(name, type ?? "A") is { } view ? Results.Json(view, json.ExplainView) : BadRequest($"'{name}' or '{type}' is not a valid name and type"));
+    }
+
+    /// <summary>An override change, and the check as it is afterwards; 503 when the cluster's etcd did not take it.</summary>
+    private static async Task<IResult> ClusterWrite(Func<Task<bool>> write, string name, AdminViewFactory views)
+    {
+        try
+        {
+            return await write()
+                ? Results.Json(views.HealthCheck(name)!, AdminJsonContext.Api.HealthCheckView)
+                : NotFound($"no health check named '{name}'");
+        }
+        catch (Cluster.ClusterUnavailableException e)
+        {
+            return AdminErrors.Result(StatusCodes.Status503ServiceUnavailable, $"the override was not changed: {e.Message}; overrides are cluster-wide and need etcd");
+        }
     }
 
     private static bool Authorized(HttpContext context, string token)

@@ -15,6 +15,7 @@ namespace FailoverDns.Server.Admin;
 [JsonSerializable(typeof(ReadinessView))]
 [JsonSerializable(typeof(ReloadOutcome))]
 [JsonSerializable(typeof(ErrorView))]
+[JsonSerializable(typeof(ClusterView))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>As <see cref="Default"/>, but quotes and angle brackets stay readable (the API is read by people and jq, not embedded in HTML).</summary>

@@ -2,6 +2,7 @@ using FailoverDns.Health.Checks;
 using FailoverDns.Health.Probes;
 using FailoverDns.Health.State;
 using FailoverDns.Protocol;
+using FailoverDns.Server.Cluster;
 using FailoverDns.Server.Failover;
 using FailoverDns.Zones;
 using FailoverDns.Zones.Failover;
@@ -10,7 +11,7 @@ using FailoverDns.Zones.Model;
 namespace FailoverDns.Server.Admin;
 
 /// <summary>Turns health state and failover decisions into the API's views.</summary>
-public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinator coordinator, ZoneStore zones)
+public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinator coordinator, ZoneStore zones, TimeProvider time, ClusterService? cluster = null)
 {
     public IReadOnlyList<HealthCheckView> HealthChecks() => [.. health.All.Select(View)];
 
@@ -75,7 +76,50 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
         return decision.Tier == 0 ? chosen : $"{string.Join("; ", skipped)}; {chosen}";
     }
 
-    private static HealthCheckView View(HealthCheckState state)
+    /// <summary>The cluster as this instance sees it; null when cluster mode is off.</summary>
+    public ClusterView? Cluster()
+    {
+        if (cluster is null)
+        {
+            return null;
+        }
+
+        var options = cluster.Options;
+        var (writes, events) = cluster.Traffic;
+        return new ClusterView(
+            options.Location,
+            options.Label,
+            cluster.Connected,
+            cluster.LostSince,
+            cluster.LastError,
+            cluster.ActingOnOwnVerdicts,
+            options.OwnVerdictsAfter is { } after ? DurationText.Format(after) : "never",
+            options.Quorum.ToString(),
+            options.Prefix,
+            [.. options.Endpoints.Select(e => e.ToString())],
+            [.. cluster.Locations.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => new LocationView(l.Key, l.Value.Label, l.Value.Since))],
+            writes,
+            events);
+    }
+
+    private CheckClusterView? ClusterView(HealthCheckState state)
+    {
+        if (cluster is null || !state.Definition.IsProbed)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var decision = cluster.Explain(state.Definition);
+        return new CheckClusterView(
+            cluster.Options.Location,
+            state.LocationStatus.ToName(),
+            cluster.Options.Quorum.ToString(),
+            decision.Reason,
+            [.. decision.Votes.Select(v => new LocationVoteView(v.Location, v.Status, v.Reason, v.At, Math.Max(0, (now - v.At).TotalSeconds), v.Counts))]);
+    }
+
+    private HealthCheckView View(HealthCheckState state)
     {
         var definition = state.Definition;
         var type = definition.Endpoint?.Protocol.ToString().ToLowerInvariant() ?? "calculated";
@@ -102,6 +146,7 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
             [.. state.History.Reverse().Select(r => View(r)!)])
         {
             FlapDampedSince = state.Flap.DampedSince,
+            Cluster = ClusterView(state),
         };
     }
 

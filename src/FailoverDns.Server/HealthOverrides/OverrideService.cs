@@ -1,5 +1,6 @@
 using FailoverDns.Health.Checks;
 using FailoverDns.Health.State;
+using FailoverDns.Server.Cluster;
 using FailoverDns.Server.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,14 +10,16 @@ namespace FailoverDns.Server.HealthOverrides;
 /// <summary>
 /// Operator overrides of health checks: applied through the health pipeline (so answers follow),
 /// written to the state file on every change so they survive a restart, restored at start-up, and
-/// cleared when they expire.
+/// cleared when they expire. In cluster mode an override is set in etcd first, and every instance
+/// (this one at once) applies it from there (<see cref="ClusterService"/>).
 /// </summary>
 public sealed partial class OverrideService(
     HealthStateStore health,
     HealthPipeline pipeline,
     StateFile stateFile,
     TimeProvider time,
-    ILogger<OverrideService> logger) : IHostedService, IDisposable
+    ILogger<OverrideService> logger,
+    ClusterService? cluster = null) : IHostedService, IDisposable
 {
     /// <summary>How often expiry is checked; an override ends at most this long after its time.</summary>
     public static readonly TimeSpan ExpiryCheck = TimeSpan.FromSeconds(1);
@@ -41,7 +44,8 @@ public sealed partial class OverrideService(
     public void Dispose() => _timer?.Dispose();
 
     /// <summary>Forces a check's state; false for an unknown check.</summary>
-    public bool Set(string check, HealthStatus state, DateTimeOffset? until, string reason)
+    /// <exception cref="ClusterUnavailableException">Cluster mode, and etcd did not take it: nothing was set.</exception>
+    public async Task<bool> SetAsync(string check, HealthStatus state, DateTimeOffset? until, string reason, CancellationToken cancellationToken = default)
     {
         if (health.Get(check) is null)
         {
@@ -49,11 +53,15 @@ public sealed partial class OverrideService(
         }
 
         // The admin API refuses a reason that breaks the rules; this keeps any other caller from logging one.
-        reason = OverrideReason.Sanitize(reason);
+        var value = new HealthOverride(state, until, OverrideReason.Sanitize(reason), time.GetUtcNow());
+        if (cluster is not null)
+        {
+            await cluster.PutOverrideAsync(check, value, cancellationToken);
+        }
 
         // Logged first: the switches it causes are logged as it is applied.
-        LogOverrideSet(logger, check, state.ToName(), Until(until), reason);
-        if (!pipeline.SetOverride(check, new HealthOverride(state, until, reason, time.GetUtcNow())))
+        LogOverrideSet(logger, check, state.ToName(), Until(until), value.Reason);
+        if (!pipeline.SetOverride(check, value))
         {
             return false; // a reload removed the check meanwhile
         }
@@ -62,11 +70,18 @@ public sealed partial class OverrideService(
         return true;
     }
 
-    public bool Clear(string check)
+    /// <summary>Clears a check's override, if it has one; false for an unknown check.</summary>
+    /// <exception cref="ClusterUnavailableException">Cluster mode, and etcd did not take it: nothing was cleared.</exception>
+    public async Task<bool> ClearAsync(string check, CancellationToken cancellationToken = default)
     {
         if (health.Get(check) is not { } state)
         {
             return false;
+        }
+
+        if (cluster is not null)
+        {
+            await cluster.DeleteOverrideAsync(check, cancellationToken);
         }
 
         if (state.Override is not null)

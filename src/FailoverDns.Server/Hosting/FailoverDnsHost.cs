@@ -5,6 +5,7 @@ using FailoverDns.Health.Probes;
 using FailoverDns.Health.State;
 using FailoverDns.Server.Admin;
 using FailoverDns.Server.Alerts;
+using FailoverDns.Server.Cluster;
 using FailoverDns.Server.Failover;
 using FailoverDns.Server.HealthOverrides;
 using FailoverDns.Server.Lifecycle;
@@ -42,7 +43,7 @@ public static class FailoverDnsHost
         environment ??= Environment.GetEnvironmentVariable;
         var admin = config.Admin;
         var otel = MetricsExport.Settings(environment);
-        var cardinality = MetricsExport.CardinalityLimit(config.HealthChecks.Count, snapshot.FailoverSets.Count);
+        var cardinality = MetricsExport.CardinalityLimit(config.HealthChecks.Count, snapshot.FailoverSets.Count, config.Cluster is not null);
         if (admin.Listen is null)
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -115,7 +116,18 @@ public static class FailoverDnsHost
         services.AddSingleton<CheckStateSaver>();
         services.AddSingleton<FailoverCoordinator>();
         services.AddSingleton<HealthMetrics>();
-        services.AddSingleton<IVerdictAggregator, LocalVerdictAggregator>();
+        if (config.Cluster is { } cluster)
+        {
+            services.AddSingleton(cluster);
+            services.AddSingleton<ClusterVerdicts>();
+            services.AddSingleton<IVerdictAggregator>(sp => sp.GetRequiredService<ClusterVerdicts>());
+            services.AddSingleton<ClusterService>();
+            services.AddSingleton<ClusterMetrics>();
+        }
+        else
+        {
+            services.AddSingleton<IVerdictAggregator, LocalVerdictAggregator>();
+        }
 
         // The health pipeline (described at IVerdictAggregator): the coordinator is told first, so a
         // change reaches the answers before the start-up gate lets queries in, and before it is saved
@@ -140,7 +152,8 @@ public static class FailoverDnsHost
 
         // Start order: the metrics samples' drain (stopped last, after the listeners, so that it
         // drains their last samples); the coordinator deciding from the initial (or saved) states,
-        // alerts listening to it, and overrides restored, all before a query is answered; sockets bound
+        // alerts listening to it, overrides restored, and in cluster mode the link to etcd, all before a
+        // query is answered; sockets bound
         // (answering once the start-up gate opens); the state file's writer (stopped after the probes,
         // so it writes their last states); then probes, and the reloader last.
         // The real clock whatever the probes run on: the drain keeps pace with real queries, and a
@@ -149,6 +162,16 @@ public static class FailoverDnsHost
         services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
         services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         services.AddHostedService(sp => sp.GetRequiredService<OverrideService>());
+        if (config.Cluster is not null)
+        {
+            // Before the listeners: at start-up the locations' agreed states open the start-up gate.
+            services.AddHostedService(sp =>
+            {
+                sp.GetRequiredService<ClusterMetrics>();
+                return sp.GetRequiredService<ClusterService>();
+            });
+        }
+
         services.AddHostedService(sp => sp.GetRequiredService<DnsListenerService>());
         services.AddHostedService(sp => sp.GetRequiredService<CheckStateSaver>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());

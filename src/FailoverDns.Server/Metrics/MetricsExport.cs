@@ -53,9 +53,14 @@ public static class MetricsExport
     /// <summary>
     /// Per-check and per-record-set instruments get room for four series per check and record set
     /// (the most any of them has per check is three, one per status), so that reloads that add a
-    /// few can still be counted; the SDK allocates that room up front for each of them.
+    /// few can still be counted; the SDK allocates that room up front for each of them. In cluster
+    /// mode the per-location instruments get <see cref="MaxLocations"/> series per check.
     /// </summary>
-    public static int CardinalityLimit(int checks, int failoverSets) => Math.Max(DefaultCardinalityLimit, 4 * (checks + failoverSets));
+    public static int CardinalityLimit(int checks, int failoverSets, bool cluster = false) =>
+        Math.Max(DefaultCardinalityLimit, (4 * (checks + failoverSets)) + (cluster ? MaxLocations * checks : 0));
+
+    /// <summary>Locations per check the per-location cluster metrics have room for.</summary>
+    public const int MaxLocations = 16;
 
     /// <summary>
     /// Registers the SDK for this host's meter. With neither exporter it registers nothing: nobody

@@ -4,6 +4,7 @@ using FailoverDns.Configuration;
 using FailoverDns.Health.Monitoring;
 using FailoverDns.Health.State;
 using FailoverDns.Server.Alerts;
+using FailoverDns.Server.Cluster;
 using FailoverDns.Server.Failover;
 using FailoverDns.Server.HealthOverrides;
 using FailoverDns.Server.Lifecycle;
@@ -28,6 +29,7 @@ public sealed partial class ConfigApplier
     private readonly HealthMonitor _monitor;
     private readonly FailoverCoordinator _coordinator;
     private readonly OverrideService _overrides;
+    private readonly ClusterService? _cluster;
     private readonly AlertService _alerts;
     private readonly ReadinessState _readiness;
     private readonly LoggingLevelSwitch _logLevel;
@@ -52,8 +54,10 @@ public sealed partial class ConfigApplier
         LoggingLevelSwitch logLevel,
         IMeterFactory meters,
         TimeProvider time,
-        ILogger<ConfigApplier> logger)
+        ILogger<ConfigApplier> logger,
+        ClusterService? cluster = null)
     {
+        _cluster = cluster;
         _source = source;
         Current = config;
         _started = config;
@@ -108,6 +112,7 @@ public sealed partial class ConfigApplier
     private void Apply(FailoverDnsConfig fresh, ConfigLoadResult loaded, string why, Stopwatch clock)
     {
         var restarted = _health.Reconcile(fresh.HealthChecks);
+        _cluster?.Reconcile(fresh.HealthChecks);
         _overrides.Persist();
         _coordinator.Reload(loaded.Snapshot!);
         _monitor.Reconcile(fresh.HealthChecks);
@@ -160,6 +165,11 @@ public sealed partial class ConfigApplier
             yield return "admin";
         }
 
+        if (!SameCluster(started.Cluster, fresh.Cluster))
+        {
+            yield return "cluster";
+        }
+
         // The state store takes it when it is made: damping that changed under a held check would
         // release or hold it with no change of its own.
         if (started.Health.FlapDamping != fresh.Health.FlapDamping)
@@ -172,6 +182,9 @@ public sealed partial class ConfigApplier
             yield return "logging.format and logging.queries";
         }
     }
+
+    private static bool SameCluster(ClusterOptions? a, ClusterOptions? b) =>
+        a is null || b is null ? a == b : a with { Endpoints = b.Endpoints } == b && a.Endpoints.SequenceEqual(b.Endpoints);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reload: health checks new or redefined start over, each keeping the state it had (if any) until its probes decide: {Checks}")]
     private static partial void LogChecksStartingOver(ILogger logger, string checks);

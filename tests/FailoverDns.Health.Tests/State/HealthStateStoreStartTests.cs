@@ -131,7 +131,7 @@ public sealed class HealthStateStoreStartTests
     public void Judgement_EqualExactlyWhenTheChecksJudgeTheSame()
     {
         var web = Endpoint("web");
-        var slower = web with { FailureThreshold = 5, Endpoint = web.Endpoint! with { Interval = TimeSpan.FromMinutes(1) } };
+        var slower = web with { FailureThreshold = 5, Endpoint = web.Endpoint! with { Interval = TimeSpan.FromMinutes(1), SourceAddress = System.Net.IPAddress.Loopback } };
         var otherPath = web with { Endpoint = web.Endpoint! with { Path = "/x" } };
         var quoted = web with { Endpoint = web.Endpoint! with { Match = "a'|'b" } };
         var split = web with { Endpoint = web.Endpoint! with { Match = "a", HostHeader = "b" } };

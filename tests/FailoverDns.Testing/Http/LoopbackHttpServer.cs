@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Security;
@@ -27,6 +28,7 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     private CancellationTokenSource _stop;
     private Task _acceptLoop = Task.CompletedTask;
     private int _connections;
+    private volatile FrozenSet<IPAddress> _refused = FrozenSet<IPAddress>.Empty;
 
     private LoopbackHttpServer(IPAddress address, ServerReply reply, X509Certificate2? certificate)
     {
@@ -64,6 +66,13 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
         _listener = null;
     }
 
+    /// <summary>
+    /// From now on, resets every connection from one of <paramref name="sources"/> before reading
+    /// anything (replacing any earlier set; none given refuses nobody): a probe from there fails as if
+    /// the backend were unreachable from that location. Refused connections are not counted.
+    /// </summary>
+    public void RefuseFrom(params IPAddress[] sources) => _refused = sources.Select(Normalized).ToFrozenSet();
+
     /// <summary>Listens again on the same port, as a restarted web server would.</summary>
     public void Restart() => Listen(Port);
 
@@ -89,6 +98,12 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             while (!stop.IsCancellationRequested)
             {
                 var socket = await listener.AcceptSocketAsync(stop);
+                if (IsRefused(socket))
+                {
+                    Reset(socket);
+                    continue;
+                }
+
                 Interlocked.Increment(ref _connections);
                 connections.Add(ServeAsync(socket, stop));
             }
@@ -100,6 +115,26 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
         await Task.WhenAll(connections).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
+
+    private static void Reset(Socket socket)
+    {
+        try
+        {
+            // Linger 0 makes the close a reset, so the client fails at once instead of seeing an empty reply.
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+            // The client is already gone; it must not stop the accept loop.
+        }
+
+        socket.Dispose();
+    }
+
+    private bool IsRefused(Socket socket) =>
+        socket.RemoteEndPoint is IPEndPoint remote && _refused.Contains(Normalized(remote.Address));
+
+    private static IPAddress Normalized(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     private async Task ServeAsync(Socket socket, CancellationToken stop)
     {

@@ -43,6 +43,7 @@ public sealed partial class ClusterService(
     private volatile string? _lastError;
     private long _writes;
     private long _events;
+    private int _sessions;
 
     public ClusterOptions Options => options;
 
@@ -87,26 +88,8 @@ public sealed partial class ClusterService(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _fallbackTimer?.Dispose();
-        var session = _session;
         await _stop.CancelAsync();
         await _run.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (session is not null)
-        {
-            // A location that stops is no longer one: revoking its lease takes its verdicts away now, not after leaseTtl.
-            try
-            {
-                using var deadline = new CancellationTokenSource(options.Timeout);
-                await session.Leases.LeaseRevokeAsync(new LeaseRevokeRequest { ID = session.LeaseId }, session.Call(deadline.Token));
-            }
-            catch (Exception e) when (e is RpcException or OperationCanceledException)
-            {
-                LogRevokeFailed(logger, e.Message);
-            }
-            finally
-            {
-                session.Dispose();
-            }
-        }
     }
 
     public void Dispose()
@@ -155,8 +138,8 @@ public sealed partial class ClusterService(
         verdicts.Reconcile(definitions);
         if (Connected)
         {
-            Decide(store.All.Select(s => s.Name));
             ApplyOverrides(store.All.Select(s => s.Name));
+            Decide(store.All.Select(s => s.Name));
         }
     }
 
@@ -207,8 +190,9 @@ public sealed partial class ClusterService(
         Connect(session);
         try
         {
-            Decide(store.All.Select(s => s.Name));
+            // Overrides first: the first agreed state may open the start-up gate, and answers must not precede them.
             ApplyOverrides(store.All.Select(s => s.Name));
+            Decide(store.All.Select(s => s.Name));
             Task[] loops = [WatchAsync(session, range.Header.Revision + 1, token), KeepAliveAsync(session, token), PublishLoopAsync(session, token)];
             var ended = await Task.WhenAny(loops);
             await sessionStop.CancelAsync();
@@ -219,12 +203,30 @@ public sealed partial class ClusterService(
         finally
         {
             _session = null;
+            if (stop.IsCancellationRequested)
+            {
+                await RevokeAsync(session);
+            }
+        }
+    }
+
+    /// <summary>A location that stops is no longer one: revoking its lease takes its verdicts away now, not after leaseTtl.</summary>
+    private async Task RevokeAsync(EtcdSession session)
+    {
+        try
+        {
+            using var deadline = new CancellationTokenSource(options.Timeout);
+            await session.Leases.LeaseRevokeAsync(new LeaseRevokeRequest { ID = session.LeaseId }, session.Call(deadline.Token));
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException)
+        {
+            LogRevokeFailed(logger, e.Message);
         }
     }
 
     private void Connect(EtcdSession session)
     {
-        var wasLost = _lostSince;
+        var firstTime = Interlocked.Exchange(ref _sessions, _sessions + 1) == 0;
         _session = session;
         _lastError = null;
         if (verdicts.ActingOnOwn)
@@ -233,22 +235,33 @@ public sealed partial class ClusterService(
             LogBackFromOwn(logger);
         }
 
-        LogConnected(logger, session.Endpoint.ToString(), options.Location, (time.GetUtcNow() - wasLost).TotalSeconds);
+        if (firstTime)
+        {
+            LogConnected(logger, session.Endpoint.ToString(), options.Location);
+        }
+        else
+        {
+            LogReconnected(logger, session.Endpoint.ToString(), (time.GetUtcNow() - _lostSince).TotalSeconds);
+        }
     }
 
     private void Lost(Uri endpoint, Exception e)
     {
         var message = e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message;
-        var wasConnected = _lastError is null;
+        var first = _lastError is null;
         _lastError = $"{endpoint}: {message}";
-        if (wasConnected)
+        if (!first)
         {
-            _lostSince = time.GetUtcNow();
-            LogLost(logger, endpoint.ToString(), message);
+            LogStillLost(logger, endpoint.ToString(), message);
+        }
+        else if (Volatile.Read(ref _sessions) == 0)
+        {
+            LogNotReached(logger, endpoint.ToString(), message);
         }
         else
         {
-            LogStillLost(logger, endpoint.ToString(), message);
+            _lostSince = time.GetUtcNow();
+            LogLost(logger, endpoint.ToString(), message);
         }
     }
 
@@ -418,11 +431,17 @@ public sealed partial class ClusterService(
     private static ClusterUnavailableException Unavailable(RpcException? e) =>
         new(e is null ? "etcd is out of reach" : $"etcd refused or did not answer ({e.StatusCode}: {e.Status.Detail})", e);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: connected to etcd at {Endpoint} as location {Location} (after {Seconds:0.#}s without)")]
-    private static partial void LogConnected(ILogger logger, string endpoint, string location, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: connected to etcd at {Endpoint} as location {Location}")]
+    private static partial void LogConnected(ILogger logger, string endpoint, string location);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: etcd is back, at {Endpoint}, after {Seconds:0.#}s out of reach; catching up")]
+    private static partial void LogReconnected(ILogger logger, string endpoint, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: lost etcd at {Endpoint} ({Error}); serving the last agreed state until it is back")]
     private static partial void LogLost(ILogger logger, string endpoint, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: cannot reach etcd at {Endpoint} ({Error}); serving the states in the state file, if any, until it can")]
+    private static partial void LogNotReached(ILogger logger, string endpoint, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Cluster: etcd at {Endpoint} still out of reach ({Error})")]
     private static partial void LogStillLost(ILogger logger, string endpoint, string error);

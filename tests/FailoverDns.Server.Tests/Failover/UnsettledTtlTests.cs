@@ -222,7 +222,7 @@ public sealed class UnsettledTtlTests
     [Fact]
     public void View_Unsettled_ShowsTheServedTtlAndWhy()
     {
-        var views = new AdminViewFactory(_store, _coordinator, _zones);
+        var views = new AdminViewFactory(_store, _coordinator, _zones, TimeProvider.System);
         views.RecordSets().Single().ServedTtl.Should().Be(60);
         views.RecordSets().Single().TtlReason.Should().BeNull();
 

@@ -55,6 +55,18 @@ public sealed partial class ConfigSchemaTests
         Schema.Evaluate(JsonSerializer.SerializeToElement(YamlJson.Convert(yaml))).IsValid.Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData("{ location: fra1, etcd: { endpoints: ['http://127.0.0.1:2379'] } }")]
+    [InlineData("{ location: fra1, label: Frankfurt, quorum: majority, minLocations: 2, leaseTtl: 5s, ownVerdictsAfter: 10m, etcd: { endpoints: ['https://10.0.0.5:2379', 'https://10.0.0.6:2379'], prefix: /failoverdns/prod/, timeout: 1s, username: fdns, password: secret, tls: { caFile: ca.pem, certFile: c.pem, keyFile: k.pem } } }")]
+    [InlineData("{ location: fra1, quorum: 2, ownVerdictsAfter: never, etcd: { endpoints: ['http://127.0.0.1:2379'] } }")]
+    public void Schema_ClusterAsTheLoaderTakesIt_IsValid(string cluster)
+    {
+        var yaml = $"cluster: {cluster}\n" + LoadErrors.Zone;
+
+        ConfigLoader.LoadText(yaml, "test.yaml").Errors.Should().BeEmpty();
+        Schema.Evaluate(JsonSerializer.SerializeToElement(YamlJson.Convert(yaml))).IsValid.Should().BeTrue();
+    }
+
     public static TheoryData<string, string, string> Levels => new()
     {
         // where in the schema, YAML with an unknown key 'zzz' at that level, and the keys the loader adds there
@@ -67,6 +79,9 @@ public sealed partial class ConfigSchemaTests
         { "/$defs/webhook/properties", "alerts: { webhooks: [{ url: 'http://a.example/', zzz: 1 }] }\n" + LoadErrors.Zone, "" },
         { "/properties/health/properties", "health: { zzz: 1 }\n" + LoadErrors.Zone, "" },
         { "/properties/health/properties/flapDamping/oneOf/1/properties", "health: { flapDamping: { zzz: 1 } }\n" + LoadErrors.Zone, "" },
+        { "/properties/cluster/properties", "cluster: { zzz: 1 }\n" + LoadErrors.Zone, "" },
+        { "/properties/cluster/properties/etcd/properties", "cluster: { location: a, etcd: { endpoints: ['http://127.0.0.1:2379'], zzz: 1 } }\n" + LoadErrors.Zone, "" },
+        { "/properties/cluster/properties/etcd/properties/tls/properties", "cluster: { location: a, etcd: { endpoints: ['https://127.0.0.1:2379'], tls: { zzz: 1 } } }\n" + LoadErrors.Zone, "" },
         // An HTTP check and a calculated one know different keys; the schema lists both.
         { "/$defs/healthCheck/properties", LoadErrors.WithHealthChecks("  - { name: a, type: http, target: 192.0.2.1, zzz: 1 }"), "checks,require" },
         { "/$defs/healthCheck/properties", LoadErrors.WithHealthChecks("  - { name: a, type: calculated, checks: [a], zzz: 1 }"), "target,port,path,host,sni,serverName,validateCertificate,healthyStatus,match,sourceAddress,interval,connectTimeout,responseTimeout" },

@@ -26,6 +26,15 @@ public sealed class ClusterFailoverTests
         (await instances.AnswersAsync()).Should().Be($"{Primary} / {Primary} / {Primary}", "one location's bad path fails nothing over (1 of 3 unhealthy)");
         Web(instances[2]).LocationStatus.Should().Be(HealthStatus.Unhealthy, "loc-c's own probes fail");
         Web(instances[2]).Status.Should().Be(HealthStatus.Healthy, "but it serves what the locations agree on");
+        using (var response = await instances[0].Admin.GetAsync("/metrics"))
+        {
+            var metrics = PrometheusScrape.Parse(await response.Content.ReadAsStringAsync());
+            metrics.Sum("failoverdns_cluster_location_verdict", ("check", "web"), ("location", "loc-c")).Should().Be(0);
+            metrics.Sum("failoverdns_cluster_location_verdict", ("check", "web"), ("location", "loc-b")).Should().Be(1);
+            metrics.Matching("failoverdns_cluster_verdict_age_seconds", ("check", "web")).Should().HaveCount(3);
+            metrics.Sum("failoverdns_cluster_locations").Should().Be(3);
+            metrics.Sum("failoverdns_cluster_connected").Should().Be(1);
+        }
 
         await backend.StopAsync();
         await instances.UntilAllAnswerAsync(Secondary, "every instance failing over when the primary really stops");

@@ -23,13 +23,13 @@ internal sealed class ClusterInstances : IAsyncDisposable
     private readonly TempDirectory _directory = new();
     private readonly string _endpoints;
     private readonly int _backendPort;
-    private readonly string _extraCluster;
+    private readonly string _clusterKeys;
 
-    private ClusterInstances(string endpoints, int backendPort, string extraCluster)
+    private ClusterInstances(string endpoints, int backendPort, string clusterKeys)
     {
         _endpoints = endpoints;
         _backendPort = backendPort;
-        _extraCluster = extraCluster;
+        _clusterKeys = clusterKeys;
     }
 
     public static readonly string[] Locations = ["loc-a", "loc-b", "loc-c"];
@@ -41,9 +41,9 @@ internal sealed class ClusterInstances : IAsyncDisposable
     /// <summary>The address the probes of instance <paramref name="i"/> come from.</summary>
     public static IPAddress Source(int i) => IPAddress.Parse($"127.0.0.{i + 2}");
 
-    public static async Task<ClusterInstances> StartAsync(string endpoints, int backendPort, string extraCluster = "")
+    public static async Task<ClusterInstances> StartAsync(string endpoints, int backendPort, string clusterKeys = "")
     {
-        var instances = new ClusterInstances(endpoints, backendPort, extraCluster);
+        var instances = new ClusterInstances(endpoints, backendPort, clusterKeys);
         try
         {
             for (var i = 0; i < 3; i++)
@@ -60,13 +60,18 @@ internal sealed class ClusterInstances : IAsyncDisposable
         return instances;
     }
 
-    public static string Config(string location, IPAddress source, string endpoints, int backendPort, string extraCluster = "") => $$"""
+    /// <summary>The etcd mapping of the cluster section: the endpoints, with a short timeout.</summary>
+    public static string Etcd(string endpoints, string more = "") => $"{{ endpoints: {endpoints}, timeout: 1s{more} }}";
+
+    /// <summary>An instance's config: <paramref name="clusterKeys"/> are more lines of the cluster section (indented two spaces), <paramref name="top"/> more top-level sections.</summary>
+    public static string Config(string location, IPAddress source, int backendPort, string etcd, string clusterKeys = "", string top = "") => $$"""
         listen: [127.0.0.1:0]
+        {{top}}
         cluster:
           location: {{location}}
           leaseTtl: 3s
-          etcd: { endpoints: {{endpoints}}, timeout: 1s }
-        {{extraCluster}}
+          etcd: {{etcd}}
+        {{clusterKeys}}
         healthChecks:
           - { name: web, type: http, target: 127.0.0.1, port: {{backendPort}}, path: /, interval: 100ms, failureThreshold: 2, recoveryThreshold: 2, sourceAddress: {{source}} }
         zones:
@@ -94,7 +99,7 @@ internal sealed class ClusterInstances : IAsyncDisposable
             File.Delete(stateFile);
         }
 
-        _servers[i] = await ServerFixture.StartAsync(Config(Locations[i], Source(i), _endpoints, _backendPort, _extraCluster), stateFile: stateFile);
+        _servers[i] = await ServerFixture.StartAsync(Config(Locations[i], Source(i), _backendPort, Etcd(_endpoints), _clusterKeys), stateFile: stateFile);
     }
 
     public async Task StopAsync(int i)

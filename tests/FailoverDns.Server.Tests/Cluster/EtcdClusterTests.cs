@@ -10,7 +10,7 @@ namespace FailoverDns.Server.Tests.Cluster;
 public sealed class EtcdClusterTests
 {
     [Fact]
-    public async Task One_node_stores_and_returns_a_value()
+    public async Task OneNode_StoresAndReturnsAValue()
     {
         await using var cluster = await EtcdCluster.StartAsync();
         using var client = new EtcdClient(cluster.ConnectionString, configureChannelOptions: FailFast);
@@ -22,7 +22,7 @@ public sealed class EtcdClusterTests
     }
 
     [Fact]
-    public async Task Three_nodes_keep_serving_with_one_killed_and_take_it_back()
+    public async Task ThreeNodes_OneKilled_OthersKeepServing_AndItComesBack()
     {
         await using var cluster = await EtcdCluster.StartAsync(nodes: 3);
 
@@ -41,7 +41,7 @@ public sealed class EtcdClusterTests
     }
 
     [Fact]
-    public async Task Password_lets_the_failoverdns_user_write_only_under_its_prefix()
+    public async Task Password_TheFailoverDnsUserWritesOnlyUnderItsPrefix()
     {
         await using var cluster = await EtcdCluster.StartAsync(security: EtcdSecurity.Password);
         using var user = new EtcdClient(cluster.ConnectionString, EtcdCluster.Username, EtcdCluster.Password, configureChannelOptions: FailFast);
@@ -57,7 +57,7 @@ public sealed class EtcdClusterTests
     }
 
     [Fact]
-    public async Task Tls_serves_a_client_with_its_certificate_and_refuses_one_without()
+    public async Task Tls_ServesAClientWithItsCertificate_RefusesOneWithout()
     {
         await using var cluster = await EtcdCluster.StartAsync(security: EtcdSecurity.Tls);
         cluster.ClientUrls.Should().OnlyContain(url => url.StartsWith("https://127.0.0.1:", StringComparison.Ordinal));

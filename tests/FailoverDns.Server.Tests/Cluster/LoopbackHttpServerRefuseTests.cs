@@ -15,7 +15,7 @@ public sealed class LoopbackHttpServerRefuseTests
     private static readonly IPAddress Unreachable = IPAddress.Parse("127.0.0.3");
 
     [Fact]
-    public async Task A_refused_source_fails_while_another_gets_200_until_the_refusal_is_lifted()
+    public async Task RefuseFrom_OneSource_ItsConnectionsResetWhileAnotherGets200_UntilLifted()
     {
         await using var server = LoopbackHttpServer.Start();
         server.RefuseFrom(Unreachable);

@@ -29,6 +29,38 @@ public sealed class ClusterConnectionTests
         view.GetRawText().Should().NotContain(Wrong);
     }
 
+    /// <summary>The README's etcdctl commands, as written there; <see cref="ReadmeEtcdctlCommands_MakeTheUserAnInstanceConnectsAs"/> runs them.</summary>
+    public static readonly string[] ReadmeEtcdctlCommands =
+    [
+        "etcdctl role add failoverdns",
+        "etcdctl role grant-permission failoverdns --prefix=true readwrite /failoverdns/prod/",
+        "etcdctl user add failoverdns --new-user-password \"$FAILOVERDNS_ETCD_PASSWORD\"",
+        "etcdctl user grant-role failoverdns failoverdns",
+    ];
+
+    [Fact]
+    public async Task ReadmeEtcdctlCommands_MakeTheUserAnInstanceConnectsAs()
+    {
+        await using var etcd = await EtcdCluster.StartAsync();
+        await using var backend = LoopbackHttpServer.Start();
+        const string Password = "readme-password-42";
+        var environment = new Dictionary<string, string> { ["ETCDCTL_ENDPOINTS"] = etcd.ClientUrls[0], ["FAILOVERDNS_ETCD_PASSWORD"] = Password };
+        string[] enableAuth = ["etcdctl user add root --new-user-password rootpw", "etcdctl user grant-role root root", "etcdctl auth enable"];
+        var readme = await File.ReadAllTextAsync(Repository.PathOf("README.md"));
+        ReadmeEtcdctlCommands.Should().OnlyContain(c => readme.Contains("\n" + c + "\n", StringComparison.Ordinal), "these are the README's lines");
+        foreach (var command in ReadmeEtcdctlCommands.Concat(enableAuth))
+        {
+            var (exitCode, output) = await Tool.RunAsync("bash", environment, TimeSpan.FromSeconds(20), "-c", command);
+            exitCode.Should().Be(0, $"`{command}` printed:\n{output}");
+        }
+
+        await using var server = await ServerFixture.StartAsync(Config("loc-a", Source(0), backend.Port, Etcd(etcd.Endpoints, $", prefix: /failoverdns/prod/, username: failoverdns, password: {Password}")));
+
+        await Poll.UntilAsync(() => ClusterOf(server).Explain(Web(server).Definition).Votes.Count == 1, "this location's verdict under /failoverdns/prod/, as the user the README's commands made");
+        var (_, keys) = await Tool.RunAsync("bash", environment, TimeSpan.FromSeconds(20), "-c", "etcdctl --user root:rootpw get --prefix --keys-only /failoverdns/prod/verdicts/");
+        keys.Should().Contain("/failoverdns/prod/verdicts/web/loc-a");
+    }
+
     [Fact]
     public async Task Tls_ClientCertificateAndCa_Connects()
     {

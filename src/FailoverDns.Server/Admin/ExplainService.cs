@@ -72,6 +72,7 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
             if (set is not null)
             {
                 lines.Add(Describe(set, snapshot));
+                lines.AddRange(Locations(set));
             }
 
             if (rrset.Type != RecordType.CNAME || type is RecordType.CNAME or RecordType.ANY)
@@ -124,6 +125,13 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
         var ttl = view.TtlReason is null ? "" : $"; TTL {view.ServedTtl} s, {view.TtlReason}";
         return $"failover set {view.Name} {view.Type}: {view.Reason}; serving {view.Serving}{ttl}";
     }
+
+    /// <summary>In cluster mode, for each check of the set: every location's verdict, its age and reason, and the rule's decision.</summary>
+    private IEnumerable<string> Locations(FailoverSet set) =>
+        set.Definition.Tiers.Select(t => t.HealthCheck).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Select(check => (check, cluster: views.HealthCheck(check)?.Cluster))
+            .Where(c => c.cluster is not null)
+            .Select(c => FormattableString.Invariant($"check {c.check} across the locations: {c.cluster!.Decision}; {string.Join("; ", c.cluster.Locations.Select(l => $"{l.Location} says {l.Status} ({l.Reason}), {l.AgeSeconds:0} s ago{(l.Counts ? "" : ", not counted")}"))}"));
 
     private static FailoverSet? FailoverSetAt(ZoneSnapshot snapshot, ZoneNode? node, RecordType type) =>
         node is null ? null : snapshot.FailoverSets.FirstOrDefault(s => s.Type == type && DnsName.EqualsIgnoreCase(s.Definition.Name, node.Name));

@@ -40,6 +40,7 @@ public sealed partial class ClusterService(
     private Task _run = Task.CompletedTask;
     private ITimer? _fallbackTimer;
     private DateTimeOffset _lostSince;
+    private DateTimeOffset _settledAt;
     private volatile string? _lastError;
     private long _writes;
     private long _events;
@@ -187,16 +188,17 @@ public sealed partial class ClusterService(
         var range = await session.RangeAsync(_keys.Prefix, token);
         Mirror.Reset(range.Kvs);
         Interlocked.Add(ref _events, range.Kvs.Count);
-        Connect(session);
+        var settle = Connect(session);
         try
         {
             // Overrides first: the first agreed state may open the start-up gate, and answers must not precede them.
             ApplyOverrides(store.All.Select(s => s.Name));
             Decide(store.All.Select(s => s.Name));
+            var settled = SettleAsync(settle, token);
             Task[] loops = [WatchAsync(session, range.Header.Revision + 1, token), KeepAliveAsync(session, token), PublishLoopAsync(session, token)];
             var ended = await Task.WhenAny(loops);
             await sessionStop.CancelAsync();
-            await Task.WhenAll(loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll([.. loops, settled]).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await ended; // its exception says why the session ended
             throw new ClusterUnavailableException("etcd ended the session");
         }
@@ -224,9 +226,11 @@ public sealed partial class ClusterService(
         }
     }
 
-    private void Connect(EtcdSession session)
+    /// <summary>Marks the session open; returns how long to hold decisions back while the other locations come back too.</summary>
+    private TimeSpan Connect(EtcdSession session)
     {
         var firstTime = Interlocked.Exchange(ref _sessions, _sessions + 1) == 0;
+        var now = time.GetUtcNow();
         _session = session;
         _lastError = null;
         if (verdicts.ActingOnOwn)
@@ -238,10 +242,31 @@ public sealed partial class ClusterService(
         if (firstTime)
         {
             LogConnected(logger, session.Endpoint.ToString(), options.Location);
+            return TimeSpan.Zero;
         }
-        else
+
+        LogReconnected(logger, session.Endpoint.ToString(), (now - _lostSince).TotalSeconds);
+
+        // Gone longer than a lease, and the other locations' verdicts may have expired while etcd was
+        // cut off from all of them: the first location back must not decide alone. The others retry
+        // within one backoff and a call's timeout.
+        if (now - _lostSince < options.LeaseTtl)
         {
-            LogReconnected(logger, session.Endpoint.ToString(), (time.GetUtcNow() - _lostSince).TotalSeconds);
+            return TimeSpan.Zero;
+        }
+
+        var settle = MaxBackoff + options.Timeout;
+        _settledAt = now + settle;
+        LogSettling(logger, settle.TotalSeconds);
+        return settle;
+    }
+
+    private async Task SettleAsync(TimeSpan settle, CancellationToken token)
+    {
+        if (settle > TimeSpan.Zero)
+        {
+            await Task.Delay(settle, time, token);
+            Decide(store.All.Select(s => s.Name));
         }
     }
 
@@ -366,7 +391,7 @@ public sealed partial class ClusterService(
             }
         }
 
-        if (agreed.Count > 0 && !verdicts.ActingOnOwn)
+        if (agreed.Count > 0 && !verdicts.ActingOnOwn && time.GetUtcNow() >= _settledAt)
         {
             pipeline.ApplyAgreed(agreed);
         }
@@ -436,6 +461,9 @@ public sealed partial class ClusterService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: etcd is back, at {Endpoint}, after {Seconds:0.#}s out of reach; catching up")]
     private static partial void LogReconnected(ILogger logger, string endpoint, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: holding decisions for {Seconds:0.#}s more, so that the other locations can publish again before the agreed state changes")]
+    private static partial void LogSettling(ILogger logger, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: lost etcd at {Endpoint} ({Error}); serving the last agreed state until it is back")]
     private static partial void LogLost(ILogger logger, string endpoint, string error);

@@ -33,9 +33,9 @@ public sealed partial class ClusterService(
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     private readonly ClusterKeys _keys = new(options.Prefix);
+    private readonly ClusterMirror _mirror = new(new ClusterKeys(options.Prefix));
     private readonly CancellationTokenSource _stop = new();
     private readonly DateTimeOffset _started = time.GetUtcNow();
-    private ClusterMirror? _mirror;
     private volatile EtcdSession? _session;
     private Task _run = Task.CompletedTask;
     private ITimer? _fallbackTimer;
@@ -47,10 +47,6 @@ public sealed partial class ClusterService(
     private int _sessions;
 
     public ClusterOptions Options => options;
-
-    public ClusterKeys Keys => _keys;
-
-    private ClusterMirror Mirror => _mirror ??= new ClusterMirror(_keys);
 
     /// <summary>True while a session with etcd is open and its watch is current.</summary>
     public bool Connected => _session is not null;
@@ -65,14 +61,14 @@ public sealed partial class ClusterService(
     /// <summary>Writes to etcd (puts and deletes, each operation counted) and watched changes received: the traffic this location causes and sees.</summary>
     public (long Writes, long Events) Traffic => (Interlocked.Read(ref _writes), Interlocked.Read(ref _events));
 
-    public IReadOnlyDictionary<string, LocationRecord> Locations => Mirror.Locations();
+    public IReadOnlyDictionary<string, LocationRecord> Locations => _mirror.Locations();
 
     /// <summary>What every location says of <paramref name="check"/> and what the rule makes of it now.</summary>
-    public QuorumDecision Explain(HealthCheckDefinition check) => QuorumDecision.Decide(check, Mirror.Verdicts(check.Name), options.Quorum);
+    public QuorumDecision Explain(HealthCheckDefinition check) => QuorumDecision.Decide(check, _mirror.Verdicts(check.Name), options.Quorum);
 
     /// <summary>Every location's verdicts on every check, for the metrics.</summary>
     public IEnumerable<(string Check, string Location, LocationVerdict Verdict)> AllVerdicts() =>
-        Mirror.Checks().SelectMany(check => Mirror.Verdicts(check).Select(v => (check, v.Key, v.Value)));
+        _mirror.Checks().SelectMany(check => _mirror.Verdicts(check).Select(v => (check, v.Key, v.Value)));
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -186,7 +182,7 @@ public sealed partial class ClusterService(
         verdicts.RepublishAll();
         await PublishAsync(session, token);
         var range = await session.RangeAsync(_keys.Prefix, token);
-        Mirror.Reset(range.Kvs);
+        _mirror.Reset(range.Kvs);
         Interlocked.Add(ref _events, range.Kvs.Count);
         var settle = Connect(session);
         try
@@ -310,7 +306,7 @@ public sealed partial class ClusterService(
             var overrides = new HashSet<string>(StringComparer.Ordinal);
             foreach (var change in response.Events)
             {
-                switch (Mirror.Apply(change))
+                switch (_mirror.Apply(change))
                 {
                     case { Kind: ClusterKeyKind.Verdict, Check: { } check }:
                         checks.Add(check);
@@ -400,7 +396,7 @@ public sealed partial class ClusterService(
     /// <summary>Makes the overrides of <paramref name="checks"/> what etcd holds, and keeps them in the state file for a start without etcd.</summary>
     private void ApplyOverrides(IEnumerable<string> checks)
     {
-        var stored = Mirror.Overrides();
+        var stored = _mirror.Overrides();
         var now = time.GetUtcNow();
         var changed = false;
         foreach (var check in checks)

@@ -3,7 +3,8 @@
 # three instances in cluster mode on one etcd (probing from 127.0.0.2/.3/.4, default quorum route53);
 # (b) etcd traffic (writes and watch events) per check per second with CHECKS checks, in steady state
 # and over a window in which the backend is stopped and started once.
-# (a) Checks every 100 ms, failureThreshold 2, recoveryThreshold 2, against a python3 HTTP backend that is
+# (a) Also: an override set (then cleared) through the first instance's admin API, and how soon each instance
+# serves it. Checks every 100 ms, failureThreshold 2, recoveryThreshold 2, against a python3 HTTP backend that is
 # killed (SIGKILL) and started again. A python3 poller sends raw DNS A queries over UDP to every instance
 # every ~2 ms and records when each one switches: failover = from the kill until the instance answers the
 # secondary; failback = from the restarted backend listening until it answers the primary again. For the
@@ -59,9 +60,10 @@ PY
 
 # The poller: owns the backend (starts, kills, restarts it) and polls every instance's answer.
 cat > "$work/poll.py" <<'PY'
-import os, select, signal, socket, statistics, struct, subprocess, sys, time, json
+import os, select, signal, socket, statistics, struct, subprocess, sys, time, json, urllib.request
 backend_cmd, rounds, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 ports = [int(p) for p in sys.argv[4].split(",")]
+admin = sys.argv[5] if len(sys.argv) > 5 else None  # the first instance's admin API: overrides are set there
 PRIMARY, SECONDARY = "10.0.0.1", "10.0.1.1"
 
 def query(qid):
@@ -136,8 +138,20 @@ try:
         backend, t1 = start_backend()
         up = wait_all(PRIMARY, t1, 20)
         if up is None: sys.exit(f"round {r + 1}: not every instance failed back within 20 s")
-        results.append({"failover": down, "failback": up})
-        print(f"  round {r + 1}: failover " + " ".join(f"{x * 1000:.0f}" for x in down) + " ms; failback " + " ".join(f"{x * 1000:.0f}" for x in up) + " ms", flush=True)
+        result = {"failover": down, "failback": up}
+        if admin:
+            # An override set through the first instance: how soon every instance serves it, and its clearing.
+            time.sleep(0.5)
+            body = json.dumps({"state": "unhealthy", "reason": "bench"}).encode()
+            t2 = time.monotonic()
+            urllib.request.urlopen(urllib.request.Request(admin + "/api/health-checks/web0/override", body, {"Content-Type": "application/json"}, method="PUT"), timeout=5).read()
+            result["override"] = wait_all(SECONDARY, t2, 20)
+            t3 = time.monotonic()
+            urllib.request.urlopen(urllib.request.Request(admin + "/api/health-checks/web0/override", method="DELETE"), timeout=5).read()
+            result["cleared"] = wait_all(PRIMARY, t3, 20)
+            if None in (result["override"], result["cleared"]): sys.exit(f"round {r + 1}: the override did not reach every instance within 20 s")
+        results.append(result)
+        print(f"  round {r + 1}: " + "; ".join(f"{k} " + " ".join(f"{x * 1000:.0f}" for x in v) + " ms" for k, v in result.items()), flush=True)
         time.sleep(0.5)
 finally:
     backend.kill(); backend.wait()
@@ -212,7 +226,7 @@ python3 "$work/poll.py" "$backend_cmd" "$rounds" "$work/one.json" "$dns1"
 stop_instances
 echo " three instances, cluster mode on one etcd (sources 127.0.0.2/.3/.4):"
 start_instances 3 1 yes three
-python3 "$work/poll.py" "$backend_cmd" "$rounds" "$work/three.json" "$dns1,$dns2,$dns3"
+python3 "$work/poll.py" "$backend_cmd" "$rounds" "$work/three.json" "$dns1,$dns2,$dns3" "http://127.0.0.1:$adm1"
 stop_instances
 
 # (b) traffic: counters from /api/cluster of every instance.
@@ -264,6 +278,9 @@ for kind in ("failover", "failback"):
     row(f"{kind}, 3 in cluster: first", [min(r[kind]) for r in three])
     row(f"{kind}, 3 in cluster: last", [max(r[kind]) for r in three])
     row(f"{kind}, 3 in cluster: spread", [max(r[kind]) - min(r[kind]) for r in three])
+for kind in ("override", "cleared"):
+    row(f"{kind} through instance 1: own", [r[kind][0] for r in three])
+    row(f"{kind} through instance 1: last", [max(r[kind]) for r in three])
 print()
 print(f"  {'(b) etcd traffic, ' + str(checks) + ' checks x 3':<34} {'secs':>6} {'writes':>7} {'events':>7} {'writes/chk/s':>13} {'events/chk/s':>13}")
 for label, a, b, ea, eb, dt in (("steady (backend up)", w0, w1, e0, e1, (t1 - t0) / 1e9), ("flap (backend down, up once)", w1, w2, e1, e2, (t2 - t1) / 1e9)):

@@ -11,5 +11,8 @@ public sealed record ZoneDefinition(byte[] Origin, IReadOnlyList<ZoneRecord> Rec
     /// <summary>The zone's failover record sets.</summary>
     public IReadOnlyList<FailoverSetDefinition> Failover { get; init; } = [];
 
+    /// <summary>Zone transfers to secondaries; null: none (and the configured serial is served as it is).</summary>
+    public ZoneTransferOptions? Transfer { get; init; }
+
     public string Name => DnsName.ToText(Origin);
 }

@@ -1,3 +1,4 @@
+using FailoverDns.Protocol;
 using FailoverDns.Zones.Model;
 
 namespace FailoverDns.Zones;
@@ -11,6 +12,9 @@ public sealed class ZoneSnapshot
     private readonly Dictionary<byte[], ZoneNode>.AlternateLookup<ReadOnlySpan<byte>> _index;
     private readonly RRset?[] _active;
 
+    // By SoaSlot: each zone's SOA and its negative-answer form, as served now.
+    private readonly RRset[] _soa;
+
     internal ZoneSnapshot(IReadOnlyList<Zone> zones, Dictionary<byte[], ZoneNode> nodes, IReadOnlyList<FailoverSet> failoverSets)
     {
         Zones = zones;
@@ -19,15 +23,17 @@ public sealed class ZoneSnapshot
         FailoverSets = failoverSets;
         // Until health is known every set serves its primary (a check without a result is healthy).
         _active = [.. failoverSets.Select(s => s.Tiers[0])];
+        _soa = [.. zones.SelectMany(z => new[] { z.Soa, z.NegativeSoa })];
     }
 
-    private ZoneSnapshot(ZoneSnapshot source, RRset?[] active)
+    private ZoneSnapshot(ZoneSnapshot source, RRset?[] active, RRset[] soa)
     {
         Zones = source.Zones;
         NodeCount = source.NodeCount;
         _index = source._index;
         FailoverSets = source.FailoverSets;
         _active = active;
+        _soa = soa;
     }
 
     public static ZoneSnapshot Empty { get; } = new([], new Dictionary<byte[], ZoneNode>(WireNameComparer.Instance), []);
@@ -47,7 +53,30 @@ public sealed class ZoneSnapshot
     /// What an RRset of a node answers in this snapshot: itself, or for a failover placeholder the
     /// active tier, null (NODATA) or <see cref="RRset.ServFail"/>.
     /// </summary>
-    public RRset? Resolve(RRset? rrset) => rrset is { FailoverSlot: >= 0 } ? _active[rrset.FailoverSlot] : rrset;
+    public RRset? Resolve(RRset? rrset) => rrset is null ? null
+        : rrset.FailoverSlot >= 0 ? _active[rrset.FailoverSlot]
+        : rrset.SoaSlot >= 0 ? _soa[rrset.SoaSlot]
+        : rrset;
+
+    /// <summary>Every node of <paramref name="zone"/> (not those of zones below it), in no particular order: what a transfer sends.</summary>
+    public IEnumerable<ZoneNode> NodesOf(Zone zone) => _index.Dictionary.Values.Where(n => n.Zone == zone);
+
+    /// <summary>The SOA serial <paramref name="zone"/> serves in this snapshot.</summary>
+    public uint Serial(Zone zone) => RDataCodec.SoaSerial(_soa[zone.Soa.SoaSlot].Data[0]);
+
+    /// <summary>The SOA <paramref name="zone"/> serves in this snapshot (what a transfer starts and ends with).</summary>
+    public RRset Soa(Zone zone) => _soa[zone.Soa.SoaSlot];
+
+    /// <summary>A snapshot identical to this one but with <paramref name="zone"/> serving <paramref name="serial"/>.</summary>
+    public ZoneSnapshot WithSerial(Zone zone, uint serial)
+    {
+        var soa = (byte[])_soa[zone.Soa.SoaSlot].Data[0].Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(soa.AsSpan(soa.Length - 20), serial);
+        RRset[] served = [.. _soa];
+        served[zone.Soa.SoaSlot] = new RRset(RecordType.SOA, zone.Soa.Ttl, [soa]);
+        served[zone.NegativeSoa.SoaSlot] = Zone.NegativeForm(soa, zone.Soa.Ttl);
+        return new ZoneSnapshot(this, _active, served);
+    }
 
     /// <summary>A copy of every failover set's answer by slot, to change some and pass to <see cref="WithFailoverAnswers"/>.</summary>
     public RRset?[] CopyFailoverAnswers() => [.. _active];
@@ -66,6 +95,6 @@ public sealed class ZoneSnapshot
             throw new ArgumentException("one answer per failover set is needed", nameof(answers));
         }
 
-        return new ZoneSnapshot(this, answers);
+        return new ZoneSnapshot(this, answers, _soa);
     }
 }

@@ -26,7 +26,7 @@ public static class ZoneSnapshotBuilder
                 continue;
             }
 
-            var built = BuildZone(definition, definitions, failoverSets, errors);
+            var built = BuildZone(definition, zones.Count, definitions, failoverSets, errors);
             if (built is not null)
             {
                 zones.Add(built.Value);
@@ -69,7 +69,7 @@ public static class ZoneSnapshotBuilder
         }
     }
 
-    private static (Zone, Dictionary<byte[], ZoneNode>)? BuildZone(ZoneDefinition definition, IReadOnlyList<ZoneDefinition> allZones, List<FailoverSet> failoverSets, List<ConfigError> errors)
+    private static (Zone, Dictionary<byte[], ZoneNode>)? BuildZone(ZoneDefinition definition, int index, IReadOnlyList<ZoneDefinition> allZones, List<FailoverSet> failoverSets, List<ConfigError> errors)
     {
         var errorCount = errors.Count;
         var origin = definition.Origin;
@@ -120,7 +120,7 @@ public static class ZoneSnapshotBuilder
             return null;
         }
 
-        var zone = new Zone(origin, MakeRRset(RecordType.SOA, soaRecords.Take(1).ToList()));
+        var zone = new Zone(origin, MakeRRset(RecordType.SOA, soaRecords.Take(1).ToList()), index, definition.Transfer);
         var nodes = new Dictionary<byte[], ZoneNode>(WireNameComparer.Instance);
         foreach (var (name, records) in byName)
         {

@@ -6,11 +6,19 @@ namespace FailoverDns.Zones;
 /// </summary>
 public sealed class ZoneStore
 {
+    private readonly ZoneSerials? _serials;
     private ZoneSnapshot _current;
 
-    public ZoneStore(ZoneSnapshot initial) => _current = initial;
+    /// <param name="initial">What is served first.</param>
+    /// <param name="serials">Moves transferred zones' serials with each change published; null: serials as configured.</param>
+    public ZoneStore(ZoneSnapshot initial, ZoneSerials? serials = null)
+    {
+        _serials = serials;
+        _current = serials?.Stamp(null, initial) ?? initial;
+    }
 
     public ZoneSnapshot Current => Volatile.Read(ref _current);
 
-    public void Publish(ZoneSnapshot snapshot) => Volatile.Write(ref _current, snapshot);
+    /// <summary>Serves <paramref name="snapshot"/> from now on (one writer at a time: the failover coordinator).</summary>
+    public void Publish(ZoneSnapshot snapshot) => Volatile.Write(ref _current, _serials?.Stamp(_current, snapshot) ?? snapshot);
 }

@@ -48,6 +48,7 @@ internal static class ZoneReader
         var file = map.Scalar("file");
         var recordNodes = map.Sequence("records").Concat(hiddenRecords);
         var failoverNodes = map.Sequence("failover").ToList();
+        var transfer = TransferReader.Read(map);
         map.RejectUnknownKeys();
         if (nameText is null)
         {
@@ -107,7 +108,7 @@ internal static class ZoneReader
             }
         }
 
-        return new ZoneDefinition(origin, records, map.Location) { Failover = FailoverReader.Read(map, failoverNodes, origin, errors) };
+        return new ZoneDefinition(origin, records, map.Location) { Failover = FailoverReader.Read(map, failoverNodes, origin, errors), Transfer = transfer };
     }
 
     private static ZoneRecord? ReadSoa(YamlMap soa, byte[] origin, uint zoneTtl, YamlNode? nameservers, List<ConfigError> errors)

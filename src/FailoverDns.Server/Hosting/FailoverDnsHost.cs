@@ -13,6 +13,7 @@ using FailoverDns.Server.Metrics;
 using FailoverDns.Server.Persistence;
 using FailoverDns.Server.Query;
 using FailoverDns.Server.Reload;
+using FailoverDns.Server.Transfer;
 using FailoverDns.Server.Transport;
 using FailoverDns.Zones;
 using Microsoft.AspNetCore.Builder;
@@ -98,7 +99,18 @@ public static class FailoverDnsHost
         services.AddMetrics();
 
         services.AddSingleton(config);
-        services.AddSingleton(new ZoneStore(snapshot));
+        services.AddSingleton(sp =>
+        {
+            // Transferred zones' serials move with what they serve, on from the last ones kept.
+            var stateFile = sp.GetRequiredService<StateFile>();
+            var serials = new ZoneSerials(sp.GetRequiredService<TimeProvider>(), stateFile.Saved.Serials);
+            stateFile.ServedSerials = () => serials.Served;
+            return serials;
+        });
+        services.AddSingleton(sp => new ZoneStore(snapshot, sp.GetRequiredService<ZoneSerials>()));
+        services.AddSingleton<ZoneTransferService>();
+        services.AddSingleton<SecondaryStatus>();
+        services.AddSingleton<NotifySender>();
         services.AddSingleton<QueryMetrics>();
         services.AddSingleton(sp => new QueryProcessor(sp.GetRequiredService<ZoneStore>(), sp.GetRequiredService<QueryMetrics>(), ResponseRateLimiter.Create(config.Server.RateLimit)));
         services.AddSingleton<QueryLog>();
@@ -159,6 +171,7 @@ public static class FailoverDnsHost
         // The real clock whatever the probes run on: the drain keeps pace with real queries, and a
         // test's manual clock would leave the rings to fill until a collection.
         services.AddHostedService(sp => new QuerySampleDrain(sp.GetRequiredService<QueryMetrics>(), TimeProvider.System));
+        services.AddHostedService(sp => sp.GetRequiredService<NotifySender>());
         services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
         services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         services.AddHostedService(sp => sp.GetRequiredService<OverrideService>());

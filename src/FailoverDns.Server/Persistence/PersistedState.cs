@@ -1,9 +1,12 @@
 namespace FailoverDns.Server.Persistence;
 
-/// <summary>The state file: operator overrides, and what each endpoint check's probes last said.</summary>
+/// <summary>The state file: operator overrides, what each endpoint check's probes last said, and the last serial of each transferred zone.</summary>
 public sealed record PersistedState(List<PersistedOverride> Overrides, List<PersistedCheck> Checks)
 {
     public static PersistedState Empty => new([], []);
+
+    /// <summary>By zone name: a start goes on from them, so a serial never goes backwards (<c>ZoneSerials</c>).</summary>
+    public Dictionary<string, uint>? Serials { get; init; }
 }
 
 /// <summary>

@@ -21,6 +21,9 @@ public sealed partial class StateFile(string? path, ILogger<StateFile> logger)
     /// <summary>Null when state is not kept.</summary>
     public string? Path => path;
 
+    /// <summary>The serials of the transferred zones as served now, written with every state; null: none kept.</summary>
+    public Func<IReadOnlyDictionary<string, uint>>? ServedSerials { get; set; }
+
     /// <summary>What the file held at start-up (read on first use); empty when there is none or it cannot be read.</summary>
     public PersistedState Saved
     {
@@ -59,7 +62,10 @@ public sealed partial class StateFile(string? path, ILogger<StateFile> logger)
             var checks = health.Known;
             var state = new PersistedState(
                 [.. health.All.Where(s => s.Override is not null).Select(s => new PersistedOverride(s.Name, s.Override!.State.ToName(), s.Override.Until, s.Override.Reason, s.Override.Since))],
-                [.. checks.Select(c => new PersistedCheck(c.Check, c.Judgement, c.Status.ToName(), c.Since))]);
+                [.. checks.Select(c => new PersistedCheck(c.Check, c.Judgement, c.Status.ToName(), c.Since))])
+            {
+                Serials = ServedSerials?.Invoke() is { Count: > 0 } serials ? new Dictionary<string, uint>(serials) : null,
+            };
             try
             {
                 var temporary = path + ".tmp";
@@ -101,7 +107,7 @@ public sealed partial class StateFile(string? path, ILogger<StateFile> logger)
             return text.TrimStart().StartsWith('[')
                 ? new PersistedState(JsonSerializer.Deserialize(text, StateFileJsonContext.Default.ListPersistedOverride) ?? [], [])
                 : JsonSerializer.Deserialize(text, StateFileJsonContext.Default.PersistedState) is { } state
-                    ? new PersistedState(state.Overrides ?? [], state.Checks ?? [])
+                    ? new PersistedState(state.Overrides ?? [], state.Checks ?? []) { Serials = state.Serials }
                     : PersistedState.Empty;
         }
         catch (JsonException e)

@@ -113,8 +113,9 @@ public sealed partial class ConfigApplier
     {
         var restarted = _health.Reconcile(fresh.HealthChecks);
         _cluster?.Reconcile(fresh.HealthChecks);
-        _overrides.Persist();
         _coordinator.Reload(loaded.Snapshot!);
+        _overrides.Persist(); // after the reload's new serials
+
         _monitor.Reconcile(fresh.HealthChecks);
         _alerts.Reconfigure(fresh.Alerts);
         _logLevel.MinimumLevel = Enum.Parse<LogEventLevel>(fresh.Logging.Level);

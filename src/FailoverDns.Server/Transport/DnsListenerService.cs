@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using FailoverDns.Configuration;
 using FailoverDns.Server.Lifecycle;
 using FailoverDns.Server.Query;
+using FailoverDns.Server.Transfer;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +22,8 @@ internal sealed partial class DnsListenerService(
     ReadinessState readiness,
     StartupGate gate,
     IMeterFactory meters,
-    ILogger<DnsListenerService> logger) : IHostedService, IDisposable
+    ILogger<DnsListenerService> logger,
+    ZoneTransferService? transfers = null) : IHostedService, IDisposable
 {
     private const int PortZeroAttempts = 10;
 
@@ -141,7 +143,7 @@ internal sealed partial class DnsListenerService(
                 // The real clock whatever the probes run on: the connection deadlines are socket
                 // timers, and which connection waited longest must be measured on the same clock.
                 var tcp = endpoint.Tcp
-                    ? TcpDnsListener.Bind(target, config.Server, processor, LogOrNull, _tcpMetrics, TimeProvider.System, logger)
+                    ? TcpDnsListener.Bind(target, config.Server, processor, LogOrNull, _tcpMetrics, TimeProvider.System, logger, transfers)
                     : null;
                 if (udp is not null)
                 {

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using FailoverDns.Configuration;
 using FailoverDns.Server.Lifecycle;
 using FailoverDns.Server.Query;
+using FailoverDns.Server.Transfer;
 using Microsoft.Extensions.Logging;
 
 namespace FailoverDns.Server.Transport;
@@ -27,6 +28,7 @@ internal sealed partial class TcpDnsListener : IDisposable
 
     private readonly Socket _socket;
     private readonly QueryProcessor _processor;
+    private readonly ZoneTransferService? _transfers;
     private readonly QueryLog? _queryLog;
     private readonly ServerOptions _options;
     private readonly TcpConnectionTable _table;
@@ -38,9 +40,10 @@ internal sealed partial class TcpDnsListener : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _acceptLoop = Task.CompletedTask;
 
-    private TcpDnsListener(Socket socket, ServerOptions options, QueryProcessor processor, QueryLog? queryLog, TcpConnectionMetrics metrics, TimeProvider time, ILogger logger)
+    private TcpDnsListener(Socket socket, ServerOptions options, QueryProcessor processor, QueryLog? queryLog, TcpConnectionMetrics metrics, TimeProvider time, ILogger logger, ZoneTransferService? transfers)
     {
         _socket = socket;
+        _transfers = transfers;
         _processor = processor;
         _queryLog = queryLog;
         _options = options;
@@ -66,8 +69,8 @@ internal sealed partial class TcpDnsListener : IDisposable
 
     public int OpenConnections => _table.Count;
 
-    public static TcpDnsListener Bind(IPEndPoint endpoint, ServerOptions options, QueryProcessor processor, QueryLog? queryLog, TcpConnectionMetrics metrics, TimeProvider time, ILogger logger) =>
-        new(SocketBinder.BindTcp(endpoint, backlog: 512), options, processor, queryLog, metrics, time, logger);
+    public static TcpDnsListener Bind(IPEndPoint endpoint, ServerOptions options, QueryProcessor processor, QueryLog? queryLog, TcpConnectionMetrics metrics, TimeProvider time, ILogger logger, ZoneTransferService? transfers = null) =>
+        new(SocketBinder.BindTcp(endpoint, backlog: 512), options, processor, queryLog, metrics, time, logger, transfers);
 
     public void Start() => _acceptLoop = AcceptLoopAsync(_stopping.Token);
 
@@ -166,13 +169,28 @@ internal sealed partial class TcpDnsListener : IDisposable
             var filled = 0;
             while (true)
             {
-                var (consumed, written) = AnswerComplete(input.AsSpan(0, filled), output, connection);
+                var (consumed, written, transfer) = AnswerComplete(input.AsSpan(0, filled), output, connection);
                 if (written > 0)
                 {
                     phase = Phase.Sending;
                     connection.MarkBusy(_time.GetTimestamp());
                     deadline.CancelAfter(_options.TcpSendTimeout);
                     await client.SendAsync(output.AsMemory(0, written), SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                }
+
+                if (transfer is { } request)
+                {
+                    // Many messages, each sent under the send deadline: a secondary that stops reading is cut off.
+                    phase = Phase.Sending;
+                    connection.MarkBusy(_time.GetTimestamp());
+                    await _transfers!.ServeAsync(request, connection.RemoteEndPoint, async message =>
+                    {
+                        var framed = new byte[LengthPrefix + message.Length];
+                        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)message.Length);
+                        message.CopyTo(framed.AsMemory(LengthPrefix));
+                        deadline.CancelAfter(_options.TcpSendTimeout);
+                        await client.SendAsync(framed, SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                    }).ConfigureAwait(false);
                 }
 
                 if (consumed > 0)
@@ -240,8 +258,11 @@ internal sealed partial class TcpDnsListener : IDisposable
         }
     }
 
-    /// <summary>Answers every complete framed query in <paramref name="input"/>; returns bytes consumed and written.</summary>
-    private (int Consumed, int Written) AnswerComplete(ReadOnlySpan<byte> input, Span<byte> output, TcpConnection connection)
+    /// <summary>
+    /// Answers every complete framed query in <paramref name="input"/>; returns bytes consumed and
+    /// written, and a zone transfer request (consumed too) where it stopped at one, for the caller to serve.
+    /// </summary>
+    private (int Consumed, int Written, byte[]? Transfer) AnswerComplete(ReadOnlySpan<byte> input, Span<byte> output, TcpConnection connection)
     {
         var consumed = 0;
         var written = 0;
@@ -255,6 +276,11 @@ internal sealed partial class TcpDnsListener : IDisposable
 
             var query = input.Slice(consumed + LengthPrefix, length);
             consumed += LengthPrefix + length;
+            if (_transfers is not null && ZoneTransferService.IsTransferRequest(query))
+            {
+                return (consumed, written, query.ToArray());
+            }
+
             var reply = _processor.Process(query, output[(written + LengthPrefix)..], overTcp: true);
             if (reply > 0)
             {
@@ -264,7 +290,7 @@ internal sealed partial class TcpDnsListener : IDisposable
             }
         }
 
-        return (consumed, written);
+        return (consumed, written, null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TCP connection from {Client} refused: {MaxPerClient} connections from its address are already open (server.tcpMaxConnectionsPerClient); {Suppressed} more refused since the last such line (at most one per {IntervalSeconds} s)")]

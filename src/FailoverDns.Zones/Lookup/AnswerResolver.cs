@@ -58,7 +58,7 @@ public static class AnswerResolver
                     return plan;
                 case LookupOutcome.NxDomain or LookupOutcome.NoData:
                     var zone = result.Zone!;
-                    plan.Add(new AnswerPlanEntry(DnsSection.Authority, zone.NegativeSoa, owner, ownerOffset + nameLength - zone.Origin.Length, null, false));
+                    plan.Add(new AnswerPlanEntry(DnsSection.Authority, snapshot.Resolve(zone.NegativeSoa)!, owner, ownerOffset + nameLength - zone.Origin.Length, null, false));
                     plan.End = result.Outcome == LookupOutcome.NxDomain ? AnswerPlanEnd.NxDomain : AnswerPlanEnd.NoData;
                     plan.EndNode = result.Node;
                     return plan;

@@ -10,9 +10,10 @@ namespace FailoverDns.Zones.Model;
 /// </summary>
 public sealed class RRset
 {
-    public RRset(RecordType type, uint ttl, IReadOnlyList<byte[]> data, int failoverSlot = -1)
+    public RRset(RecordType type, uint ttl, IReadOnlyList<byte[]> data, int failoverSlot = -1, int soaSlot = -1)
     {
         FailoverSlot = failoverSlot;
+        SoaSlot = soaSlot;
         Type = type;
         Ttl = ttl;
         Data = data;
@@ -43,6 +44,12 @@ public sealed class RRset
     /// (<see cref="ZoneSnapshot.Resolve"/>); -1 for ordinary RRsets.
     /// </summary>
     public int FailoverSlot { get; }
+
+    /// <summary>
+    /// For a zone's SOA (and its negative-answer form): the slot whose served SOA the snapshot holds,
+    /// since a zone whose serial follows what it serves changes it without a reload; -1 otherwise.
+    /// </summary>
+    public int SoaSlot { get; }
 
     public uint Ttl { get; }
 

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Sockets;
+using FailoverDns.Protocol;
+using FailoverDns.Zones;
+using FailoverDns.Zones.Model;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FailoverDns.Server.Transfer;
+
+/// <summary>
+/// Tells each zone's secondaries (<c>transfer.notify</c>) of every new serial by NOTIFY over UDP
+/// (RFC 1996), retried with backoff until one answers: 1 s, 2 s, 4 s … up to a minute between tries.
+/// A newer serial replaces a pending one, so a secondary that is down costs one NOTIFY a minute, not one
+/// per switch; it asks for the SOA when it is back anyway.
+/// </summary>
+public sealed partial class NotifySender(ZoneStore zones, ZoneSerials serials, SecondaryStatus status, TimeProvider time, ILogger<NotifySender> logger) : IHostedService, IDisposable
+{
+    private static readonly TimeSpan FirstWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestWait = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Zone, IPEndPoint Secondary), (Zone Zone, uint Serial, CancellationTokenSource Cancel)> _pending = [];
+    private readonly CancellationTokenSource _stop = new();
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        serials.Changed += OnSerialChanged;
+
+        // A start gives every transferred zone a new serial: its secondaries hear of it at once.
+        var snapshot = zones.Current;
+        foreach (var zone in snapshot.Zones.Where(z => z.SerialFollowsChanges))
+        {
+            OnSerialChanged(zone, snapshot.Serial(zone));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        serials.Changed -= OnSerialChanged;
+        _stop.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _stop.Dispose();
+
+    private void OnSerialChanged(Zone zone, uint serial)
+    {
+        foreach (var secondary in zone.Transfer?.Notify ?? [])
+        {
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            lock (_gate)
+            {
+                if (_pending.Remove((zone.Name, secondary), out var older))
+                {
+                    older.Cancel.Cancel();
+                }
+
+                _pending[(zone.Name, secondary)] = (zone, serial, cancel);
+            }
+
+            _ = Task.Run(() => NotifyAsync(zone, serial, secondary, cancel));
+        }
+    }
+
+    private async Task NotifyAsync(Zone zone, uint serial, IPEndPoint secondary, CancellationTokenSource cancel)
+    {
+        var wait = FirstWait;
+        try
+        {
+            for (var attempt = 1; !cancel.IsCancellationRequested; attempt++)
+            {
+                status.Notified(zone.Name, secondary, serial, attempt, time.GetUtcNow());
+                if (await TryOnceAsync(zone, serial, secondary, wait, cancel.Token))
+                {
+                    status.Acknowledged(zone.Name, secondary, serial, time.GetUtcNow());
+                    LogAcknowledged(logger, zone.Name, serial, secondary, attempt);
+                    return;
+                }
+
+                if (attempt == 3)
+                {
+                    LogUnanswered(logger, zone.Name, serial, secondary, attempt);
+                }
+
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestWait.Ticks));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // A newer serial took over, or the server stops.
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (_pending.TryGetValue((zone.Name, secondary), out var mine) && mine.Cancel == cancel)
+                {
+                    _pending.Remove((zone.Name, secondary));
+                }
+            }
+
+            cancel.Dispose();
+        }
+    }
+
+    /// <summary>One NOTIFY, and up to <paramref name="wait"/> for its answer: a response with its ID and opcode.</summary>
+    private static async Task<bool> TryOnceAsync(Zone zone, uint serial, IPEndPoint secondary, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(secondary.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket.Connect(secondary);
+        var id = (ushort)Random.Shared.Next(ushort.MaxValue + 1);
+        var message = Notify(zone, serial, id);
+        await socket.SendAsync(message, SocketFlags.None, cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(wait);
+        var buffer = new byte[512];
+        try
+        {
+            while (true)
+            {
+                var read = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
+                if (DnsHeader.TryRead(buffer.AsSpan(0, read), out var header) && header.Id == id && header.IsResponse && header.OpCode == OpCode.Notify)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (SocketException)
+        {
+            // Refused (ICMP port unreachable): nobody listens there yet; the next try waits longer.
+            await Task.Delay(wait, cancellationToken);
+            return false;
+        }
+    }
+
+    /// <summary>A NOTIFY (RFC 1996 §3.7): opcode NOTIFY, AA, the zone's SOA as the question and its new SOA as a hint.</summary>
+    private static byte[] Notify(Zone zone, uint serial, ushort id)
+    {
+        var soa = (byte[])zone.Soa.Data[0].Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(soa.AsSpan(soa.Length - 20), serial);
+        var message = new DnsMessage(
+            new DnsHeader(id, (ushort)(((int)OpCode.Notify << 11) | DnsHeader.AuthoritativeFlag), 1, 1, 0, 0),
+            [new DnsQuestion(zone.Origin, RecordType.SOA, (ushort)RecordClass.IN)],
+            [new DnsRecord(zone.Origin, RecordType.SOA, (ushort)RecordClass.IN, zone.Soa.Ttl, soa)],
+            [],
+            [],
+            null);
+        return message.ToArray();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "NOTIFY of {Zone} serial {Serial} acknowledged by {Secondary} (try {Attempt})")]
+    private static partial void LogAcknowledged(ILogger logger, string zone, uint serial, IPEndPoint secondary, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "NOTIFY of {Zone} serial {Serial} to {Secondary}: no answer after {Attempt} tries; trying on, backing off to once a minute")]
+    private static partial void LogUnanswered(ILogger logger, string zone, uint serial, IPEndPoint secondary, int attempt);
+}

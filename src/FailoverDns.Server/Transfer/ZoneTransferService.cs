@@ -1,0 +1,192 @@
+using System.Buffers.Binary;
+using System.Net;
+using FailoverDns.Protocol;
+using FailoverDns.Server.Lifecycle;
+using FailoverDns.Zones;
+using FailoverDns.Zones.Model;
+using Microsoft.Extensions.Logging;
+
+namespace FailoverDns.Server.Transfer;
+
+/// <summary>
+/// Zone transfers over TCP (AXFR, RFC 5936; IXFR, RFC 1995) of a zone exactly as it is served at
+/// that moment: one snapshot from the first message to the last, each failover set with the answer
+/// it gives now. An IXFR is answered with the whole zone (allowed by RFC 1995 §4), or with the SOA
+/// alone when the client already has the current serial. Only clients the zone's <c>transfer.allow</c>
+/// names get anything; everyone else is refused.
+/// </summary>
+public sealed partial class ZoneTransferService(ZoneStore zones, SecondaryStatus status, TimeProvider time, ILogger<ZoneTransferService> logger)
+{
+    /// <summary>A message is sent once it passes this size: a few dozen records each, well below 64 KiB.</summary>
+    private const int MessageTarget = 16 * 1024;
+    private const int MaxMessage = ushort.MaxValue;
+
+    private readonly LogRateLimiter _refusals = new(TimeSpan.FromSeconds(10), time);
+
+    /// <summary>True when <paramref name="query"/> asks for a zone transfer: what the TCP listener hands here instead of answering it.</summary>
+    public static bool IsTransferRequest(ReadOnlySpan<byte> query)
+    {
+        if (!DnsHeader.TryRead(query, out var header) || header.IsResponse || header.OpCode != OpCode.Query || header.QuestionCount != 1)
+        {
+            return false;
+        }
+
+        var position = DnsHeader.Size;
+        while (position < query.Length && query[position] != 0)
+        {
+            if ((query[position] & 0xC0) != 0)
+            {
+                return false;
+            }
+
+            position += query[position] + 1;
+        }
+
+        return position + 3 <= query.Length - 1
+            && (RecordType)BinaryPrimitives.ReadUInt16BigEndian(query[(position + 1)..]) is RecordType.AXFR or RecordType.IXFR;
+    }
+
+    /// <summary>Answers the transfer request <paramref name="query"/> from <paramref name="client"/>, each message handed to <paramref name="send"/> as it is complete.</summary>
+    public async Task ServeAsync(byte[] query, IPEndPoint? client, Func<ReadOnlyMemory<byte>, Task> send)
+    {
+        if (!DnsMessage.TryParse(query, out var request) || request!.Questions.Count != 1)
+        {
+            await send(Reply(query, ResponseCode.FormErr));
+            return;
+        }
+
+        var question = request.Questions[0];
+        var snapshot = zones.Current;
+        var zone = snapshot.Zones.FirstOrDefault(z => DnsName.EqualsIgnoreCase(z.Origin, question.Name));
+        var kind = question.Type == RecordType.IXFR ? "IXFR" : "AXFR";
+        if (zone is null || question.Class != (ushort)RecordClass.IN)
+        {
+            // Not a zone served here (RFC 5936 §2.2.1 allows REFUSED, as for any other query).
+            await send(Reply(query, ResponseCode.Refused));
+            return;
+        }
+
+        if (zone.Transfer is not { } transfer || client is null || !transfer.Allows(client.Address))
+        {
+            if (_refusals.TryAcquire(out var suppressed))
+            {
+                LogRefused(logger, kind, zone.Name, client, suppressed);
+            }
+
+            await send(Reply(query, ResponseCode.Refused));
+            return;
+        }
+
+        var soa = snapshot.Soa(zone);
+        var serial = snapshot.Serial(zone);
+
+        // RFC 1995 §2: the client's SOA in the authority section says which serial it has.
+        if (question.Type == RecordType.IXFR && request.Authorities.FirstOrDefault(r => r.Type == RecordType.SOA) is { } known
+            && RDataCodec.SoaSerial(known.Data) == serial)
+        {
+            await send(Messages(request, zone, [(zone.Origin, soa)]).Single());
+            status.Transferred(zone.Name, client.Address, "IXFR, up to date", serial, time.GetUtcNow());
+            LogServed(logger, kind, zone.Name, client, serial, "up to date: the SOA alone", 1);
+            return;
+        }
+
+        var records = 0;
+        foreach (var message in Messages(request, zone, Contents(snapshot, zone, soa)))
+        {
+            records += BinaryPrimitives.ReadUInt16BigEndian(message.AsSpan(6));
+            await send(message);
+        }
+
+        status.Transferred(zone.Name, client.Address, kind, serial, time.GetUtcNow());
+        LogServed(logger, kind, zone.Name, client, serial, "the whole zone", records);
+    }
+
+    /// <summary>The SOA, every other RRset of the zone as served now, and the SOA again (RFC 5936 §2.2).</summary>
+    private static IEnumerable<(byte[] Owner, RRset RRset)> Contents(ZoneSnapshot snapshot, Zone zone, RRset soa)
+    {
+        yield return (zone.Origin, soa);
+        foreach (var node in snapshot.NodesOf(zone))
+        {
+            foreach (var rrset in node.RRsets)
+            {
+                // A set answering NODATA has no records; one answering SERVFAIL cannot be written in a
+                // zone, so its secondaries answer NODATA for it (documented).
+                if (rrset.Type != RecordType.SOA && snapshot.Resolve(rrset) is { } served && served != RRset.ServFail)
+                {
+                    yield return (node.Name, served);
+                }
+            }
+        }
+
+        yield return (zone.Origin, soa);
+    }
+
+    /// <summary>The records packed into messages of about <see cref="MessageTarget"/> bytes, each with the question (RFC 5936 §2.2.1).</summary>
+    private static IEnumerable<byte[]> Messages(DnsMessage request, Zone zone, IEnumerable<(byte[] Owner, RRset RRset)> contents)
+    {
+        var buffer = new byte[MaxMessage];
+        var writer = Start(buffer, request);
+        var count = 0;
+        foreach (var (owner, rrset) in contents)
+        {
+            foreach (var data in rrset.Data)
+            {
+                var record = new DnsRecord(owner, rrset.Type, (ushort)RecordClass.IN, rrset.Ttl, data);
+                if (writer.Position > MessageTarget || !writer.TryWriteRecord(record))
+                {
+                    yield return Finish(buffer, writer.Position, count);
+                    writer = Start(buffer, request);
+                    count = 0;
+                    if (!writer.TryWriteRecord(record))
+                    {
+                        throw new InvalidOperationException($"a record of {zone.Name} does not fit in a message");
+                    }
+                }
+
+                count++;
+            }
+        }
+
+        yield return Finish(buffer, writer.Position, count);
+    }
+
+    private static DnsMessageWriter Start(byte[] buffer, DnsMessage request)
+    {
+        var writer = new DnsMessageWriter(buffer);
+        var question = request.Questions[0];
+        writer.TryWriteHeader(new DnsHeader(request.Header.Id, DnsHeader.QueryResponseFlag | DnsHeader.AuthoritativeFlag, 1, 0, 0, 0));
+        writer.TryWriteName(question.Name);
+        writer.TryWriteUInt16((ushort)question.Type);
+        writer.TryWriteUInt16(question.Class);
+        return writer;
+    }
+
+    private static byte[] Finish(byte[] buffer, int length, int answers)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(6), (ushort)answers);
+        return buffer[..length];
+    }
+
+    /// <summary>A reply with no records: the question echoed and <paramref name="rcode"/>.</summary>
+    private static byte[] Reply(byte[] query, ResponseCode rcode)
+    {
+        DnsHeader.TryRead(query, out var header);
+        var reply = new byte[Math.Min(query.Length, MaxMessage)];
+        query.AsSpan(0, reply.Length).CopyTo(reply);
+        var questionEnd = DnsHeader.Size;
+        if (header.QuestionCount == 1 && DnsMessage.TryParse(query, out var parsed) && parsed!.Questions.Count == 1)
+        {
+            questionEnd += parsed.Questions[0].Name.Length + 4;
+        }
+
+        var flags = (ushort)(DnsHeader.QueryResponseFlag | (header.Flags & 0x7800) | ((int)rcode & 0xF));
+        new DnsHeader(header.Id, flags, (ushort)(questionEnd > DnsHeader.Size ? 1 : 0), 0, 0, 0).TryWrite(reply);
+        return reply[..questionEnd];
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} of {Zone} (serial {Serial}) to {Client}: {What}, {Records} records")]
+    private static partial void LogServed(ILogger logger, string kind, string zone, IPEndPoint? client, uint serial, string what, int records);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} of {Zone} refused to {Client}: not in the zone's transfer.allow; {Suppressed} more refused since the last such line (at most one per 10 s)")]
+    private static partial void LogRefused(ILogger logger, string kind, string zone, IPEndPoint? client, long suppressed);
+}

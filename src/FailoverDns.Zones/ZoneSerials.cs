@@ -13,7 +13,11 @@ namespace FailoverDns.Zones;
 /// </summary>
 public sealed class ZoneSerials(TimeProvider time, IReadOnlyDictionary<string, uint>? saved = null)
 {
+    /// <summary>Versions of each zone kept for IXFR; an older serial is sent the whole zone.</summary>
+    public const int HistorySize = 256;
+
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, Queue<(uint Serial, ZoneSnapshot Snapshot)>> _history = new(StringComparer.Ordinal);
     private readonly Dictionary<string, uint> _served = new(saved ?? new Dictionary<string, uint>(), StringComparer.Ordinal);
     private (IReadOnlyList<FailoverSet> Sets, Zone?[] ZoneOf) _setZones = ([], []);
 
@@ -57,6 +61,11 @@ public sealed class ZoneSerials(TimeProvider time, IReadOnlyDictionary<string, u
                 next = next.WithSerial(zone, serial);
                 changed.Add((zone, serial));
             }
+
+            foreach (var (zone, serial) in changed)
+            {
+                Remember(zone, serial, next, reloaded: previous?.Zones.FirstOrDefault(z => z.Name == zone.Name) != zone);
+            }
         }
 
         foreach (var (zone, serial) in changed)
@@ -65,6 +74,40 @@ public sealed class ZoneSerials(TimeProvider time, IReadOnlyDictionary<string, u
         }
 
         return next;
+    }
+
+    /// <summary>The snapshot that served <paramref name="serial"/> of <paramref name="zone"/>, while it is kept and the zone has not been reloaded since.</summary>
+    public bool TryGetVersion(Zone zone, uint serial, out ZoneSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            foreach (var (kept, version) in _history.GetValueOrDefault(zone.Name) ?? [])
+            {
+                if (kept == serial && version.Zones[zone.Index] == zone)
+                {
+                    snapshot = version;
+                    return true;
+                }
+            }
+        }
+
+        snapshot = null!;
+        return false;
+    }
+
+    /// <summary>Keeps the version; a reload starts the zone's history over (its versions before cannot be diffed record by record here).</summary>
+    private void Remember(Zone zone, uint serial, ZoneSnapshot snapshot, bool reloaded)
+    {
+        if (reloaded || !_history.TryGetValue(zone.Name, out var versions))
+        {
+            _history[zone.Name] = versions = new Queue<(uint, ZoneSnapshot)>();
+        }
+
+        versions.Enqueue((serial, snapshot));
+        while (versions.Count > HistorySize)
+        {
+            versions.Dequeue();
+        }
     }
 
     private uint Next(uint last)

@@ -11,11 +11,12 @@ namespace FailoverDns.Server.Transfer;
 /// <summary>
 /// Zone transfers over TCP (AXFR, RFC 5936; IXFR, RFC 1995) of a zone exactly as it is served at
 /// that moment: one snapshot from the first message to the last, each failover set with the answer
-/// it gives now. An IXFR is answered with the whole zone (allowed by RFC 1995 §4), or with the SOA
-/// alone when the client already has the current serial. Only clients the zone's <c>transfer.allow</c>
-/// names get anything; everyone else is refused.
+/// it gives now. An IXFR gets the difference from the client's serial to the current one, condensed
+/// into one step (RFC 1995 §5), while <see cref="ZoneSerials"/> still holds that version; the SOA
+/// alone when the client is up to date; otherwise the whole zone (RFC 1995 §4). Only clients the
+/// zone's <c>transfer.allow</c> names get anything; everyone else is refused.
 /// </summary>
-public sealed partial class ZoneTransferService(ZoneStore zones, SecondaryStatus status, TimeProvider time, ILogger<ZoneTransferService> logger)
+public sealed partial class ZoneTransferService(ZoneStore zones, ZoneSerials serials, SecondaryStatus status, TimeProvider time, ILogger<ZoneTransferService> logger)
 {
     /// <summary>A message is sent once it passes this size: a few dozen records each, well below 64 KiB.</summary>
     private const int MessageTarget = 16 * 1024;
@@ -81,24 +82,57 @@ public sealed partial class ZoneTransferService(ZoneStore zones, SecondaryStatus
         var serial = snapshot.Serial(zone);
 
         // RFC 1995 §2: the client's SOA in the authority section says which serial it has.
-        if (question.Type == RecordType.IXFR && request.Authorities.FirstOrDefault(r => r.Type == RecordType.SOA) is { } known
-            && RDataCodec.SoaSerial(known.Data) == serial)
+        var (what, contents) = (question.Type, request.Authorities.FirstOrDefault(r => r.Type == RecordType.SOA)) switch
         {
-            await send(Messages(request, zone, [(zone.Origin, soa)]).Single());
-            status.Transferred(zone.Name, client.Address, "IXFR, up to date", serial, time.GetUtcNow());
-            LogServed(logger, kind, zone.Name, client, serial, "up to date: the SOA alone", 1);
-            return;
-        }
-
+            (RecordType.IXFR, { } known) when RDataCodec.SoaSerial(known.Data) == serial =>
+                ("IXFR, up to date: the SOA alone", [(zone.Origin, soa)]),
+            (RecordType.IXFR, { } known) when serials.TryGetVersion(zone, RDataCodec.SoaSerial(known.Data), out var version) =>
+                ($"IXFR, the changes since {RDataCodec.SoaSerial(known.Data)}", Difference(version, snapshot, zone, soa)),
+            (RecordType.IXFR, _) => ("IXFR, the whole zone (the client's serial is not in the history)", Contents(snapshot, zone, soa)),
+            _ => ("AXFR, the whole zone", Contents(snapshot, zone, soa)),
+        };
         var records = 0;
-        foreach (var message in Messages(request, zone, Contents(snapshot, zone, soa)))
+        foreach (var message in Messages(request, zone, contents))
         {
             records += BinaryPrimitives.ReadUInt16BigEndian(message.AsSpan(6));
             await send(message);
         }
 
-        status.Transferred(zone.Name, client.Address, kind, serial, time.GetUtcNow());
-        LogServed(logger, kind, zone.Name, client, serial, "the whole zone", records);
+        status.Transferred(zone.Name, client.Address, what, serial, time.GetUtcNow());
+        LogServed(logger, zone.Name, client, serial, what, records);
+    }
+
+    /// <summary>
+    /// One condensed IXFR step from <paramref name="before"/> to <paramref name="now"/> (RFC 1995 §4):
+    /// the current SOA, the old SOA and the failover answers that went, the current SOA and those that
+    /// came, and the current SOA to close. Within one load of the zone only failover answers change.
+    /// </summary>
+    private static IEnumerable<(byte[] Owner, RRset RRset)> Difference(ZoneSnapshot before, ZoneSnapshot now, Zone zone, RRset soa)
+    {
+        var changed = now.NodesOf(zone)
+            .SelectMany(node => node.RRsets.Where(r => r.FailoverSlot >= 0).Select(r => (node.Name, Old: before.Resolve(r), New: now.Resolve(r))))
+            .Where(c => c.Old != c.New)
+            .ToList();
+        yield return (zone.Origin, soa);
+        yield return (zone.Origin, before.Soa(zone));
+        foreach (var (owner, old, _) in changed)
+        {
+            if (old is not null && old != RRset.ServFail)
+            {
+                yield return (owner, old);
+            }
+        }
+
+        yield return (zone.Origin, soa);
+        foreach (var (owner, _, added) in changed)
+        {
+            if (added is not null && added != RRset.ServFail)
+            {
+                yield return (owner, added);
+            }
+        }
+
+        yield return (zone.Origin, soa);
     }
 
     /// <summary>The SOA, every other RRset of the zone as served now, and the SOA again (RFC 5936 §2.2).</summary>
@@ -184,8 +218,8 @@ public sealed partial class ZoneTransferService(ZoneStore zones, SecondaryStatus
         return reply[..questionEnd];
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} of {Zone} (serial {Serial}) to {Client}: {What}, {Records} records")]
-    private static partial void LogServed(ILogger logger, string kind, string zone, IPEndPoint? client, uint serial, string what, int records);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transfer of {Zone} (serial {Serial}) to {Client}: {What}, {Records} records")]
+    private static partial void LogServed(ILogger logger, string zone, IPEndPoint? client, uint serial, string what, int records);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} of {Zone} refused to {Client}: not in the zone's transfer.allow; {Suppressed} more refused since the last such line (at most one per 10 s)")]
     private static partial void LogRefused(ILogger logger, string kind, string zone, IPEndPoint? client, long suppressed);

@@ -29,6 +29,7 @@ internal static class ConfigReference
         ("`healthChecks:` entries", "/$defs/healthCheck/properties"),
         ("`zones:` entries", "/$defs/zone/properties"),
         ("`zones: soa:`", "/$defs/zone/properties/soa/properties"),
+        ("`zones: transfer:`", "/$defs/zone/properties/transfer/properties"),
         ("`zones: records:` entries", "/$defs/record/properties"),
         ("`zones: failover:` entries", "/$defs/failoverSet/properties"),
         ("Failover tiers: `primary:`, `secondary:` and `tiers:` entries", "/$defs/tier/properties"),

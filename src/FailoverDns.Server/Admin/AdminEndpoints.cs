@@ -73,6 +73,7 @@ public static class AdminEndpoints
         });
         api.MapDelete("/health-checks/{name}/override", (string name, HttpRequest http, OverrideService overrides, AdminViewFactory views) =>
             ClusterWrite(() => overrides.ClearAsync(name, http.HttpContext.RequestAborted), name, views));
+        api.MapGet("/transfers", (Transfer.SecondaryStatus secondaries) => Results.Json(secondaries.All, json.IReadOnlyListSecondaryView));
         api.MapGet("/cluster", (AdminViewFactory views) =>
             views.Cluster() is { } view ? Results.Json(view, json.ClusterView) : NotFound("cluster mode is off: this instance has no cluster section"));
         api.MapGet("/records", (AdminViewFactory views) => Results.Json(views.RecordSets(), json.IReadOnlyListRecordSetView));

@@ -16,6 +16,7 @@ namespace FailoverDns.Server.Admin;
 [JsonSerializable(typeof(ReloadOutcome))]
 [JsonSerializable(typeof(ErrorView))]
 [JsonSerializable(typeof(ClusterView))]
+[JsonSerializable(typeof(IReadOnlyList<Transfer.SecondaryView>))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>As <see cref="Default"/>, but quotes and angle brackets stay readable (the API is read by people and jq, not embedded in HTML).</summary>

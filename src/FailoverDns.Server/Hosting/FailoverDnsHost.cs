@@ -111,6 +111,7 @@ public static class FailoverDnsHost
         services.AddSingleton<ZoneTransferService>();
         services.AddSingleton<SecondaryStatus>();
         services.AddSingleton<NotifySender>();
+        services.AddSingleton<TransferMetrics>();
         services.AddSingleton<QueryMetrics>();
         services.AddSingleton(sp => new QueryProcessor(sp.GetRequiredService<ZoneStore>(), sp.GetRequiredService<QueryMetrics>(), ResponseRateLimiter.Create(config.Server.RateLimit)));
         services.AddSingleton<QueryLog>();
@@ -171,7 +172,11 @@ public static class FailoverDnsHost
         // The real clock whatever the probes run on: the drain keeps pace with real queries, and a
         // test's manual clock would leave the rings to fill until a collection.
         services.AddHostedService(sp => new QuerySampleDrain(sp.GetRequiredService<QueryMetrics>(), TimeProvider.System));
-        services.AddHostedService(sp => sp.GetRequiredService<NotifySender>());
+        services.AddHostedService(sp =>
+        {
+            sp.GetRequiredService<TransferMetrics>();
+            return sp.GetRequiredService<NotifySender>();
+        });
         services.AddHostedService(sp => sp.GetRequiredService<FailoverCoordinator>());
         services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         services.AddHostedService(sp => sp.GetRequiredService<OverrideService>());

@@ -1,0 +1,129 @@
+using FailoverDns.Protocol;
+using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing.Http;
+using FailoverDns.Zones;
+using FluentAssertions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FailoverDns.Server.Tests.ZoneTransfer;
+
+/// <summary>
+/// Issue 15, FailoverDns as a hidden primary, asked by kdig: AXFR of the zone as served, IXFR of the
+/// changes, serials that follow each switch, and transfers refused to anyone not allowed.
+/// </summary>
+public sealed class ZoneTransferTests
+{
+    private static string Config(int backendPort, string allow = "127.0.0.0/8") => $$"""
+        listen: [127.0.0.1:0]
+        healthChecks:
+          - { name: web, type: http, target: 127.0.0.1, port: {{backendPort}}, interval: 100ms, failureThreshold: 1, recoveryThreshold: 1 }
+        zones:
+          - name: example.test
+            soa: { email: hostmaster@example.test, serial: 7 }
+            nameservers: [ns1.example.test.]
+            transfer: { allow: [{{allow}}] }
+            records:
+              - { name: ns1, type: A, value: 192.0.2.53 }
+              - { name: sub, type: NS, value: ns.sub }
+              - { name: ns.sub, type: A, value: 192.0.2.99 }
+            failover:
+              - { name: www, type: A, ttl: 30, unsettledTtl: 30, primary: { value: 10.0.0.1, healthCheck: web }, secondary: { value: 10.0.1.1 } }
+        """;
+
+    private static async Task<List<string>> TransferAsync(ServerFixture server, string kind)
+    {
+        var (exitCode, output) = await Tool.RunAsync("kdig", "@127.0.0.1", "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), kind, "example.test", "+noall", "+answer", "+nocrypto");
+        exitCode.Should().Be(0, output);
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith(';')).Select(l => string.Join(" ", l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)))];
+    }
+
+    private static uint Serial(ServerFixture server)
+    {
+        var snapshot = server.Services.GetRequiredService<ZoneStore>().Current;
+        return snapshot.Serial(snapshot.Zones.Single());
+    }
+
+    [Fact]
+    public async Task Axfr_TheZoneAsServed_SoaFirstAndLast_GlueAndDelegationIncluded()
+    {
+        await using var backend = LoopbackHttpServer.Start();
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port));
+
+        var records = await TransferAsync(server, "AXFR");
+
+        var soa = $"example.test. 3600 IN SOA ns1.example.test. hostmaster.example.test. {Serial(server)} 3600 900 1209600 300";
+        records.First().Should().Be(soa);
+        records.Last().Should().Be(soa);
+        records.Should().HaveCount(7).And.Contain([
+            "example.test. 3600 IN NS ns1.example.test.",
+            "ns1.example.test. 3600 IN A 192.0.2.53",
+            "sub.example.test. 3600 IN NS ns.sub.example.test.",
+            "ns.sub.example.test. 3600 IN A 192.0.2.99",
+            "www.example.test. 30 IN A 10.0.0.1",
+        ]);
+    }
+
+    [Fact]
+    public async Task Switch_NewSerial_AxfrCarriesTheNewAnswer_IxfrTheDifference()
+    {
+        await using var backend = LoopbackHttpServer.Start();
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port));
+        var before = Serial(server);
+        before.Should().BeGreaterThan(7u, "a transferred zone's serial follows what it serves, from the Unix time on");
+
+        await backend.StopAsync();
+        await Poll.UntilAsync(() => DnsAnswers.AskAsync(server, "www.example.test"), a => a.EndsWith("10.0.1.1", StringComparison.Ordinal), "the switch to the secondary");
+        var after = Serial(server);
+
+        ZoneSerials.IsLater(after, before).Should().BeTrue();
+        (await TransferAsync(server, "AXFR")).Should().Contain("www.example.test. 30 IN A 10.0.1.1").And.NotContain("www.example.test. 30 IN A 10.0.0.1");
+        (await TransferAsync(server, $"IXFR={before}")).Should().Equal(
+            $"example.test. 3600 IN SOA ns1.example.test. hostmaster.example.test. {after} 3600 900 1209600 300",
+            $"example.test. 3600 IN SOA ns1.example.test. hostmaster.example.test. {before} 3600 900 1209600 300",
+            "www.example.test. 30 IN A 10.0.0.1",
+            $"example.test. 3600 IN SOA ns1.example.test. hostmaster.example.test. {after} 3600 900 1209600 300",
+            "www.example.test. 30 IN A 10.0.1.1",
+            $"example.test. 3600 IN SOA ns1.example.test. hostmaster.example.test. {after} 3600 900 1209600 300");
+        (await TransferAsync(server, $"IXFR={after}")).Should().Equal($"example.test. 3600 IN SOA ns1.example.test. hostmaster.example.test. {after} 3600 900 1209600 300");
+        (await TransferAsync(server, "IXFR=5")).Should().HaveCount(7, "a serial the history does not hold gets the whole zone");
+    }
+
+    [Fact]
+    public async Task Transfer_ClientNotAllowed_Refused()
+    {
+        await using var backend = LoopbackHttpServer.Start();
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port, allow: "192.0.2.53"));
+
+        var (_, output) = await Tool.RunAsync("kdig", "@127.0.0.1", "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "AXFR", "example.test");
+
+        output.Should().Contain("REFUSED");
+        var reply = await TcpExchange.QueryAsync(server.TcpEndPoint, "example.test", RecordType.AXFR, CancellationToken.None);
+        reply.Header.ResponseCode.Should().Be((int)ResponseCode.Refused);
+        reply.Answers.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Restart_SerialGoesOnFromTheStateFile_NeverBackwards()
+    {
+        using var directory = new FailoverDns.Testing.TempDirectory();
+        var stateFile = Path.Combine(directory.Path, "state.json");
+        await using var backend = LoopbackHttpServer.Start();
+        uint first;
+        await using (var server = await ServerFixture.StartAsync(Config(backend.Port), stateFile: stateFile))
+        {
+            // A burst of changes pushes the serial past the clock: a restart must still go on from it.
+            var snapshot = server.Services.GetRequiredService<ZoneStore>().Current;
+            var store = server.Services.GetRequiredService<ZoneStore>();
+            for (var i = 0; i < 50; i++)
+            {
+                store.Publish(snapshot.WithFailoverAnswers([i % 2 == 0 ? snapshot.FailoverSets[0].Tiers[1] : snapshot.FailoverSets[0].Tiers[0]]));
+            }
+
+            first = Serial(server);
+        }
+
+        await using var restarted = await ServerFixture.StartAsync(Config(backend.Port), stateFile: stateFile);
+
+        ZoneSerials.IsLater(Serial(restarted), first).Should().BeTrue($"{Serial(restarted)} must come after {first}");
+    }
+}

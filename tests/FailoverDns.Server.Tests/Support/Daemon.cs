@@ -7,8 +7,9 @@ using FailoverDns.Protocol;
 namespace FailoverDns.Server.Tests.Support;
 
 /// <summary>
-/// Another DNS server (Knot, Unbound, BIND) run in the foreground for a test: started, waited for
-/// until it answers on its port, and stopped by the PID it was started with.
+/// Another DNS server (Knot, NSD, Unbound, BIND) run in the foreground for a test: started, waited for
+/// until it answers on its port, and stopped by the PID it was started with (with the children it
+/// forked, as NSD does).
 /// </summary>
 internal sealed class Daemon : IAsyncDisposable
 {
@@ -82,7 +83,7 @@ internal sealed class Daemon : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            _process.Kill(entireProcessTree: true);
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _process.WaitForExitAsync(deadline.Token);
         }

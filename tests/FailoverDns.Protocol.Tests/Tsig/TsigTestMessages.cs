@@ -16,8 +16,11 @@ internal static class TsigTestMessages
 
     public static readonly DateTimeOffset Noon = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
 
-    public static TsigKey Key(string algorithm = "hmac-sha256", string name = "transfer.key") =>
-        TsigKey.FromText(name, algorithm, algorithm == "hmac-sha512" ? Secret512 : Secret256);
+    public static TsigKey Key(string algorithm = "hmac-sha256", string name = "transfer.key") => KeyText(algorithm, name).ToKey();
+
+    /// <summary>A key as a key file or a tool's command line gives it.</summary>
+    public static KeyText KeyText(string algorithm = "hmac-sha256", string name = "transfer.key") =>
+        new(name, algorithm, algorithm == "hmac-sha512" ? Secret512 : Secret256);
 
     public static byte[] Query(ushort id = 0x4242, string name = "example.test", RecordType type = RecordType.SOA) =>
         new DnsMessage(new DnsHeader(id, 0, 0, 0, 0, 0), [new DnsQuestion(Wire.Name(name), type, (ushort)RecordClass.IN)], [], [], [], null).ToArray();
@@ -109,6 +112,14 @@ internal static class TsigTestMessages
 
         return position + 1 - offset;
     }
+}
+
+internal sealed record KeyText(string Name, string Algorithm, string Secret)
+{
+    public TsigKey ToKey() => TsigKey.FromText(Name, Algorithm, Secret);
+
+    /// <summary>The <c>-y</c> argument of kdig and dig.</summary>
+    public string ForDig => $"{Algorithm}:{Name}:{Secret}";
 }
 
 internal sealed record TsigFields(byte[] Owner, byte[] Algorithm, long TimeSigned, ushort Fudge, byte[] Mac, ushort OriginalId, ushort Error, byte[] OtherData);

@@ -66,6 +66,7 @@ internal readonly ref struct TsigRecord
         var records = header.AnswerCount + header.AuthorityCount + header.AdditionalCount;
         var lastStart = -1;
         var lastOwnerLength = 0;
+        var lastFixedFields = 0;
         var lastIsTsig = false;
         for (var i = 0; i < records; i++)
         {
@@ -92,6 +93,7 @@ internal readonly ref struct TsigRecord
             lastIsTsig = type == RecordType.TSIG;
             lastStart = start;
             lastOwnerLength = ownerLength;
+            lastFixedFields = start + consumed;
             if (lastIsTsig && i < header.AnswerCount + header.AuthorityCount)
             {
                 return TsigPresence.Malformed; // only in the additional section
@@ -109,14 +111,14 @@ internal readonly ref struct TsigRecord
         }
 
         // keyNameBuffer holds the owner of the last record read, which is the TSIG.
-        return TryReadLast(message, lastStart, keyNameBuffer[..lastOwnerLength], out record) ? TsigPresence.Present : TsigPresence.Malformed;
+        return TryReadLast(message, lastStart, lastFixedFields, keyNameBuffer[..lastOwnerLength], out record) ? TsigPresence.Present : TsigPresence.Malformed;
     }
 
-    private static bool TryReadLast(ReadOnlySpan<byte> message, int start, ReadOnlySpan<byte> keyName, out TsigRecord record)
+    /// <summary>Reads the TSIG at <paramref name="start"/>, whose type, class, TTL and RDLENGTH are at <paramref name="fixedFieldsStart"/>.</summary>
+    private static bool TryReadLast(ReadOnlySpan<byte> message, int start, int fixedFieldsStart, ReadOnlySpan<byte> keyName, out TsigRecord record)
     {
         record = default;
-        DnsName.TryRead(message, start, stackalloc byte[DnsName.MaxLength], out var consumed, out _);
-        var fixedFields = message[(start + consumed)..];
+        var fixedFields = message[fixedFieldsStart..];
         var @class = BinaryPrimitives.ReadUInt16BigEndian(fixedFields[2..]);
         var ttl = BinaryPrimitives.ReadUInt32BigEndian(fixedFields[4..]);
         if (@class != (ushort)RecordClass.ANY || ttl != 0)

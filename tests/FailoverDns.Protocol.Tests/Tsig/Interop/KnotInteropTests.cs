@@ -74,6 +74,23 @@ public sealed class KnotInteropTests : IAsyncLifetime
         TsigExchange.VerifyResponse(response, key, requestMac, TimeProvider.System).Should().Be(TsigStatus.BadSig);
     }
 
+    [Fact]
+    public async Task QuerySignedAnHourAgo_GetsASignedBadTimeThatVerifies()
+    {
+        var key = Key();
+        var anHourAgo = new ManualClock(DateTimeOffset.UtcNow.AddHours(-1));
+        var request = SignRequest(Query(id: 0x5454), key, anHourAgo, out var requestMac);
+
+        var response = await ExchangeUdpAsync(request);
+
+        // The MAC checks out (so the error is knotd's) and the error is BADTIME (RFC 8945 §5.2.3).
+        (response[3] & 0xF).Should().Be((int)ResponseCode.NotAuth);
+        TsigExchange.VerifyResponse(response, key, requestMac, anHourAgo).Should().Be(TsigStatus.BadTime);
+        var tampered = response.ToArray();
+        tampered[13] ^= 1; // a letter of the question name
+        TsigExchange.VerifyResponse(tampered, key, requestMac, anHourAgo).Should().Be(TsigStatus.BadSig);
+    }
+
     [Theory]
     [InlineData("hmac-sha256", "transfer.key")]
     [InlineData("hmac-sha512", "transfer512.key")]

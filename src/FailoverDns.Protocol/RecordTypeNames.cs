@@ -19,7 +19,7 @@ public static class RecordTypeNames
         ["PTR"] = RecordType.PTR,
     };
 
-    private static readonly HashSet<RecordType> NotData = [RecordType.OPT, RecordType.AXFR, RecordType.IXFR, RecordType.ANY, (RecordType)0];
+    private static readonly HashSet<RecordType> NotData = [RecordType.OPT, RecordType.TSIG, RecordType.AXFR, RecordType.IXFR, RecordType.ANY, (RecordType)0];
 
     public static IEnumerable<string> SupportedNames => Supported.Keys;
 

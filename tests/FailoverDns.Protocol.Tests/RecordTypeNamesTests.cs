@@ -32,6 +32,7 @@ public sealed class RecordTypeNamesTests
     [InlineData("TYPE")]
     [InlineData("TYPE0")]   // reserved
     [InlineData("TYPE41")]  // OPT is a pseudo-record, not zone data
+    [InlineData("TYPE250")] // TSIG, likewise (RFC 8945 §4.2)
     [InlineData("TYPE251")] // IXFR
     [InlineData("TYPE252")] // AXFR
     [InlineData("TYPE255")] // ANY
@@ -66,6 +67,7 @@ public sealed class RecordTypeNamesTests
     [InlineData(RecordType.AAAA, "AAAA")]
     [InlineData(RecordType.CAA, "CAA")]
     [InlineData(RecordType.OPT, "OPT")]
+    [InlineData(RecordType.TSIG, "TSIG")]
     [InlineData(RecordType.ANY, "ANY")]
     [InlineData((RecordType)999, "TYPE999")]
     [InlineData((RecordType)0, "TYPE0")]

@@ -76,6 +76,7 @@ public static class ConfigLoader
         var files = ReadFiles(root, path);
         var health = HealthReader.Read(root);
         var cluster = ClusterReader.Read(root, path, environment ?? Environment.GetEnvironmentVariable);
+        var tsigKeys = TsigKeyReader.Read(root, path, environment ?? Environment.GetEnvironmentVariable);
         var declaredChecks = new HashSet<string>(StringComparer.Ordinal);
         var healthChecks = HealthCheckReader.Read(root, declaredChecks, errors);
         var budget = new ErrorBudget(MaxReportedErrors);
@@ -87,14 +88,28 @@ public static class ConfigLoader
 
 
         CheckFailoverReferences(zones, declaredChecks, errors);
+        CheckTransferKeys(zones, tsigKeys, errors);
         root.RejectUnknownKeys();
 
-        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)], Health = health, Cluster = cluster, Admin = admin, Alerts = alerts, Files = files };
+        var config = new FailoverDnsConfig(path, listen, server, logging, zones) { HealthChecks = [.. healthChecks.Select(c => c.Check)], Health = health, Cluster = cluster, TsigKeys = tsigKeys, Admin = admin, Alerts = alerts, Files = files };
         var snapshot = errors.Count == 0 ? ZoneSnapshotBuilder.Build(zones, errors) : null;
         // Reported in the order they appear in the files, whichever check found them.
         // A file of a million bad lines must not become a million log lines and a huge API response.
         var ordered = errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ThenBy(e => e.Location.Column).Take(MaxReportedErrors).ToList();
         return new ConfigLoadResult(errors.Count == 0 ? config : null, errors.Count == 0 ? snapshot : null, ordered) { OmittedErrors = errors.Count - ordered.Count + budget.Omitted };
+    }
+
+    /// <summary>Every key a zone's transfer names is defined under tsigKeys.</summary>
+    private static void CheckTransferKeys(List<ZoneDefinition> zones, List<Protocol.Tsig.TsigKey> keys, List<ConfigError> errors)
+    {
+        var known = keys.Select(k => Protocol.DnsName.ToText(k.Name)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var zone in zones)
+        {
+            foreach (var name in zone.Transfer?.Keys.Where(k => !known.Contains(k)) ?? [])
+            {
+                errors.Add(new ConfigError(zone.Location, $"zone {zone.Name} transfers with TSIG key {Excerpt.Quote(name)}, which is not defined under tsigKeys"));
+            }
+        }
     }
 
     /// <summary>The YAML as a tree, with the record entries left out when <paramref name="hideRecords"/>; or the syntax error.</summary>

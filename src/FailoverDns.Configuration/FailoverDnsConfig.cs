@@ -19,6 +19,9 @@ public sealed record FailoverDnsConfig(
 
     public AdminOptions Admin { get; init; } = new();
 
+    /// <summary>TSIG keys (RFC 8945) for zone transfers, NOTIFY and the SOA queries of secondaries.</summary>
+    public IReadOnlyList<Protocol.Tsig.TsigKey> TsigKeys { get; init; } = [];
+
     /// <summary>Cluster mode; null: this instance probes and decides alone.</summary>
     public ClusterOptions? Cluster { get; init; }
 

@@ -10,4 +10,8 @@ public readonly record struct ParsedQuery(
     bool HasEdns,
     ushort PayloadSize,
     byte EdnsVersion,
-    bool DnssecOk);
+    bool DnssecOk)
+{
+    /// <summary>True when the last record is a TSIG (RFC 8945): the query is signed, and its reply must be.</summary>
+    public bool HasTsig { get; init; }
+}

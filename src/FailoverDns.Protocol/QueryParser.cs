@@ -75,6 +75,17 @@ public static class QueryParser
                 };
             }
 
+            else if (type == RecordType.TSIG)
+            {
+                // Last, in the additional section (RFC 8945 §5.1): the signature is checked by whoever answers signed queries.
+                if (i < firstAdditional || i != records - 1)
+                {
+                    return QueryParseStatus.Malformed;
+                }
+
+                query = query with { HasTsig = true };
+            }
+
             offset = dataStart + length;
         }
 

@@ -50,12 +50,19 @@ internal static class TransferReader
             }
         }
 
-        map.RejectUnknownKeys();
-        if (allow.Count == 0 && !map.Has("allow"))
+        var keys = new List<string>();
+        foreach (var node in map.Sequence("keys"))
         {
-            map.Error(null, "transfer needs 'allow', the addresses of the secondaries that may transfer the zone");
+            var text = (node as YamlScalarNode)?.Value ?? "";
+            keys.Add((text.EndsWith('.') ? text : text + ".").ToLowerInvariant());
         }
 
-        return new ZoneTransferOptions { Allow = allow, Notify = notify };
+        map.RejectUnknownKeys();
+        if (allow.Count == 0 && keys.Count == 0 && !map.Has("allow"))
+        {
+            map.Error(null, "transfer needs 'allow' (the secondaries' addresses) or 'keys' (the TSIG keys they sign with), or both");
+        }
+
+        return new ZoneTransferOptions { Allow = allow, Notify = notify, Keys = keys };
     }
 }

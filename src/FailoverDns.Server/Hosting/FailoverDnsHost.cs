@@ -108,12 +108,18 @@ public static class FailoverDnsHost
             return serials;
         });
         services.AddSingleton(sp => new ZoneStore(snapshot, sp.GetRequiredService<ZoneSerials>()));
+        services.AddSingleton(new Protocol.Tsig.TsigKeyRing(config.TsigKeys));
         services.AddSingleton<ZoneTransferService>();
         services.AddSingleton<SecondaryStatus>();
         services.AddSingleton<NotifySender>();
         services.AddSingleton<TransferMetrics>();
         services.AddSingleton<QueryMetrics>();
-        services.AddSingleton(sp => new QueryProcessor(sp.GetRequiredService<ZoneStore>(), sp.GetRequiredService<QueryMetrics>(), ResponseRateLimiter.Create(config.Server.RateLimit)));
+        services.AddSingleton(sp => new QueryProcessor(
+            sp.GetRequiredService<ZoneStore>(),
+            sp.GetRequiredService<QueryMetrics>(),
+            ResponseRateLimiter.Create(config.Server.RateLimit),
+            sp.GetRequiredService<Protocol.Tsig.TsigKeyRing>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<QueryLog>();
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<DnsListenerService>();

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Buffers.Binary;
 using FailoverDns.Protocol;
+using FailoverDns.Protocol.Tsig;
 using FailoverDns.Server.Metrics;
 using FailoverDns.Zones;
 using FailoverDns.Zones.Lookup;
@@ -13,7 +15,11 @@ namespace FailoverDns.Server.Query;
 /// the client's size limit. With a <see cref="ResponseRateLimiter"/>, UDP replies over the rate are
 /// dropped or slipped out truncated; without one, that costs one test of a null reference.
 /// </summary>
-public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null, ResponseRateLimiter? rateLimiter = null)
+/// <remarks>
+/// A signed query (TSIG, as secondaries send for the SOA) takes a slower path that may allocate: its
+/// signature is checked, the query answered without it, and the reply signed (RFC 8945 §5.3).
+/// </remarks>
+public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null, ResponseRateLimiter? rateLimiter = null, TsigKeyRing? keys = null, TimeProvider? clock = null)
 {
     /// <summary>Replies over UDP never exceed what we advertise, whatever the client offers (RFC 6891 §6.2.5).</summary>
     public const int MaxUdpResponse = Edns.AdvertisedPayloadSize;
@@ -35,6 +41,11 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         if (status == QueryParseStatus.Ignore)
         {
             return 0;
+        }
+
+        if (request.HasTsig && status == QueryParseStatus.Ok)
+        {
+            return ProcessSigned(query, response, overTcp, peer);
         }
 
         var header = request.Header;
@@ -69,9 +80,14 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         {
             rcode = ResponseCode.Refused;
         }
+        else if (request.Type == RecordType.IXFR && !overTcp)
+        {
+            // RFC 1995 §2: an IXFR over UDP gets the current SOA alone, which tells the client to ask over TCP.
+            rcode = Answer(ref writer, name, RecordType.SOA, ref flags, out end, out zone);
+        }
         else if (request.Type is RecordType.AXFR or RecordType.IXFR)
         {
-            // Zone transfers are not offered; over UDP they are not even defined (RFC 5936 §4.2).
+            // Over TCP the transfer service takes them first (when zones are transferred); AXFR over UDP is not defined (RFC 5936 §4.2).
             rcode = overTcp ? ResponseCode.Refused : ResponseCode.NotImp;
         }
         else
@@ -94,6 +110,43 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
 
         writer.WriteHeader(header.Id, (ushort)(flags | ((int)rcode & 0xF)));
         metrics?.Record(overTcp, request.HasQuestion ? request.Type : null, rcode, writer.Position, (flags & DnsHeader.TruncatedFlag) != 0, started);
+        return writer.Position;
+    }
+
+    /// <summary>Checks the signature, answers the query without it, and signs the reply; a bad signature gets NOTAUTH with the TSIG error.</summary>
+    private int ProcessSigned(ReadOnlySpan<byte> query, Span<byte> response, bool overTcp, ReadOnlySpan<byte> peer)
+    {
+        var time = clock ?? TimeProvider.System;
+        var signature = TsigExchange.VerifyRequest(query, keys ?? new TsigKeyRing([]), time);
+        var unsigned = query[..Math.Max(signature.TsigStart, DnsHeader.Size)].ToArray();
+        BinaryPrimitives.WriteUInt16BigEndian(unsigned.AsSpan(10), (ushort)(BinaryPrimitives.ReadUInt16BigEndian(unsigned.AsSpan(10)) - 1));
+        var length = signature.Status switch
+        {
+            TsigStatus.Ok => Process(unsigned, response, overTcp, peer),
+            TsigStatus.FormErr => ErrorReply(unsigned, response, ResponseCode.FormErr),
+            _ => ErrorReply(unsigned, response, ResponseCode.NotAuth),
+        };
+        if (length == 0 || signature.Status == TsigStatus.FormErr)
+        {
+            return length;
+        }
+
+        // The MAC goes on the reply as sent: a reply too large for the client's limit is truncated first.
+        return TsigExchange.TrySignResponse(response, length, signature, time, out var written) ? written : length;
+    }
+
+    /// <summary>The question echoed with <paramref name="rcode"/> and nothing else.</summary>
+    private static int ErrorReply(ReadOnlySpan<byte> query, Span<byte> response, ResponseCode rcode)
+    {
+        Span<byte> name = stackalloc byte[DnsName.MaxLength];
+        QueryParser.Parse(query, name, out var request);
+        var writer = new ResponseWriter(response, MaxUdpResponse);
+        if (request.HasQuestion)
+        {
+            writer.TryWriteQuestion(name[..request.NameLength], (ushort)request.Type, request.Class);
+        }
+
+        writer.WriteHeader(request.Header.Id, (ushort)(DnsHeader.QueryResponseFlag | (request.Header.Flags & 0x7800) | (int)rcode));
         return writer.Position;
     }
 

@@ -166,6 +166,11 @@ public sealed partial class ConfigApplier
             yield return "admin";
         }
 
+        if (!started.TsigKeys.Select(k => k.ToString()).SequenceEqual(fresh.TsigKeys.Select(k => k.ToString())))
+        {
+            yield return "tsigKeys";
+        }
+
         if (!SameCluster(started.Cluster, fresh.Cluster))
         {
             yield return "cluster";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using FailoverDns.Protocol;
+using FailoverDns.Protocol.Tsig;
 using FailoverDns.Zones;
 using FailoverDns.Zones.Model;
 using Microsoft.Extensions.Hosting;
@@ -12,9 +13,10 @@ namespace FailoverDns.Server.Transfer;
 /// Tells each zone's secondaries (<c>transfer.notify</c>) of every new serial by NOTIFY over UDP
 /// (RFC 1996), retried with backoff until one answers: 1 s, 2 s, 4 s … up to a minute between tries.
 /// A newer serial replaces a pending one, so a secondary that is down costs one NOTIFY a minute, not one
-/// per switch; it asks for the SOA when it is back anyway.
+/// per switch; it asks for the SOA when it is back anyway. Where the zone's transfers need a TSIG key,
+/// the first of them signs each NOTIFY and the answer must be signed with it.
 /// </summary>
-public sealed partial class NotifySender(ZoneStore zones, ZoneSerials serials, SecondaryStatus status, TimeProvider time, ILogger<NotifySender> logger) : IHostedService, IDisposable
+public sealed partial class NotifySender(ZoneStore zones, ZoneSerials serials, TsigKeyRing keys, SecondaryStatus status, TimeProvider time, ILogger<NotifySender> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan FirstWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestWait = TimeSpan.FromMinutes(1);
@@ -73,7 +75,7 @@ public sealed partial class NotifySender(ZoneStore zones, ZoneSerials serials, S
             for (var attempt = 1; !cancel.IsCancellationRequested; attempt++)
             {
                 status.Notified(zone.Name, secondary, serial, attempt, time.GetUtcNow());
-                if (await TryOnceAsync(zone, serial, secondary, wait, cancel.Token))
+                if (await TryOnceAsync(zone, serial, secondary, SigningKey(zone), wait, cancel.Token))
                 {
                     status.Acknowledged(zone.Name, secondary, serial, time.GetUtcNow());
                     LogAcknowledged(logger, zone.Name, serial, secondary, attempt);
@@ -106,13 +108,29 @@ public sealed partial class NotifySender(ZoneStore zones, ZoneSerials serials, S
         }
     }
 
-    /// <summary>One NOTIFY, and up to <paramref name="wait"/> for its answer: a response with its ID and opcode.</summary>
-    private static async Task<bool> TryOnceAsync(Zone zone, uint serial, IPEndPoint secondary, TimeSpan wait, CancellationToken cancellationToken)
+    private TsigKey? SigningKey(Zone zone) =>
+        zone.Transfer is { Keys.Count: > 0 } transfer ? keys.Find(DnsName.Parse(transfer.Keys[0])) : null;
+
+    /// <summary>One NOTIFY, and up to <paramref name="wait"/> for its answer: a response with its ID and opcode (and a good signature, when signed).</summary>
+    private async Task<bool> TryOnceAsync(Zone zone, uint serial, IPEndPoint secondary, TsigKey? key, TimeSpan wait, CancellationToken cancellationToken)
     {
         using var socket = new Socket(secondary.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         socket.Connect(secondary);
         var id = (ushort)Random.Shared.Next(ushort.MaxValue + 1);
         var message = Notify(zone, serial, id);
+        byte[]? mac = null;
+        if (key is not null)
+        {
+            var signed = new byte[message.Length + 600];
+            message.CopyTo(signed, 0);
+            if (!TsigExchange.TrySignRequest(signed, message.Length, key, time, out var written, out mac))
+            {
+                throw new InvalidOperationException("a NOTIFY could not be signed");
+            }
+
+            message = signed[..written];
+        }
+
         await socket.SendAsync(message, SocketFlags.None, cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(wait);
@@ -124,7 +142,13 @@ public sealed partial class NotifySender(ZoneStore zones, ZoneSerials serials, S
                 var read = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
                 if (DnsHeader.TryRead(buffer.AsSpan(0, read), out var header) && header.Id == id && header.IsResponse && header.OpCode == OpCode.Notify)
                 {
-                    return true;
+                    if (key is null || TsigExchange.VerifyResponse(buffer.AsSpan(0, read), key, mac, time) == TsigStatus.Ok)
+                    {
+                        return true;
+                    }
+
+                    LogBadAnswer(logger, zone.Name, secondary, header.ResponseCode);
+                    return false;
                 }
             }
         }
@@ -157,6 +181,9 @@ public sealed partial class NotifySender(ZoneStore zones, ZoneSerials serials, S
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NOTIFY of {Zone} serial {Serial} acknowledged by {Secondary} (try {Attempt})")]
     private static partial void LogAcknowledged(ILogger logger, string zone, uint serial, IPEndPoint secondary, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "NOTIFY of {Zone} to {Secondary}: the answer (rcode {Rcode}) is not signed with the zone's key; trying again")]
+    private static partial void LogBadAnswer(ILogger logger, string zone, IPEndPoint secondary, int rcode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "NOTIFY of {Zone} serial {Serial} to {Secondary}: no answer after {Attempt} tries; trying on, backing off to once a minute")]
     private static partial void LogUnanswered(ILogger logger, string zone, uint serial, IPEndPoint secondary, int attempt);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using FailoverDns.Protocol;
+using FailoverDns.Protocol.Tsig;
 using FailoverDns.Server.Lifecycle;
 using FailoverDns.Zones;
 using FailoverDns.Zones.Model;
@@ -16,11 +17,14 @@ namespace FailoverDns.Server.Transfer;
 /// alone when the client is up to date; otherwise the whole zone (RFC 1995 §4). Only clients the
 /// zone's <c>transfer.allow</c> names get anything; everyone else is refused.
 /// </summary>
-public sealed partial class ZoneTransferService(ZoneStore zones, ZoneSerials serials, SecondaryStatus status, TimeProvider time, ILogger<ZoneTransferService> logger)
+public sealed partial class ZoneTransferService(ZoneStore zones, ZoneSerials serials, TsigKeyRing keys, SecondaryStatus status, TimeProvider time, ILogger<ZoneTransferService> logger)
 {
     /// <summary>A message is sent once it passes this size: a few dozen records each, well below 64 KiB.</summary>
     private const int MessageTarget = 16 * 1024;
     private const int MaxMessage = ushort.MaxValue;
+
+    /// <summary>Room for a TSIG record: key and algorithm names, times, a MAC of up to 64 bytes.</summary>
+    private const int TsigRoom = 600;
 
     private readonly LogRateLimiter _refusals = new(TimeSpan.FromSeconds(10), time);
 
@@ -50,9 +54,25 @@ public sealed partial class ZoneTransferService(ZoneStore zones, ZoneSerials ser
     /// <summary>Answers the transfer request <paramref name="query"/> from <paramref name="client"/>, each message handed to <paramref name="send"/> as it is complete.</summary>
     public async Task ServeAsync(byte[] query, IPEndPoint? client, Func<ReadOnlyMemory<byte>, Task> send)
     {
-        if (!DnsMessage.TryParse(query, out var request) || request!.Questions.Count != 1)
+        var signature = TsigExchange.VerifyRequest(query, keys, time);
+        if (!DnsMessage.TryParse(query, out var request) || request!.Questions.Count != 1 || signature.Status == TsigStatus.FormErr)
         {
             await send(Reply(query, ResponseCode.FormErr));
+            return;
+        }
+
+        if (signature.Status is not (TsigStatus.Ok or TsigStatus.NoTsig))
+        {
+            // RFC 8945 §5.2: NOTAUTH with the TSIG error, signed only where the key was good (BADTIME).
+            if (_refusals.TryAcquire(out _))
+            {
+                LogBadSignature(logger, client, signature.Status.ToString());
+            }
+
+            var error = Reply(query, ResponseCode.NotAuth);
+            var buffer = new byte[error.Length + TsigRoom];
+            error.CopyTo(buffer, 0);
+            await send(TsigExchange.TrySignResponse(buffer, error.Length, signature, time, out var signedLength) ? buffer[..signedLength] : error);
             return;
         }
 
@@ -67,11 +87,12 @@ public sealed partial class ZoneTransferService(ZoneStore zones, ZoneSerials ser
             return;
         }
 
-        if (zone.Transfer is not { } transfer || client is null || !transfer.Allows(client.Address))
+        var keyName = signature.Key is { } key ? DnsName.ToText(key.Name) : null;
+        if (zone.Transfer is not { } transfer || client is null || !transfer.Admits(client.Address, keyName))
         {
             if (_refusals.TryAcquire(out var suppressed))
             {
-                LogRefused(logger, kind, zone.Name, client, suppressed);
+                LogRefused(logger, kind, zone.Name, client, keyName ?? "none", suppressed);
             }
 
             await send(Reply(query, ResponseCode.Refused));
@@ -92,14 +113,23 @@ public sealed partial class ZoneTransferService(ZoneStore zones, ZoneSerials ser
             _ => ("AXFR, the whole zone", Contents(snapshot, zone, soa)),
         };
         var records = 0;
+        using var signer = signature.Status == TsigStatus.Ok ? TsigResponseSigner.For(signature, time) : null;
         foreach (var message in Messages(request, zone, contents))
         {
             records += BinaryPrimitives.ReadUInt16BigEndian(message.AsSpan(6));
-            await send(message);
+            await send(signer is null ? message : Sign(signer, message));
         }
 
         status.Transferred(zone.Name, client.Address, what, serial, time.GetUtcNow());
         LogServed(logger, zone.Name, client, serial, what, records);
+    }
+
+    /// <summary>Every message of a signed transfer is signed (RFC 8945 §5.3.1), each MAC chained to the one before.</summary>
+    private static byte[] Sign(TsigResponseSigner signer, byte[] message)
+    {
+        var buffer = new byte[message.Length + TsigRoom];
+        message.CopyTo(buffer, 0);
+        return signer.TrySign(buffer, message.Length, out var written) ? buffer[..written] : throw new InvalidOperationException("a transfer message could not be signed");
     }
 
     /// <summary>
@@ -221,6 +251,9 @@ public sealed partial class ZoneTransferService(ZoneStore zones, ZoneSerials ser
     [LoggerMessage(Level = LogLevel.Information, Message = "Transfer of {Zone} (serial {Serial}) to {Client}: {What}, {Records} records")]
     private static partial void LogServed(ILogger logger, string zone, IPEndPoint? client, uint serial, string what, int records);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} of {Zone} refused to {Client}: not in the zone's transfer.allow; {Suppressed} more refused since the last such line (at most one per 10 s)")]
-    private static partial void LogRefused(ILogger logger, string kind, string zone, IPEndPoint? client, long suppressed);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} of {Zone} refused to {Client} (TSIG key: {Key}): not admitted by the zone's transfer.allow and transfer.keys; {Suppressed} more refused since the last such line (at most one per 10 s)")]
+    private static partial void LogRefused(ILogger logger, string kind, string zone, IPEndPoint? client, string key, long suppressed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transfer request from {Client} refused: its TSIG signature failed ({Status})")]
+    private static partial void LogBadSignature(ILogger logger, IPEndPoint? client, string status);
 }

@@ -57,7 +57,7 @@ internal sealed class Daemon : IAsyncDisposable
     }
 
     /// <summary>knotd serving <paramref name="zoneFile"/> as <paramref name="zone"/> on 127.0.0.1:<paramref name="port"/>, its files in <paramref name="directory"/>.</summary>
-    public static Task<Daemon> StartKnotAsync(string directory, int port, string zone, string zoneFile)
+    public static Task<Daemon> StartKnotAsync(string directory, int port, string zone, string zoneFile, bool allowTransfer = false)
     {
         Directory.CreateDirectory(Path.Combine(directory, "db"));
         var config = Path.Combine(directory, "knot.conf");
@@ -70,11 +70,15 @@ internal sealed class Daemon : IAsyncDisposable
                 any: warning
             database:
                 storage: "{directory}/db"
+            acl:
+              - id: transfer
+                address: 127.0.0.1
+                action: transfer
             zone:
               - domain: {zone}
                 file: "{zoneFile}"
                 journal-content: none
-                zonefile-sync: -1
+                zonefile-sync: -1{(allowTransfer ? "\n    acl: transfer" : "")}
             """));
         return StartAsync("knotd", "knot", port, zone, "-c", config);
     }

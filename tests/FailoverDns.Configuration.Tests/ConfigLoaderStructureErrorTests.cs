@@ -26,7 +26,7 @@ public sealed class ConfigLoaderStructureErrorTests
               - name: example.test
             """).Should().Equal(
             "test.yaml:1:1: the config has no 'zones': nothing to serve",
-            "test.yaml:1:1: unknown key 'zone' (expected one of: admin, alerts, cluster, files, health, healthChecks, listen, logging, server, zones)");
+            "test.yaml:1:1: unknown key 'zone' (expected one of: admin, alerts, cluster, files, health, healthChecks, listen, logging, server, tsigKeys, zones)");
         LoadErrors.Of(LoadErrors.Zone + """
                   - { name: www, type: A, valeu: 192.0.2.1 }
             """).Should().Equal(

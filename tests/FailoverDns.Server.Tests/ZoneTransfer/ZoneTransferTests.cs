@@ -61,6 +61,11 @@ public sealed class ZoneTransferTests
             "ns.sub.example.test. 3600 IN A 192.0.2.99",
             "www.example.test. 30 IN A 10.0.0.1",
         ]);
+        var row = (await server.GetJsonAsync("/api/transfers")).EnumerateArray().Single();
+        (row.GetProperty("secondary").GetString(), row.GetProperty("lastTransfer").GetString(), row.GetProperty("lastTransferSerial").GetUInt32())
+            .Should().Be(("127.0.0.1", "AXFR, the whole zone", Serial(server)));
+        using var metrics = await server.Admin.GetAsync("/metrics");
+        PrometheusScrape.Parse(await metrics.Content.ReadAsStringAsync()).Sum("failoverdns_zone_serial", ("zone", "example.test.")).Should().Be(Serial(server));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using FailoverDns.Protocol;
 using FailoverDns.Protocol.Tsig;
 using FailoverDns.Server.Metrics;

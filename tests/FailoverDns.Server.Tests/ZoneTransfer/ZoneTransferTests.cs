@@ -94,6 +94,23 @@ public sealed class ZoneTransferTests
     }
 
     [Fact]
+    public async Task Reload_ThatChangesTheZone_NewSerial_TransferHasTheChange()
+    {
+        using var directory = new FailoverDns.Testing.TempDirectory();
+        await using var backend = LoopbackHttpServer.Start();
+        var path = directory.Write("failoverdns.yaml", Config(backend.Port));
+        await using var server = await ServerFixture.StartFileAsync(path);
+        var before = Serial(server);
+
+        await File.WriteAllTextAsync(path, Config(backend.Port).Replace("      - { name: ns1, type: A, value: 192.0.2.53 }", "      - { name: ns1, type: A, value: 192.0.2.53 }\n      - { name: added, type: A, value: 192.0.2.77 }", StringComparison.Ordinal));
+        using var reload = await server.Admin.PostAsync("/api/reload", null);
+        reload.IsSuccessStatusCode.Should().BeTrue(await reload.Content.ReadAsStringAsync());
+
+        ZoneSerials.IsLater(Serial(server), before).Should().BeTrue("a reload that changes the zone gives it a new serial");
+        (await TransferAsync(server, $"IXFR={before}")).Should().Contain("added.example.test. 3600 IN A 192.0.2.77", "a reloaded zone is sent whole");
+    }
+
+    [Fact]
     public async Task Transfer_ClientNotAllowed_Refused()
     {
         await using var backend = LoopbackHttpServer.Start();

@@ -114,6 +114,14 @@ public static class RDataCodec
     /// <summary>The SOA SERIAL field.</summary>
     public static uint SoaSerial(ReadOnlySpan<byte> soaRData) => BinaryPrimitives.ReadUInt32BigEndian(soaRData[^20..]);
 
+    /// <summary>A copy of <paramref name="soaRData"/> with its SERIAL field set to <paramref name="serial"/>.</summary>
+    public static byte[] WithSoaSerial(ReadOnlySpan<byte> soaRData, uint serial)
+    {
+        var copy = soaRData.ToArray();
+        BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(copy.Length - 20), serial);
+        return copy;
+    }
+
     private static bool TryCopyName(ReadOnlySpan<byte> message, int offset, int end, Span<byte> destination, ref int written, out int consumed)
     {
         // A name inside RDATA must not run past the RDATA, but its pointers may point anywhere earlier.

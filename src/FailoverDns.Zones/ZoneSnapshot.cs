@@ -70,8 +70,7 @@ public sealed class ZoneSnapshot
     /// <summary>A snapshot identical to this one but with <paramref name="zone"/> serving <paramref name="serial"/>.</summary>
     public ZoneSnapshot WithSerial(Zone zone, uint serial)
     {
-        var soa = (byte[])_soa[zone.Soa.SoaSlot].Data[0].Clone();
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(soa.AsSpan(soa.Length - 20), serial);
+        var soa = RDataCodec.WithSoaSerial(_soa[zone.Soa.SoaSlot].Data[0], serial);
         RRset[] served = [.. _soa];
         served[zone.Soa.SoaSlot] = new RRset(RecordType.SOA, zone.Soa.Ttl, [soa]);
         served[zone.NegativeSoa.SoaSlot] = Zone.NegativeForm(soa, zone.Soa.Ttl);

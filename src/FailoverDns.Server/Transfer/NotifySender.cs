@@ -167,8 +167,7 @@ public sealed partial class NotifySender(ZoneStore zones, ZoneSerials serials, T
     /// <summary>A NOTIFY (RFC 1996 §3.7): opcode NOTIFY, AA, the zone's SOA as the question and its new SOA as a hint.</summary>
     private static byte[] Notify(Zone zone, uint serial, ushort id)
     {
-        var soa = (byte[])zone.Soa.Data[0].Clone();
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(soa.AsSpan(soa.Length - 20), serial);
+        var soa = RDataCodec.WithSoaSerial(zone.Soa.Data[0], serial);
         var message = new DnsMessage(
             new DnsHeader(id, (ushort)(((int)OpCode.Notify << 11) | DnsHeader.AuthoritativeFlag), 1, 1, 0, 0),
             [new DnsQuestion(zone.Origin, RecordType.SOA, (ushort)RecordClass.IN)],

@@ -97,9 +97,12 @@ internal sealed class SecondaryServer : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="kind"/> as a secondary for <paramref name="zone"/> of <paramref name="primary"/>
-    /// (on <paramref name="listenPort"/>, or a free one); returns once it answers queries.
+    /// (on <paramref name="listenPort"/>, or a free one); returns once it answers queries. With
+    /// <paramref name="replication"/> (Knot and NSD: the README's key, remote, acl and zone sections, its
+    /// addresses already the test's), that text is the daemon's replication config as it is, and the
+    /// harness adds only where it listens, logs and keeps its files.
     /// </summary>
-    public static async Task<SecondaryServer> StartAsync(SecondaryKind kind, string zone, IPEndPoint primary, TsigKeySpec? key = null, int? listenPort = null)
+    public static async Task<SecondaryServer> StartAsync(SecondaryKind kind, string zone, IPEndPoint primary, TsigKeySpec? key = null, int? listenPort = null, string? replication = null)
     {
         zone = zone.TrimEnd('.');
         var directory = new TempDirectory();
@@ -112,12 +115,14 @@ internal sealed class SecondaryServer : IAsyncDisposable
             {
                 case SecondaryKind.Knot:
                     Directory.CreateDirectory(Path.Combine(directory.Path, "db"));
-                    var knot = directory.Write("knot.conf", KnotConfig(directory.Path, port, zone, primary, key));
+                    var knot = directory.Write("knot.conf", replication is null ? KnotConfig(directory.Path, port, zone, primary, key) : KnotBase(directory.Path, port) + replication);
                     daemon = await Daemon.StartAsync("knotd", "knot", port, zone, "-c", knot);
                     break;
                 case SecondaryKind.Nsd:
                     tap = new TransferTap(primary);
-                    var nsd = directory.Write("nsd.conf", NsdConfig(directory.Path, port, zone, primary.Address, tap.EndPoint, key));
+                    var nsd = directory.Write("nsd.conf", replication is null
+                        ? NsdConfig(directory.Path, port, zone, primary.Address, tap.EndPoint, key)
+                        : NsdBase(directory.Path, port) + "\n" + replication.Replace($"request-xfr: {primary.Address}@{primary.Port}", $"request-xfr: {tap.EndPoint.Address}@{tap.EndPoint.Port}", StringComparison.Ordinal));
                     daemon = await Daemon.StartAsync("nsd", "nsd", port, zone, "-d", "-c", nsd);
                     break;
                 case SecondaryKind.Bind:
@@ -210,6 +215,25 @@ internal sealed class SecondaryServer : IAsyncDisposable
 
     private string[] Lines() => Log.Split('\n');
 
+    /// <summary>Where a Knot secondary listens, logs and keeps its zones: what a README snippet leaves to the site.</summary>
+    private static string KnotBase(string directory, int port) =>
+        string.Create(CultureInfo.InvariantCulture, $"""
+            server:
+                rundir: "{directory}"
+                listen: 127.0.0.1@{port}
+            log:
+              - target: stderr
+                any: debug
+            database:
+                storage: "{directory}/db"
+            template:
+              - id: default
+                storage: "{directory}"
+                journal-content: changes
+                zonefile-sync: -1
+
+            """);
+
     private static string KnotConfig(string directory, int port, string zone, IPEndPoint primary, TsigKeySpec? key) =>
         string.Create(CultureInfo.InvariantCulture, $"""
             server:
@@ -244,7 +268,8 @@ internal sealed class SecondaryServer : IAsyncDisposable
                 zonefile-sync: -1
             """);
 
-    private static string NsdConfig(string directory, int port, string zone, IPAddress primary, IPEndPoint transfersFrom, TsigKeySpec? key) =>
+    /// <summary>Where an NSD secondary listens, logs and keeps its files: what a README snippet leaves to the site.</summary>
+    private static string NsdBase(string directory, int port) =>
         string.Create(CultureInfo.InvariantCulture, $"""
             server:
                 ip-address: 127.0.0.1@{port}
@@ -263,6 +288,10 @@ internal sealed class SecondaryServer : IAsyncDisposable
                 xfrd-reload-timeout: 0
             remote-control:
                 control-enable: no
+            """);
+
+    private static string NsdConfig(string directory, int port, string zone, IPAddress primary, IPEndPoint transfersFrom, TsigKeySpec? key) =>
+        NsdBase(directory, port) + "\n" + string.Create(CultureInfo.InvariantCulture, $"""
             {(key is null ? "" : $"""
             key:
                 name: {key.Name}

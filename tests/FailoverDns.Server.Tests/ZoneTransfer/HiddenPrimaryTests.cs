@@ -107,6 +107,42 @@ public sealed class HiddenPrimaryTests
         (await wrong.SerialAsync()).Should().BeNull($"{kind} with a wrong secret must not load the zone:\n{wrong.Log}");
     }
 
+    /// <summary>
+    /// The README's Knot and NSD snippets, as written there but for the addresses, the zone and the
+    /// secret: the harness adds only where the daemon listens, logs and keeps its files.
+    /// </summary>
+    [Theory]
+    [InlineData(SecondaryKind.Knot, "# Knot (knot.conf)")]
+    [InlineData(SecondaryKind.Nsd, "# NSD (nsd.conf)")]
+    public async Task ReadmeSnippet_AsWritten_LoadsAndFollowsASwitch(SecondaryKind kind, string heading)
+    {
+        var (port, secondaryPort) = (FreePort.Next(), FreePort.Next());
+        var snippet = ReadmeSnippet(heading)
+            .Replace("192.0.2.1@53", $"127.0.0.1@{port}", StringComparison.Ordinal)
+            .Replace("192.0.2.1", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("<base64>", Key.Secret, StringComparison.Ordinal)
+            .Replace("example.com", "example.test", StringComparison.Ordinal);
+        await using var backend = LoopbackHttpServer.Start();
+        await using var server = await ServerFixture.StartAsync(Config(port, backend.Port, secondaryPort, signed: true));
+        await using var secondary = await SecondaryServer.StartAsync(kind, "example.test", new IPEndPoint(IPAddress.Loopback, port), Key, secondaryPort, replication: snippet);
+
+        await Loaded(secondary, Serial(server));
+        await backend.StopAsync();
+        await Poll.UntilAsync(() => DnsAnswers.AskAsync(server, "www.example.test"), a => a == Secondary, "FailoverDns failing over");
+        await Loaded(secondary, Serial(server));
+        (await secondary.AskAsync("www.example.test")).Should().Be(Secondary);
+    }
+
+    /// <summary>The lines under <paramref name="heading"/> in the README's block of secondary configs, up to the next heading.</summary>
+    private static string ReadmeSnippet(string heading)
+    {
+        var lines = File.ReadAllLines(Repository.PathOf("README.md"));
+        var start = Array.IndexOf(lines, heading);
+        start.Should().BeGreaterThan(0, $"the README has a block under '{heading}'");
+        var body = lines.Skip(start + 1).TakeWhile(l => !l.StartsWith('#') && !l.StartsWith("```", StringComparison.Ordinal));
+        return string.Join('\n', body).Trim() + "\n";
+    }
+
     [Fact]
     public async Task LargeZone_100000Records_TransfersCompletely_AsKnotServesIt()
     {

@@ -20,6 +20,9 @@ public sealed record ZoneTransferOptions
     /// <summary>Secondaries told of every new serial by NOTIFY (RFC 1996).</summary>
     public IReadOnlyList<IPEndPoint> Notify { get; init; } = [];
 
+    /// <summary>Also notify the zone's NS targets (but the SOA MNAME, the primary itself; RFC 1996 §3.6), on port 53.</summary>
+    public bool NotifyNameservers { get; init; }
+
     /// <summary>True when <paramref name="client"/>, having signed with <paramref name="keyName"/> (or not, null), may transfer the zone: its address and its key, where each is asked for.</summary>
     public bool Admits(IPAddress client, string? keyName)
     {

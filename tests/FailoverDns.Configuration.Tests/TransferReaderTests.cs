@@ -55,7 +55,7 @@ public sealed class TransferReaderTests
     [Theory]
     [InlineData("{ notify: [192.0.2.53] }", "test.yaml:5:15: transfer needs 'allow' (the secondaries' addresses) or 'keys' (the TSIG keys they sign with), or both")]
     [InlineData("{ allow: [secondary.example] }", "test.yaml:5:25: transfer 'allow' entries are addresses or prefixes of the secondaries, such as 192.0.2.53 or 2001:db8::/64, not 'secondary.example'")]
-    [InlineData("{ allow: [192.0.2.53], notify: ['192.0.2.53:99999'] }", "test.yaml:5:47: transfer 'notify' entries are addresses of secondaries, with a port when not 53 (192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353), not '192.0.2.53:99999'")]
+    [InlineData("{ allow: [192.0.2.53], notify: ['192.0.2.53:99999'] }", "test.yaml:5:47: transfer 'notify' entries are addresses of secondaries, with a port when not 53 (192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353), or 'nameservers', not '192.0.2.53:99999'")]
     [InlineData("{ allow: [192.0.2.53], alow: [] }", "test.yaml:5:38: unknown key 'alow' (expected one of: allow, keys, notify)")]
     public void LoadText_Mistake_NamedWithItsPosition(string transfer, string error)
     {

@@ -37,16 +37,21 @@ internal static class TransferReader
         }
 
         var notify = new List<IPEndPoint>();
+        var nameservers = false;
         foreach (var node in map.Sequence("notify"))
         {
             var text = (node as YamlScalarNode)?.Value ?? "";
-            if (AddressText.TryParseEndpoint(text, DnsPort, out var endpoint))
+            if (text == "nameservers")
+            {
+                nameservers = true;
+            }
+            else if (AddressText.TryParseEndpoint(text, DnsPort, out var endpoint))
             {
                 notify.Add(endpoint);
             }
             else
             {
-                map.Error(node, $"transfer 'notify' entries are addresses of secondaries, with a port when not 53 (192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353), not {Excerpt.Quote(text)}");
+                map.Error(node, $"transfer 'notify' entries are addresses of secondaries, with a port when not 53 (192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353), or 'nameservers', not {Excerpt.Quote(text)}");
             }
         }
 
@@ -63,6 +68,6 @@ internal static class TransferReader
             map.Error(null, "transfer needs 'allow' (the secondaries' addresses) or 'keys' (the TSIG keys they sign with), or both");
         }
 
-        return new ZoneTransferOptions { Allow = allow, Notify = notify, Keys = keys };
+        return new ZoneTransferOptions { Allow = allow, Notify = notify, Keys = keys, NotifyNameservers = nameservers };
     }
 }

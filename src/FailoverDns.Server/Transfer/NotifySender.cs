@@ -52,19 +52,79 @@ public sealed partial class NotifySender(ZoneStore zones, ZoneSerials serials, T
     {
         foreach (var secondary in zone.Transfer?.Notify ?? [])
         {
-            var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            lock (_gate)
-            {
-                if (_pending.Remove((zone.Name, secondary), out var older))
-                {
-                    older.Cancel.Cancel();
-                }
+            Start(zone, serial, secondary);
+        }
 
-                _pending[(zone.Name, secondary)] = (zone, serial, cancel);
+        if (zone.Transfer is { NotifyNameservers: true })
+        {
+            _ = Task.Run(() => NotifyNameserversAsync(zone, serial));
+        }
+    }
+
+    /// <summary>
+    /// The zone's NS targets but the SOA MNAME (the primary itself, RFC 1996 §3.6), on port 53: their
+    /// addresses from the zones served here where they are in one, else from the system's resolver.
+    /// </summary>
+    private async Task NotifyNameserversAsync(Zone zone, uint serial)
+    {
+        try
+        {
+            var snapshot = zones.Current;
+            var mname = DnsName.ToLower(zone.Soa.Data[0].AsSpan(0, FirstNameLength(zone.Soa.Data[0])));
+            var targets = snapshot.Resolve(snapshot.FindNode(zone.Origin)?.Find(RecordType.NS))?.Data ?? [];
+            foreach (var target in targets.Select(t => DnsName.ToLower(t)).Where(t => !t.AsSpan().SequenceEqual(mname)))
+            {
+                IEnumerable<IPAddress> addresses = snapshot.FindNode(target) is { } node
+                    ? [.. Addresses(snapshot, node, RecordType.A), .. Addresses(snapshot, node, RecordType.AAAA)]
+                    : await Resolve(DnsName.ToText(target));
+                foreach (var address in addresses)
+                {
+                    Start(zone, serial, new IPEndPoint(address, 53));
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            LogNameserversFailed(logger, zone.Name, e);
+        }
+    }
+
+    /// <summary>The length of the uncompressed name an RDATA starts with (the SOA's MNAME).</summary>
+    private static int FirstNameLength(ReadOnlySpan<byte> rdata)
+    {
+        var position = 0;
+        while (rdata[position] != 0)
+        {
+            position += rdata[position] + 1;
+        }
+
+        return position + 1;
+    }
+
+    private static IEnumerable<IPAddress> Addresses(ZoneSnapshot snapshot, ZoneNode node, RecordType type) =>
+        (snapshot.Resolve(node.Find(type)) is { } rrset && rrset != RRset.ServFail ? rrset.Data : []).Select(d => new IPAddress(d));
+
+    private async Task<IPAddress[]> Resolve(string name)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        return await System.Net.Dns.GetHostAddressesAsync(name.TrimEnd('.'), deadline.Token);
+    }
+
+    private void Start(Zone zone, uint serial, IPEndPoint secondary)
+    {
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        lock (_gate)
+        {
+            if (_pending.Remove((zone.Name, secondary), out var older))
+            {
+                older.Cancel.Cancel();
             }
 
-            _ = Task.Run(() => NotifyAsync(zone, serial, secondary, cancel));
+            _pending[(zone.Name, secondary)] = (zone, serial, cancel);
         }
+
+        _ = Task.Run(() => NotifyAsync(zone, serial, secondary, cancel));
     }
 
     private async Task NotifyAsync(Zone zone, uint serial, IPEndPoint secondary, CancellationTokenSource cancel)
@@ -177,6 +237,9 @@ public sealed partial class NotifySender(ZoneStore zones, ZoneSerials serials, T
             null);
         return message.ToArray();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "NOTIFY of {Zone}: finding the addresses of its name servers failed")]
+    private static partial void LogNameserversFailed(ILogger logger, string zone, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NOTIFY of {Zone} serial {Serial} acknowledged by {Secondary} (try {Attempt})")]
     private static partial void LogAcknowledged(ILogger logger, string zone, uint serial, IPEndPoint secondary, int attempt);

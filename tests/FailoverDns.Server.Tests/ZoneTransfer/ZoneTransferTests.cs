@@ -111,6 +111,28 @@ public sealed class ZoneTransferTests
     }
 
     [Fact]
+    public async Task NotifyNameservers_TheZonesNsTargetsButThePrimary_AreNotifiedOnPort53()
+    {
+        // ns2's address is on loopback, so the NOTIFY it gets on port 53 stays on this machine; ns1 is the SOA MNAME, the primary itself.
+        using var ns2 = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Parse("127.0.0.7"), 53));
+        await using var backend = LoopbackHttpServer.Start();
+        var yaml = Config(backend.Port)
+            .Replace("nameservers: [ns1.example.test.]", "nameservers: [ns1.example.test., ns2.example.test.]", StringComparison.Ordinal)
+            .Replace("transfer: { allow: [127.0.0.0/8] }", "transfer: { allow: [127.0.0.0/8], notify: [nameservers] }", StringComparison.Ordinal)
+            .Replace("      - { name: ns1, type: A, value: 192.0.2.53 }", "      - { name: ns1, type: A, value: 192.0.2.53 }\n      - { name: ns2, type: A, value: 127.0.0.7 }", StringComparison.Ordinal);
+        await using var server = await ServerFixture.StartAsync(yaml);
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var received = await ns2.ReceiveAsync(deadline.Token);
+        DnsMessage.TryParse(received.Buffer, out var notify).Should().BeTrue();
+        notify!.Header.OpCode.Should().Be(OpCode.Notify);
+        var question = notify.Questions.Single();
+        (DnsName.ToText(question.Name), question.Type).Should().Be(("example.test.", RecordType.SOA));
+        RDataCodec.SoaSerial(notify.Answers.Single().Data).Should().Be(Serial(server));
+        (await server.GetJsonAsync("/api/transfers")).EnumerateArray().Select(r => r.GetProperty("secondary").GetString()).Should().Equal("127.0.0.7:53");
+    }
+
+    [Fact]
     public async Task Transfer_ClientNotAllowed_Refused()
     {
         await using var backend = LoopbackHttpServer.Start();

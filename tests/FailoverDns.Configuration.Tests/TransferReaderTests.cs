@@ -37,6 +37,38 @@ public sealed class TransferReaderTests
     }
 
     [Fact]
+    public void LoadText_SecretFromAFileOrTheEnvironment_SameKeyAsInline()
+    {
+        const string Secret = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+        var directory = Directory.CreateTempSubdirectory("failoverdns-tsig-");
+        try
+        {
+            File.WriteAllText(Path.Combine(directory.FullName, "xfr.key"), Secret + "\n");
+            var fromFile = ConfigLoader.LoadText("tsigKeys:\n  - { name: a, secretFile: xfr.key }\n" + LoadErrors.Zone, Path.Combine(directory.FullName, "test.yaml"));
+            var fromEnvironment = ConfigLoader.LoadText("tsigKeys:\n  - { name: a, secretEnv: XFR_SECRET }\n" + LoadErrors.Zone, "test.yaml", name => name == "XFR_SECRET" ? Secret : null);
+            var inline = ConfigLoader.LoadText($"tsigKeys:\n  - {{ name: a, secret: '{Secret}' }}\n" + LoadErrors.Zone, "test.yaml");
+
+            var keys = new[] { fromFile, fromEnvironment, inline }.Select(r => { r.Errors.Should().BeEmpty(); return r.Config!.TsigKeys.Single(); }).ToList();
+            var signed = SignedBy(keys[2]);
+            var statuses = keys.Take(2).Select(k => FailoverDns.Protocol.Tsig.TsigExchange.VerifyRequest(signed, new FailoverDns.Protocol.Tsig.TsigKeyRing([k]), TimeProvider.System).Status).ToList();
+            statuses.Should().Equal([FailoverDns.Protocol.Tsig.TsigStatus.Ok, FailoverDns.Protocol.Tsig.TsigStatus.Ok], "the same secret however it is given");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>An empty message signed with <paramref name="key"/>.</summary>
+    private static byte[] SignedBy(FailoverDns.Protocol.Tsig.TsigKey key)
+    {
+        var buffer = new byte[600];
+        new FailoverDns.Protocol.DnsHeader(1, 0, 0, 0, 0, 0).TryWrite(buffer);
+        FailoverDns.Protocol.Tsig.TsigExchange.TrySignRequest(buffer, FailoverDns.Protocol.DnsHeader.Size, key, TimeProvider.System, out var written, out _).Should().BeTrue();
+        return buffer[..written];
+    }
+
+    [Fact]
     public void LoadText_UnknownKeyOrBadSecret_NamedWithoutQuotingTheSecret()
     {
         var unknown = ConfigLoader.LoadText(LoadErrors.Zone.Replace("    records:", "    transfer: { keys: [nokey] }\n    records:", StringComparison.Ordinal), "test.yaml");

@@ -47,13 +47,9 @@ internal static class RateLimitReader
             {
                 map.Error(node, "each whitelist entry must be an address or prefix, such as 192.0.2.0/24 or 2001:db8::/32");
             }
-            else if (IPNetwork.TryParse(text, out var network))
+            else if (AddressText.TryParseNetwork(text, out var network))
             {
                 result.Add(network);
-            }
-            else if (IPAddress.TryParse(text, out var address))
-            {
-                result.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
             }
             else
             {

@@ -22,13 +22,9 @@ internal static class TransferReader
         foreach (var node in map.Sequence("allow"))
         {
             var text = (node as YamlScalarNode)?.Value ?? "";
-            if (IPNetwork.TryParse(text, out var network))
+            if (AddressText.TryParseNetwork(text, out var network))
             {
                 allow.Add(network);
-            }
-            else if (IPAddress.TryParse(text, out var address))
-            {
-                allow.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
             }
             else
             {

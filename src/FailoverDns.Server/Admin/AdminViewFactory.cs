@@ -102,6 +102,9 @@ public sealed class AdminViewFactory(HealthStateStore health, FailoverCoordinato
             events);
     }
 
+    /// <summary>In cluster mode, what every location says of <paramref name="check"/> and what the rule makes of it; null otherwise.</summary>
+    public CheckClusterView? CheckCluster(string check) => health.Get(check) is { } state ? ClusterView(state) : null;
+
     private CheckClusterView? ClusterView(HealthCheckState state)
     {
         if (cluster is null || !state.Definition.IsProbed)

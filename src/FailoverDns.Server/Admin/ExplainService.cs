@@ -129,7 +129,7 @@ public sealed class ExplainService(ZoneStore zones, AdminViewFactory views)
     /// <summary>In cluster mode, for each check of the set: every location's verdict, its age and reason, and the rule's decision.</summary>
     private IEnumerable<string> Locations(FailoverSet set) =>
         set.Definition.Tiers.Select(t => t.HealthCheck).OfType<string>().Distinct(StringComparer.Ordinal)
-            .Select(check => (check, cluster: views.HealthCheck(check)?.Cluster))
+            .Select(check => (check, cluster: views.CheckCluster(check)))
             .Where(c => c.cluster is not null)
             .Select(c => FormattableString.Invariant($"check {c.check} across the locations: {c.cluster!.Decision}; {string.Join("; ", c.cluster.Locations.Select(l => $"{l.Location} says {l.Status} ({l.Reason}), {l.AgeSeconds:0} s ago{(l.Counts ? "" : ", not counted")}"))}"));
 

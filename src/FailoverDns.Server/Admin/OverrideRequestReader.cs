@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using FailoverDns.Configuration;
 using FailoverDns.Health.Checks;
-using FailoverDns.Server.HealthOverrides;
+using FailoverDns.Health.State;
 using Microsoft.AspNetCore.Http;
 
 namespace FailoverDns.Server.Admin;

@@ -15,6 +15,9 @@ public sealed class ClusterMirror(ClusterKeys keys)
     private readonly Dictionary<string, LocationRecord> _locations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OverrideRecord> _overrides = new(StringComparer.Ordinal);
 
+    /// <summary>Where the cluster's keys live under its prefix.</summary>
+    public ClusterKeys Keys => keys;
+
     /// <summary>Replaces everything with a full read of the prefix.</summary>
     public void Reset(IEnumerable<KeyValue> kvs)
     {

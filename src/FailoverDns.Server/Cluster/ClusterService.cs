@@ -3,7 +3,6 @@ using Etcdserverpb;
 using FailoverDns.Configuration;
 using FailoverDns.Health.Checks;
 using FailoverDns.Health.State;
-using FailoverDns.Server.HealthOverrides;
 using FailoverDns.Server.Persistence;
 using Google.Protobuf;
 using Grpc.Core;
@@ -32,7 +31,6 @@ public sealed partial class ClusterService(
     private const int MaxOpsPerTxn = 128;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
-    private readonly ClusterKeys _keys = new(options.Prefix);
     private readonly ClusterMirror _mirror = new(new ClusterKeys(options.Prefix));
     private readonly CancellationTokenSource _stop = new();
     private readonly DateTimeOffset _started = time.GetUtcNow();
@@ -47,6 +45,8 @@ public sealed partial class ClusterService(
     private int _sessions;
 
     public ClusterOptions Options => options;
+
+    private ClusterKeys Keys => _mirror.Keys;
 
     /// <summary>True while a session with etcd is open and its watch is current.</summary>
     public bool Connected => _session is not null;
@@ -104,7 +104,7 @@ public sealed partial class ClusterService(
         {
             var lease = value.Until is { } until ? await session.GrantAsync(until - time.GetUtcNow(), cancellationToken) : 0;
             var record = new OverrideRecord(value.State.ToName(), value.Until, value.Reason, value.Since, options.Location);
-            await session.PutAsync(_keys.Override(check), JsonSerializer.SerializeToUtf8Bytes(record, ClusterJsonContext.Default.OverrideRecord), lease, cancellationToken);
+            await session.PutAsync(Keys.Override(check), JsonSerializer.SerializeToUtf8Bytes(record, ClusterJsonContext.Default.OverrideRecord), lease, cancellationToken);
             Interlocked.Increment(ref _writes);
         }
         catch (RpcException e)
@@ -120,7 +120,7 @@ public sealed partial class ClusterService(
         var session = _session ?? throw Unavailable(null);
         try
         {
-            await session.DeleteAsync(_keys.Override(check), cancellationToken);
+            await session.DeleteAsync(Keys.Override(check), cancellationToken);
             Interlocked.Increment(ref _writes);
         }
         catch (RpcException e)
@@ -176,12 +176,12 @@ public sealed partial class ClusterService(
         using var sessionStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var token = sessionStop.Token;
         var location = new LocationRecord(options.Label, _started);
-        await session.PutAsync(_keys.Location(options.Location), JsonSerializer.SerializeToUtf8Bytes(location, ClusterJsonContext.Default.LocationRecord), session.LeaseId, token);
+        await session.PutAsync(Keys.Location(options.Location), JsonSerializer.SerializeToUtf8Bytes(location, ClusterJsonContext.Default.LocationRecord), session.LeaseId, token);
 
         // Ours first (a new lease holds none of them), so the read below sees them too.
         verdicts.RepublishAll();
         await PublishAsync(session, token);
-        var range = await session.RangeAsync(_keys.Prefix, token);
+        var range = await session.RangeAsync(Keys.Prefix, token);
         _mirror.Reset(range.Kvs);
         Interlocked.Add(ref _events, range.Kvs.Count);
         var settle = Connect(session);
@@ -291,7 +291,7 @@ public sealed partial class ClusterService(
         using var call = session.Watches.Watch(session.Stream(token));
         await call.RequestStream.WriteAsync(new WatchRequest
         {
-            CreateRequest = new WatchCreateRequest { Key = ByteString.CopyFromUtf8(_keys.Prefix), RangeEnd = EtcdSession.RangeEnd(_keys.Prefix), StartRevision = fromRevision },
+            CreateRequest = new WatchCreateRequest { Key = ByteString.CopyFromUtf8(Keys.Prefix), RangeEnd = EtcdSession.RangeEnd(Keys.Prefix), StartRevision = fromRevision },
         }, token);
         while (await call.ResponseStream.MoveNext(token))
         {
@@ -364,7 +364,7 @@ public sealed partial class ClusterService(
             var txn = new TxnRequest();
             foreach (var (check, verdict) in chunk)
             {
-                var key = ByteString.CopyFromUtf8(_keys.Verdict(check, options.Location));
+                var key = ByteString.CopyFromUtf8(Keys.Verdict(check, options.Location));
                 txn.Success.Add(verdict is null
                     ? new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = key } }
                     : new RequestOp { RequestPut = new PutRequest { Key = key, Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(verdict, ClusterJsonContext.Default.LocationVerdict)), Lease = session.LeaseId } });

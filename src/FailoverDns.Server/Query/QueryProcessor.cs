@@ -29,6 +29,9 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
 
     public const int MaxTcpResponse = ushort.MaxValue;
 
+    /// <summary>Without keys every signed query is answered BADKEY (RFC 8945 §5.2.1).</summary>
+    private static readonly TsigKeyRing NoKeys = new([]);
+
     /// <summary>
     /// Writes the reply to <paramref name="query"/> into <paramref name="response"/>; 0 means send
     /// nothing. <paramref name="peer"/> is the client's sockaddr, for rate limiting UDP replies.
@@ -117,7 +120,7 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
     private int ProcessSigned(ReadOnlySpan<byte> query, Span<byte> response, bool overTcp, ReadOnlySpan<byte> peer)
     {
         var time = clock ?? TimeProvider.System;
-        var signature = TsigExchange.VerifyRequest(query, keys ?? new TsigKeyRing([]), time);
+        var signature = TsigExchange.VerifyRequest(query, keys ?? NoKeys, time);
         var unsigned = query[..Math.Max(signature.TsigStart, DnsHeader.Size)].ToArray();
         BinaryPrimitives.WriteUInt16BigEndian(unsigned.AsSpan(10), (ushort)(BinaryPrimitives.ReadUInt16BigEndian(unsigned.AsSpan(10)) - 1));
         var length = signature.Status switch

@@ -26,6 +26,23 @@ public static class AddressText
     public static bool TryParse(string text, AddressFamily family, out IPAddress address) =>
         TryParse(text, out address) && address.AddressFamily == family;
 
+    /// <summary>A prefix (<c>192.0.2.0/24</c>, <c>2001:db8::/32</c>) or one address, as a network of that address alone.</summary>
+    public static bool TryParseNetwork(string text, out IPNetwork network)
+    {
+        if (IPNetwork.TryParse(text, out network))
+        {
+            return true;
+        }
+
+        if (IPAddress.TryParse(text, out var address))
+        {
+            network = new IPNetwork(address, address.GetAddressBytes().Length * 8);
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary><c>192.0.2.1:53</c>, <c>[2001:db8::1]:53</c>, or a bare address with <paramref name="defaultPort"/>.</summary>
     public static bool TryParseEndpoint(string text, int defaultPort, out IPEndPoint endpoint) =>
         TryParseEndpoint(text, (int?)defaultPort, out endpoint);

@@ -117,12 +117,17 @@ public sealed class ClusterFailoverTests
         // Node 0 is every instance's first endpoint, so every session is on it.
         await etcd.KillAsync(0);
         (await instances.AnswersAsync()).Should().Be($"{Primary} / {Primary} / {Primary}");
+
+        // Writes stall until the two left elect a leader; an instance cut off longer than a lease then
+        // holds its decisions a few seconds more (ClusterService's settle), so the failover below may wait for both.
+        await etcd.WaitUntilServingAsync(1);
+        await etcd.WaitUntilServingAsync(2);
         await Poll.UntilAsync(() => instances.Running.All(s => ClusterOf(s).Connected), "every instance on one of the two nodes left");
         await instances.UntilVotesAsync(3, _ => HealthStatus.Healthy, "three healthy votes everywhere, through the nodes left");
         (await instances.AnswersAsync()).Should().Be($"{Primary} / {Primary} / {Primary}", "a lost etcd node changes no answer");
 
         await backend.StopAsync();
-        await instances.UntilAllAnswerAsync(Secondary, "the two nodes left still carrying the decision to fail over");
+        await instances.UntilAllAnswerAsync(Secondary, "the two nodes left still carrying the decision to fail over", TimeSpan.FromSeconds(30));
     }
 
     [Fact]

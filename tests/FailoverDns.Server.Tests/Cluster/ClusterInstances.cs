@@ -128,8 +128,8 @@ internal sealed class ClusterInstances : IAsyncDisposable
     }
 
     /// <summary>Waits until every running instance answers <paramref name="answer"/>.</summary>
-    public Task UntilAllAnswerAsync(string answer, string what) =>
-        Poll.UntilAsync(AnswersAsync, a => a.Split(" / ").All(x => x == answer), what);
+    public Task UntilAllAnswerAsync(string answer, string what, TimeSpan? deadline = null) =>
+        Poll.UntilAsync(AnswersAsync, a => a.Split(" / ").All(x => x == answer), what, deadline);
 
     /// <summary>Waits until every running instance sees <paramref name="count"/> locations vote on web, each as <paramref name="verdict"/> says.</summary>
     public Task UntilVotesAsync(int count, Func<string, HealthStatus> verdict, string what) =>

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace FailoverDns.Server.HealthOverrides;
+namespace FailoverDns.Health.State;
 
 /// <summary>
 /// The rules for an override's free-text reason. It is logged, kept in the state file and returned by
 /// every health-check view, so it is short, and it holds no control or line-separator characters:
 /// a newline in it would forge a log line.
 /// </summary>
-internal static class OverrideReason
+public static class OverrideReason
 {
     /// <summary>Room for a sentence and a ticket number.</summary>
     public const int MaxLength = 200;

@@ -14,5 +14,8 @@ public sealed record ZoneDefinition(byte[] Origin, IReadOnlyList<ZoneRecord> Rec
     /// <summary>Zone transfers to secondaries; null: none (and the configured serial is served as it is).</summary>
     public ZoneTransferOptions? Transfer { get; init; }
 
+    /// <summary>DNSSEC signing; null: the zone is served unsigned.</summary>
+    public ZoneSigningOptions? Signing { get; init; }
+
     public string Name => DnsName.ToText(Origin);
 }

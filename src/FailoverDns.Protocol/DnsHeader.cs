@@ -18,6 +18,7 @@ public readonly record struct DnsHeader(
     public const ushort TruncatedFlag = 0x0200; // TC
     public const ushort RecursionDesiredFlag = 0x0100; // RD
     public const ushort RecursionAvailableFlag = 0x0080; // RA
+    public const ushort CheckingDisabledFlag = 0x0010; // CD (RFC 4035 §3.2.2)
 
     public bool IsResponse => (Flags & QueryResponseFlag) != 0;
 

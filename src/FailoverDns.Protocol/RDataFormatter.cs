@@ -30,6 +30,13 @@ public static class RDataFormatter
                 var rname = DnsName.MeasureUncompressed(rdata[mname..]);
                 var numbers = rdata[(mname + rname)..];
                 return Invariant($"{DnsName.ToText(rdata[..mname])} {DnsName.ToText(rdata.Slice(mname, rname))} {ReadUInt32(numbers, 0)} {ReadUInt32(numbers, 4)} {ReadUInt32(numbers, 8)} {ReadUInt32(numbers, 12)} {ReadUInt32(numbers, 16)}");
+            case RecordType.NSEC:
+                var next = DnsName.MeasureUncompressed(rdata);
+                return next < 0 ? Unknown(rdata) : string.Join(' ', [DnsName.ToText(rdata[..next]), .. Dnssec.NsecData.Types(rdata.ToArray()).Select(t => t.ToName())]);
+            case RecordType.DNSKEY when rdata.Length > 4:
+                return Invariant($"{BinaryPrimitives.ReadUInt16BigEndian(rdata)} {rdata[2]} {rdata[3]} {Convert.ToBase64String(rdata[4..])}");
+            case RecordType.RRSIG when rdata.Length > 18 && DnsName.MeasureUncompressed(rdata[18..]) is > 0 and var signer:
+                return Invariant($"{((RecordType)BinaryPrimitives.ReadUInt16BigEndian(rdata)).ToName()} {rdata[2]} {rdata[3]} {ReadUInt32(rdata, 4)} {Timestamp(ReadUInt32(rdata, 8))} {Timestamp(ReadUInt32(rdata, 12))} {BinaryPrimitives.ReadUInt16BigEndian(rdata[16..])} {DnsName.ToText(rdata.Slice(18, signer))} {Convert.ToBase64String(rdata[(18 + signer)..])}");
             case RecordType.TXT:
                 var builder = new StringBuilder();
                 var position = 0;
@@ -83,4 +90,7 @@ public static class RDataFormatter
     }
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
+    /// <summary>An RRSIG time as zone files write it: YYYYMMDDHHmmSS in UTC (RFC 4034 §3.2).</summary>
+    private static string Timestamp(uint seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
 }

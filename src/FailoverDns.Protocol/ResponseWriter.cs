@@ -63,9 +63,28 @@ public ref struct ResponseWriter
     /// <paramref name="recordOffsets"/>) into <paramref name="section"/>, with their owner as a
     /// pointer to <paramref name="ownerOffset"/>; returns where they start, or -1 if they do not fit.
     /// </summary>
-    public int TryWriteRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, int ownerOffset)
+    public int TryWriteRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, int ownerOffset) =>
+        TryWriteRRset(section, wire, recordOffsets, ownerOffset, extra: 0);
+
+    /// <summary>
+    /// Writes an RRset and its RRSIGs (pre-encoded the same way, with the same owner) together or not at
+    /// all, so a validator never gets one without the other (RFC 4035 §3.1.1); returns where the RRset starts, or -1.
+    /// </summary>
+    public int TryWriteSignedRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, ReadOnlySpan<byte> signatures, ReadOnlySpan<int> signatureOffsets, int ownerOffset)
     {
-        if (Position + wire.Length > _limit || ownerOffset > DnsName.MaxPointerTarget)
+        var start = TryWriteRRset(section, wire, recordOffsets, ownerOffset, extra: signatures.Length);
+        if (start >= 0)
+        {
+            TryWriteRRset(section, signatures, signatureOffsets, ownerOffset, extra: 0);
+        }
+
+        return start;
+    }
+
+    /// <summary>Writes the RRset when it fits with <paramref name="extra"/> bytes more after it.</summary>
+    private int TryWriteRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, int ownerOffset, int extra)
+    {
+        if (Position + wire.Length + extra > _limit || ownerOffset > DnsName.MaxPointerTarget)
         {
             return -1;
         }

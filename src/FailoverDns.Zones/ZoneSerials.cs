@@ -6,7 +6,7 @@ namespace FailoverDns.Zones;
 /// <summary>
 /// Moves the SOA serial of each transferred zone (<see cref="Zone.SerialFollowsChanges"/>) with what
 /// it serves: every published snapshot that changes a zone's answers (a switch, a TTL lowered while an
-/// answer may change, a reload) gives it the next serial, so that secondaries fetch the change. The
+/// answer may change, a reload, its signatures made again) gives it the next serial, so that secondaries fetch the change. The
 /// next serial is the current Unix time, or one more than the last when that is not later (RFC 1982
 /// arithmetic, so it wraps as serials do). It never goes backwards, across restarts too: the last
 /// serials are kept in the state file, and a start goes on from them.
@@ -58,7 +58,7 @@ public sealed class ZoneSerials(TimeProvider time, IReadOnlyDictionary<string, u
                 var last = _served.TryGetValue(zone.Name, out var served) && IsLater(served, zone.Serial) ? served : zone.Serial;
                 var serial = Next(last);
                 _served[zone.Name] = serial;
-                next = next.WithSerial(zone, serial);
+                next = next.WithSerial(zone, serial, time.GetUtcNow());
                 changed.Add((zone, serial));
             }
 
@@ -118,6 +118,11 @@ public sealed class ZoneSerials(TimeProvider time, IReadOnlyDictionary<string, u
 
     private static bool Differs(ZoneSnapshot previous, ZoneSnapshot next, Zone zone, Zone?[] zoneOf)
     {
+        if (previous.SignedAt(zone) != next.SignedAt(zone))
+        {
+            return true; // signed again: secondaries need the new signatures
+        }
+
         foreach (var set in next.FailoverSets)
         {
             if (zoneOf[set.Slot] == zone && previous.ActiveAnswer(set) != next.ActiveAnswer(set))

@@ -1,6 +1,7 @@
 using FailoverDns.Protocol;
 using FailoverDns.Zones.Failover;
 using FailoverDns.Zones.Model;
+using FailoverDns.Zones.Signing;
 using FailoverDns.Zones.Text;
 
 namespace FailoverDns.Zones;
@@ -12,12 +13,16 @@ namespace FailoverDns.Zones;
 /// </summary>
 public static class ZoneSnapshotBuilder
 {
-    public static ZoneSnapshot? Build(IReadOnlyList<ZoneDefinition> definitions, List<ConfigError> errors)
+    /// <param name="definitions">The zones.</param>
+    /// <param name="errors">Where what makes a zone unservable is reported.</param>
+    /// <param name="clock">For signed zones: when their signatures start.</param>
+    public static ZoneSnapshot? Build(IReadOnlyList<ZoneDefinition> definitions, List<ConfigError> errors, TimeProvider? clock = null)
     {
         var errorCount = errors.Count;
         var seen = new Dictionary<byte[], ZoneDefinition>(WireNameComparer.Instance);
         var zones = new List<(Zone Zone, Dictionary<byte[], ZoneNode> Nodes)>();
         var failoverSets = new List<FailoverSet>();
+        var signing = (Signed: new List<SignedRRset>(), NsecChoices: new List<NsecChoice>());
         foreach (var definition in definitions)
         {
             if (!seen.TryAdd(definition.Origin, definition))
@@ -26,7 +31,7 @@ public static class ZoneSnapshotBuilder
                 continue;
             }
 
-            var built = BuildZone(definition, zones.Count, definitions, failoverSets, errors);
+            var built = BuildZone(definition, zones.Count, definitions, failoverSets, signing, errors);
             if (built is not null)
             {
                 zones.Add(built.Value);
@@ -51,7 +56,7 @@ public static class ZoneSnapshotBuilder
             }
         }
 
-        return new ZoneSnapshot(zones.Select(z => z.Zone).ToArray(), index, failoverSets);
+        return new ZoneSnapshot([.. zones.Select(z => z.Zone)], index, failoverSets, [.. signing.Signed], [.. signing.NsecChoices], (clock ?? TimeProvider.System).GetUtcNow());
     }
 
     private static byte[] DeepestZone(byte[] name, Dictionary<byte[], ZoneDefinition> zones)
@@ -69,7 +74,7 @@ public static class ZoneSnapshotBuilder
         }
     }
 
-    private static (Zone, Dictionary<byte[], ZoneNode>)? BuildZone(ZoneDefinition definition, int index, IReadOnlyList<ZoneDefinition> allZones, List<FailoverSet> failoverSets, List<ConfigError> errors)
+    private static (Zone, Dictionary<byte[], ZoneNode>)? BuildZone(ZoneDefinition definition, int index, IReadOnlyList<ZoneDefinition> allZones, List<FailoverSet> failoverSets, (List<SignedRRset> Signed, List<NsecChoice> NsecChoices) signing, List<ConfigError> errors)
     {
         var errorCount = errors.Count;
         var origin = definition.Origin;
@@ -120,7 +125,13 @@ public static class ZoneSnapshotBuilder
             return null;
         }
 
-        var zone = new Zone(origin, MakeRRset(RecordType.SOA, soaRecords.Take(1).ToList()), index, definition.Transfer);
+        var zone = new Zone(origin, MakeRRset(RecordType.SOA, soaRecords.Take(1).ToList()), index, definition.Transfer, definition.Signing);
+        if (definition.Signing is not null)
+        {
+            apexRecords.AddRange(ZoneSigner.DnskeyRecords(definition, zone.Soa.Ttl, definition.Location));
+            byName[origin] = apexRecords;
+        }
+
         var nodes = new Dictionary<byte[], ZoneNode>(WireNameComparer.Instance);
         foreach (var (name, records) in byName)
         {
@@ -142,6 +153,11 @@ public static class ZoneSnapshotBuilder
         }
 
         CheckNameserverAddresses(definition, byName, nodes, allZones, errors);
+        if (definition.Signing is not null)
+        {
+            ZoneSigner.Prepare(zone, nodes, failoverSets, signing.Signed, signing.NsecChoices, errors, definition.Location);
+        }
+
         LinkAdditional(nodes, nodes.Values.SelectMany(n => n.RRsets).Concat(zoneSets.SelectMany(s => s.LowersTtl ? s.Tiers.Concat(s.UnsettledTiers) : s.Tiers)));
         return errors.Count > errorCount ? null : (zone, nodes);
     }

@@ -7,6 +7,7 @@ namespace FailoverDns.Zones;
 public sealed class ZoneStore
 {
     private readonly ZoneSerials? _serials;
+    private readonly Lock _gate = new();
     private ZoneSnapshot _current;
 
     /// <param name="initial">What is served first.</param>
@@ -19,6 +20,20 @@ public sealed class ZoneStore
 
     public ZoneSnapshot Current => Volatile.Read(ref _current);
 
-    /// <summary>Serves <paramref name="snapshot"/> from now on (one writer at a time: the failover coordinator).</summary>
-    public void Publish(ZoneSnapshot snapshot) => Volatile.Write(ref _current, _serials?.Stamp(_current, snapshot) ?? snapshot);
+    /// <summary>
+    /// Serves <paramref name="snapshot"/> from now on (the failover coordinator and reloads publish), with
+    /// any signatures made again since it was derived (<see cref="ZoneSnapshot.WithSignaturesOf"/>).
+    /// </summary>
+    public void Publish(ZoneSnapshot snapshot) => Update(current => snapshot.WithSignaturesOf(current));
+
+    /// <summary>Serves what <paramref name="change"/> makes of the snapshot served now; writers take turns, readers never wait.</summary>
+    public void Update(Func<ZoneSnapshot, ZoneSnapshot> change)
+    {
+        lock (_gate)
+        {
+            var current = _current;
+            var next = change(current);
+            Volatile.Write(ref _current, _serials?.Stamp(current, next) ?? next);
+        }
+    }
 }

@@ -82,9 +82,10 @@ public static class ZoneText
     private static string[] Format(ReadOnlySpan<AnswerPlanEntry> earlier, byte[] question, AnswerPlanEntry entry)
     {
         entry.OwnerEntry.Should().BeInRange(AnswerPlanEntry.Question, earlier.Length - 1, "an owner lies in the question or in an entry before it");
-        var source = entry.OwnerEntry == AnswerPlanEntry.Question ? question : earlier[entry.OwnerEntry].RRset.Wire;
+        var (source, offset) = entry.RRset.OwnerInWire ? (entry.RRset.Wire, 0)
+            : (entry.OwnerEntry == AnswerPlanEntry.Question ? question : earlier[entry.OwnerEntry].RRset.Wire, entry.OwnerOffset);
         var owner = new byte[DnsName.MaxLength];
-        DnsName.TryRead(source, entry.OwnerOffset, owner, out _, out var length).Should().BeTrue("the owner offset {0} must point at a name", entry.OwnerOffset);
+        DnsName.TryRead(source, offset, owner, out _, out var length).Should().BeTrue("the owner offset {0} must point at a name", offset);
         return [.. Format(owner.AsSpan(0, length), entry.RRset).Select(line => $"{entry.Section} {line}")];
     }
 

@@ -6,6 +6,7 @@ using FailoverDns.Health.State;
 using FailoverDns.Server.Admin;
 using FailoverDns.Server.Alerts;
 using FailoverDns.Server.Cluster;
+using FailoverDns.Server.Dnssec;
 using FailoverDns.Server.Failover;
 using FailoverDns.Server.HealthOverrides;
 using FailoverDns.Server.Lifecycle;
@@ -198,6 +199,7 @@ public static class FailoverDnsHost
 
         services.AddHostedService(sp => sp.GetRequiredService<DnsListenerService>());
         services.AddHostedService(sp => sp.GetRequiredService<CheckStateSaver>());
+        services.AddHostedService(sp => new SignatureRefresher(sp.GetRequiredService<ZoneStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SignatureRefresher>>()));
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         if (source is not null)
         {

@@ -52,7 +52,9 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         }
 
         var header = request.Header;
-        var flags = (ushort)(DnsHeader.QueryResponseFlag | (header.Flags & 0x7800) | (header.Flags & DnsHeader.RecursionDesiredFlag));
+        // Opcode, RD and CD are copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6).
+        var flags = (ushort)(DnsHeader.QueryResponseFlag | (header.Flags & (0x7800 | DnsHeader.RecursionDesiredFlag | DnsHeader.CheckingDisabledFlag)));
+        var dnssec = request.HasEdns && request.DnssecOk;
         var limit = overTcp
             ? MaxTcpResponse
             : request.HasEdns ? Math.Clamp((int)request.PayloadSize, ClassicUdpLimit, MaxUdpResponse) : ClassicUdpLimit;
@@ -86,7 +88,7 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         else if (request.Type == RecordType.IXFR && !overTcp)
         {
             // RFC 1995 §2: an IXFR over UDP gets the current SOA alone, which tells the client to ask over TCP.
-            rcode = Answer(ref writer, name, RecordType.SOA, ref flags, out end, out zone);
+            rcode = Answer(ref writer, name, RecordType.SOA, dnssec, ref flags, out end, out zone);
         }
         else if (request.Type is RecordType.AXFR or RecordType.IXFR)
         {
@@ -95,7 +97,7 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         }
         else
         {
-            rcode = Answer(ref writer, name, request.Type, ref flags, out end, out zone);
+            rcode = Answer(ref writer, name, request.Type, dnssec, ref flags, out end, out zone);
         }
 
         if (rateLimiter is not null && !overTcp)
@@ -193,9 +195,9 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         return true;
     }
 
-    private ResponseCode Answer(ref ResponseWriter writer, scoped ReadOnlySpan<byte> questionName, RecordType type, ref ushort flags, out AnswerPlanEnd end, out Zone? zone)
+    private ResponseCode Answer(ref ResponseWriter writer, scoped ReadOnlySpan<byte> questionName, RecordType type, bool dnssec, ref ushort flags, out AnswerPlanEnd end, out Zone? zone)
     {
-        var plan = AnswerResolver.Resolve(store.Current, questionName, type);
+        var plan = AnswerResolver.Resolve(store.Current, questionName, type, dnssec);
         end = plan.End;
         zone = plan.Zone;
         if (plan.IsAuthoritative)
@@ -203,37 +205,47 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
             flags |= DnsHeader.AuthoritativeFlag;
         }
 
-        // Where each entry landed in the reply, for the owners that point into it.
+        // Answer first, then Authority (proofs join Authority as resolution goes); each entry's start is
+        // kept for the owners that point into it.
         var starts = default(EntryStarts);
         var entries = plan.Entries;
-        for (var i = 0; i < entries.Length; i++)
+        foreach (var section in (ReadOnlySpan<DnsSection>)[DnsSection.Answer, DnsSection.Authority])
         {
-            starts[i] = TryWrite(ref writer, entries[i], starts);
-
-            // An RRset that does not fit ends the reply there, with TC (RFC 2181 §9).
-            if (starts[i] < 0 && entries[i].TruncatesWhenFull)
+            for (var i = 0; i < entries.Length; i++)
             {
-                flags |= DnsHeader.TruncatedFlag;
-                return plan.ResponseCode;
+                if (entries[i].Section != section)
+                {
+                    continue;
+                }
+
+                starts[i] = TryWrite(ref writer, plan, entries[i], starts);
+
+                // An RRset that does not fit ends the reply there, with TC (RFC 2181 §9).
+                if (starts[i] < 0)
+                {
+                    flags |= DnsHeader.TruncatedFlag;
+                    return plan.ResponseCode;
+                }
             }
         }
 
+        // Additional data that does not fit is left out without TC, and the next is still tried.
         foreach (var entry in plan.Additional)
         {
-            if (TryWrite(ref writer, entry, starts) < 0 && entry.TruncatesWhenFull)
-            {
-                flags |= DnsHeader.TruncatedFlag;
-                return plan.ResponseCode;
-            }
+            TryWrite(ref writer, plan, entry, starts);
         }
 
         return plan.ResponseCode;
     }
 
-    private static int TryWrite(ref ResponseWriter writer, in AnswerPlanEntry entry, in EntryStarts starts)
+    private static int TryWrite(ref ResponseWriter writer, in AnswerPlan plan, in AnswerPlanEntry entry, in EntryStarts starts)
     {
-        var ownerOffset = entry.OwnerOffset + (entry.OwnerEntry == AnswerPlanEntry.Question ? DnsHeader.Size : starts[entry.OwnerEntry]);
-        return writer.TryWriteRRset(entry.Section, entry.RRset.Wire, entry.RRset.RecordOffsets, ownerOffset);
+        var rrset = entry.RRset;
+        var ownerOffset = rrset.OwnerInWire ? DnsHeader.Size // spelled out: nothing to point
+            : entry.OwnerOffset + (entry.OwnerEntry == AnswerPlanEntry.Question ? DnsHeader.Size : starts[entry.OwnerEntry]);
+        return plan.Dnssec && plan.Snapshot!.Signatures(rrset) is { } rrsigs
+            ? writer.TryWriteSignedRRset(entry.Section, rrset.Wire, rrset.RecordOffsets, rrsigs.Wire, rrsigs.RecordOffsets, ownerOffset)
+            : writer.TryWriteRRset(entry.Section, rrset.Wire, rrset.RecordOffsets, ownerOffset);
     }
 
     /// <summary>Where each entry of a plan starts in the reply.</summary>

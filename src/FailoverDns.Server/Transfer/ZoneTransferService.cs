@@ -134,55 +134,61 @@ public sealed partial class ZoneTransferService(ZoneStore zones, ZoneSerials ser
 
     /// <summary>
     /// One condensed IXFR step from <paramref name="before"/> to <paramref name="now"/> (RFC 1995 §4):
-    /// the current SOA, the old SOA and the failover answers that went, the current SOA and those that
-    /// came, and the current SOA to close. Within one load of the zone only failover answers change.
+    /// the current SOA, the old SOA and the RRsets that went, the current SOA and those that came, and
+    /// the current SOA to close. Within one load of the zone only failover answers, and in a signed
+    /// zone their NSECs and the signatures, change; both versions list their RRsets in one order.
     /// </summary>
     private static IEnumerable<(byte[] Owner, RRset RRset)> Difference(ZoneSnapshot before, ZoneSnapshot now, Zone zone, RRset soa)
     {
-        var changed = now.NodesOf(zone)
-            .SelectMany(node => node.RRsets.Where(r => r.FailoverSlot >= 0).Select(r => (node.Name, Old: before.Resolve(r), New: now.Resolve(r))))
+        var changed = Served(before, zone).Zip(Served(now, zone), (old, added) => (old.Owner, Old: old.RRset, New: added.RRset))
             .Where(c => c.Old != c.New)
             .ToList();
         yield return (zone.Origin, soa);
         yield return (zone.Origin, before.Soa(zone));
-        foreach (var (owner, old, _) in changed)
+        foreach (var (owner, old, _) in changed.Where(c => c.Old is not null))
         {
-            if (old is not null && old != RRset.ServFail)
-            {
-                yield return (owner, old);
-            }
+            yield return (owner, old!);
         }
 
         yield return (zone.Origin, soa);
-        foreach (var (owner, _, added) in changed)
+        foreach (var (owner, _, added) in changed.Where(c => c.New is not null))
         {
-            if (added is not null && added != RRset.ServFail)
-            {
-                yield return (owner, added);
-            }
+            yield return (owner, added!);
         }
 
         yield return (zone.Origin, soa);
     }
 
     /// <summary>The SOA, every other RRset of the zone as served now, and the SOA again (RFC 5936 §2.2).</summary>
-    private static IEnumerable<(byte[] Owner, RRset RRset)> Contents(ZoneSnapshot snapshot, Zone zone, RRset soa)
+    private static IEnumerable<(byte[] Owner, RRset RRset)> Contents(ZoneSnapshot snapshot, Zone zone, RRset soa) =>
+        [(zone.Origin, soa), .. Served(snapshot, zone).Where(s => s.RRset is not null).Select(s => (s.Owner, s.RRset!)), (zone.Origin, soa)];
+
+    /// <summary>
+    /// Every RRset of the zone as served, the SOA apart, in an order fixed by the build, and in a signed
+    /// zone with the RRSIGs of each, every NSEC with its RRSIGs and the SOA's RRSIGs. Null where nothing
+    /// is served: a set answering NODATA has no records, and one answering SERVFAIL cannot be written in
+    /// a zone, so its secondaries answer NODATA for it (documented).
+    /// </summary>
+    private static IEnumerable<(byte[] Owner, RRset? RRset)> Served(ZoneSnapshot snapshot, Zone zone)
     {
-        yield return (zone.Origin, soa);
         foreach (var node in snapshot.NodesOf(zone))
         {
             foreach (var rrset in node.RRsets)
             {
-                // A set answering NODATA has no records; one answering SERVFAIL cannot be written in a
-                // zone, so its secondaries answer NODATA for it (documented).
-                if (rrset.Type != RecordType.SOA && snapshot.Resolve(rrset) is { } served && served != RRset.ServFail)
+                if (rrset.Type != RecordType.SOA)
                 {
+                    var served = snapshot.Resolve(rrset) is { } s && s != RRset.ServFail ? s : null;
                     yield return (node.Name, served);
+                    yield return (node.Name, served is null ? null : snapshot.Signatures(served));
                 }
             }
+
+            var nsec = snapshot.Nsec(node);
+            yield return (node.Name, nsec);
+            yield return (node.Name, nsec is null ? null : snapshot.Signatures(nsec));
         }
 
-        yield return (zone.Origin, soa);
+        yield return (zone.Origin, snapshot.Signatures(snapshot.Soa(zone)));
     }
 
     /// <summary>The records packed into messages of about <see cref="MessageTarget"/> bytes, each with the question (RFC 5936 §2.2.1).</summary>

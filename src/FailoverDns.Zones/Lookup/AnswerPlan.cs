@@ -13,8 +13,11 @@ namespace FailoverDns.Zones.Lookup;
 /// </summary>
 public struct AnswerPlan
 {
-    /// <summary>At most the whole CNAME chain in Answer, or part of it and one RRset in Authority.</summary>
-    public const int Capacity = AnswerResolver.MaxCnameChain + 1;
+    /// <summary>
+    /// At most the whole CNAME chain in Answer, or part of it and one RRset in Authority; with DNSSEC,
+    /// an NSEC for each wildcard answer and up to three RRsets proving a denial or a delegation.
+    /// </summary>
+    public const int Capacity = (2 * AnswerResolver.MaxCnameChain) + 4;
 
     private EntryBuffer _entries;
     private RRset? _additionalSource;
@@ -39,6 +42,9 @@ public struct AnswerPlan
     public ZoneSnapshot? Snapshot { get; internal set; }
 
     public int Count { get; private set; }
+
+    /// <summary>The client asked for DNSSEC records (DO): RRSIGs go with every signed RRset.</summary>
+    public bool Dnssec { get; internal set; }
 
     public readonly ResponseCode ResponseCode => End switch
     {
@@ -68,6 +74,25 @@ public struct AnswerPlan
     {
         _additionalSource = _entries[entry].RRset;
         _additionalSourceEntry = entry;
+    }
+
+    /// <summary>Appends a proof in Authority (an NSEC or DS) unless it is there already, as when one NSEC proves two things.</summary>
+    internal void AddProof(RRset rrset, int ownerEntry, int ownerOffset, ZoneNode? node)
+    {
+        if (Count == Capacity)
+        {
+            return; // cannot happen within the CNAME cap; a validator would call the answer bogus, not crash it
+        }
+
+        foreach (ref readonly var entry in Entries)
+        {
+            if (entry.RRset == rrset)
+            {
+                return;
+            }
+        }
+
+        Add(new AnswerPlanEntry(DnsSection.Authority, rrset, ownerEntry, ownerOffset, node, false));
     }
 
     /// <summary>Whether an Answer entry already came from <paramref name="node"/>: a CNAME loop.</summary>

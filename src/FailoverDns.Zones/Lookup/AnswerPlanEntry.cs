@@ -19,10 +19,4 @@ public readonly record struct AnswerPlanEntry(DnsSection Section, RRset RRset, i
 {
     /// <summary>The <see cref="OwnerEntry"/> that stands for the question name.</summary>
     public const int Question = -1;
-
-    /// <summary>
-    /// An Answer or Authority RRset that does not fit truncates the reply there (TC); Additional data
-    /// that does not fit is left out without TC, and the next is still tried (RFC 2181 §9).
-    /// </summary>
-    public bool TruncatesWhenFull => Section != DnsSection.Additional;
 }

@@ -17,12 +17,14 @@ public static class AnswerResolver
     /// <param name="snapshot">The snapshot being served; the plan reads Additional from it too.</param>
     /// <param name="questionName">The question name in wire form, in any case (RFC 4343).</param>
     /// <param name="type">The question type.</param>
+    /// <param name="dnssec">The client set DO: in a signed zone, add the NSEC and DS records that prove the answer (RFC 4035 §3.1).</param>
     /// <returns>The reply to encode or explain.</returns>
-    public static AnswerPlan Resolve(ZoneSnapshot snapshot, ReadOnlySpan<byte> questionName, RecordType type)
+    public static AnswerPlan Resolve(ZoneSnapshot snapshot, ReadOnlySpan<byte> questionName, RecordType type, bool dnssec = false)
     {
         // A local returned by value: measured cheaper per query than filling an out parameter.
         var plan = default(AnswerPlan);
         plan.Snapshot = snapshot;
+        plan.Dnssec = dnssec;
         Span<byte> name = stackalloc byte[DnsName.MaxLength];
         var nameLength = questionName.Length;
         questionName.CopyTo(name);
@@ -40,6 +42,7 @@ public static class AnswerResolver
         }
 
         plan.Zone = result.Zone;
+        var proofs = dnssec && result.Zone?.Signing is not null;
         plan.IsAuthoritative = result.Outcome is not (LookupOutcome.Referral or LookupOutcome.ServFail);
         while (true)
         {
@@ -52,6 +55,11 @@ public static class AnswerResolver
                 case LookupOutcome.Referral:
                     var cut = result.Node!;
                     var ns = plan.Add(new AnswerPlanEntry(DnsSection.Authority, result.RRset!, owner, ownerOffset + nameLength - cut.Name.Length, cut, false));
+                    if (proofs)
+                    {
+                        DenialOfExistence.AddDelegation(ref plan, cut, owner, ownerOffset + nameLength - cut.Name.Length);
+                    }
+
                     plan.AddAdditionalFrom(ns);
                     plan.End = AnswerPlanEnd.Referral;
                     plan.EndNode = cut;
@@ -61,6 +69,11 @@ public static class AnswerResolver
                     plan.Add(new AnswerPlanEntry(DnsSection.Authority, snapshot.Resolve(zone.NegativeSoa)!, owner, ownerOffset + nameLength - zone.Origin.Length, null, false));
                     plan.End = result.Outcome == LookupOutcome.NxDomain ? AnswerPlanEnd.NxDomain : AnswerPlanEnd.NoData;
                     plan.EndNode = result.Node;
+                    if (proofs)
+                    {
+                        DenialOfExistence.AddNegative(ref plan, zone, result, name[..nameLength]);
+                    }
+
                     return plan;
             }
 
@@ -74,6 +87,11 @@ public static class AnswerResolver
 
             var rrset = result.RRset!;
             var answer = plan.Add(new AnswerPlanEntry(DnsSection.Answer, rrset, owner, ownerOffset, node, result.IsWildcard));
+            if (proofs && result.IsWildcard)
+            {
+                DenialOfExistence.AddWildcardAnswer(ref plan, result.Zone!, name[..nameLength]);
+            }
+
             if (rrset.Type != RecordType.CNAME || type is RecordType.CNAME or RecordType.ANY)
             {
                 plan.AddAdditionalFrom(answer);

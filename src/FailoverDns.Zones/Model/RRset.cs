@@ -10,29 +10,43 @@ namespace FailoverDns.Zones.Model;
 /// </summary>
 public sealed class RRset
 {
-    public RRset(RecordType type, uint ttl, IReadOnlyList<byte[]> data, int failoverSlot = -1, int soaSlot = -1)
+    /// <param name="type">The records' type.</param>
+    /// <param name="ttl">The TTL served.</param>
+    /// <param name="data">Each record's RDATA, uncompressed.</param>
+    /// <param name="failoverSlot">For a failover set's placeholder: its slot.</param>
+    /// <param name="soaSlot">For a zone's SOA placeholder: its slot.</param>
+    /// <param name="owner">
+    /// The owner spelled out in each record instead of a pointer to the question: for records that are
+    /// never at the question name, as an NSEC that proves a name absent.
+    /// </param>
+    public RRset(RecordType type, uint ttl, IReadOnlyList<byte[]> data, int failoverSlot = -1, int soaSlot = -1, byte[]? owner = null)
     {
         FailoverSlot = failoverSlot;
         SoaSlot = soaSlot;
         Type = type;
         Ttl = ttl;
         Data = data;
+        OwnerInWire = owner is not null;
+        var ownerField = owner ?? QuestionPointer;
         RecordOffsets = new int[data.Count];
-        Wire = new byte[data.Sum(d => ResponseWriter.RecordHeaderSize + d.Length)];
+        Wire = new byte[data.Sum(d => ownerField.Length + ResponseWriter.RecordHeaderSize - 2 + d.Length)];
         var position = 0;
         for (var i = 0; i < data.Count; i++)
         {
             RecordOffsets[i] = position;
             var record = Wire.AsSpan(position);
-            BinaryPrimitives.WriteUInt16BigEndian(record, ResponseWriter.QuestionNamePointer);
+            ownerField.CopyTo(record);
+            record = record[(ownerField.Length - 2)..];
             BinaryPrimitives.WriteUInt16BigEndian(record[2..], (ushort)type);
             BinaryPrimitives.WriteUInt16BigEndian(record[4..], (ushort)RecordClass.IN);
             BinaryPrimitives.WriteUInt32BigEndian(record[6..], ttl);
             BinaryPrimitives.WriteUInt16BigEndian(record[10..], (ushort)data[i].Length);
             data[i].CopyTo(record[ResponseWriter.RecordHeaderSize..]);
-            position += ResponseWriter.RecordHeaderSize + data[i].Length;
+            position += ownerField.Length - 2 + ResponseWriter.RecordHeaderSize + data[i].Length;
         }
     }
+
+    private static readonly byte[] QuestionPointer = [ResponseWriter.QuestionNamePointer >> 8, ResponseWriter.QuestionNamePointer & 0xFF];
 
     /// <summary>Stands for "answer SERVFAIL" where a failover set's policy says so.</summary>
     public static RRset ServFail { get; } = new(0, 0, []);
@@ -52,6 +66,12 @@ public sealed class RRset
     public int SoaSlot { get; }
 
     public uint Ttl { get; }
+
+    /// <summary>True when each record spells its owner out (<c>owner</c> given): the writer leaves it as it is.</summary>
+    public bool OwnerInWire { get; }
+
+    /// <summary>In a signed zone: the slot whose RRSIGs the snapshot holds (<see cref="ZoneSnapshot.Signatures"/>); -1 when unsigned.</summary>
+    public int SignatureSlot { get; internal set; } = -1;
 
     /// <summary>Each record's RDATA, uncompressed.</summary>
     public IReadOnlyList<byte[]> Data { get; }

@@ -1,4 +1,5 @@
 using FailoverDns.Protocol;
+using FailoverDns.Protocol.Dnssec;
 
 namespace FailoverDns.Zones.Model;
 
@@ -9,11 +10,12 @@ namespace FailoverDns.Zones.Model;
 /// </summary>
 public sealed class Zone
 {
-    internal Zone(byte[] origin, RRset soa, int index, ZoneTransferOptions? transfer = null)
+    internal Zone(byte[] origin, RRset soa, int index, ZoneTransferOptions? transfer = null, ZoneSigningOptions? signing = null)
     {
         Origin = origin;
         Index = index;
         Transfer = transfer;
+        Signing = signing;
         Soa = new RRset(RecordType.SOA, soa.Ttl, soa.Data, soaSlot: 2 * index);
         NegativeSoa = NegativeForm(soa.Data[0], soa.Ttl, 2 * index + 1);
     }
@@ -23,6 +25,12 @@ public sealed class Zone
 
     /// <summary>Who may transfer it and whom to notify; null: it is not transferred.</summary>
     public ZoneTransferOptions? Transfer { get; }
+
+    /// <summary>DNSSEC: the keys and signature lifetimes; null when the zone is served unsigned.</summary>
+    public ZoneSigningOptions? Signing { get; }
+
+    /// <summary>In a signed zone, the names with an NSEC, in canonical order (RFC 4034 §6.1): what proves a name or type absent.</summary>
+    public ZoneNode[] NsecChain { get; internal set; } = [];
 
     /// <summary>True when its serial changes with every change of what it serves (it is transferred to secondaries).</summary>
     public bool SerialFollowsChanges => Transfer is not null;
@@ -40,8 +48,39 @@ public sealed class Zone
     public uint Serial => RDataCodec.SoaSerial(Soa.Data[0]);
 
     /// <summary>Negative answers carry the SOA with TTL = min(SOA TTL, SOA MINIMUM) (RFC 2308 §3).</summary>
-    internal static RRset NegativeForm(byte[] soa, uint ttl, int soaSlot = -1) =>
-        new(RecordType.SOA, Math.Min(ttl, RDataCodec.SoaMinimum(soa)), [soa], soaSlot: soaSlot);
+    internal static RRset NegativeForm(byte[] soa, uint ttl, int soaSlot = -1, int signatureSlot = -1) =>
+        new(RecordType.SOA, Math.Min(ttl, RDataCodec.SoaMinimum(soa)), [soa], soaSlot: soaSlot) { SignatureSlot = signatureSlot };
+
+    /// <summary>
+    /// The name of this zone's NSEC chain at or before <paramref name="lowercaseName"/> in canonical
+    /// order: its NSEC proves every name between it and the next absent (RFC 4035 §3.1.3.2). Null for an unsigned zone.
+    /// </summary>
+    public ZoneNode? NsecPredecessor(ReadOnlySpan<byte> lowercaseName)
+    {
+        var chain = NsecChain;
+        int low = 0, high = chain.Length - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var order = CanonicalName.Compare(chain[middle].Name, lowercaseName);
+            if (order == 0)
+            {
+                return chain[middle];
+            }
+
+            if (order < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        // The apex sorts first and every name asked lies below it, so high >= 0 in a signed zone.
+        return high >= 0 ? chain[high] : null;
+    }
 
     public int RecordCount { get; internal set; }
 }

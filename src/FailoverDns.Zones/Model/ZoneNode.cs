@@ -31,6 +31,15 @@ public sealed class ZoneNode
     /// <summary>The <c>*</c> child that synthesizes answers below this node (RFC 4592).</summary>
     public ZoneNode? Wildcard { get; internal set; }
 
+    /// <summary>In a signed zone, for a name in its NSEC chain whose types never change: its NSEC.</summary>
+    public RRset? Nsec { get; internal set; }
+
+    /// <summary>
+    /// For a name whose types change with a failover set's NODATA policy: the slot whose NSEC the
+    /// snapshot holds (<see cref="ZoneSnapshot.Nsec"/>); -1 otherwise.
+    /// </summary>
+    public int NsecSlot { get; internal set; } = -1;
+
     public bool IsEmptyNonTerminal => RRsets.Length == 0;
 
     public RRset? Find(RecordType type)

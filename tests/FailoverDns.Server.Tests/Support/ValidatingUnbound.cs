@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using FailoverDns.Testing;
 
 namespace FailoverDns.Server.Tests.Support;
@@ -10,7 +11,7 @@ namespace FailoverDns.Server.Tests.Support;
 /// the foreground on loopback ports of its own; its log (val-log-level 2: why an answer is bogus) is
 /// in <see cref="Log"/>.
 /// </summary>
-internal sealed class ValidatingUnbound : IAsyncDisposable
+internal sealed partial class ValidatingUnbound : IAsyncDisposable
 {
     private readonly TempDirectory _directory;
     private readonly Daemon _daemon;
@@ -35,9 +36,11 @@ internal sealed class ValidatingUnbound : IAsyncDisposable
     /// <summary>
     /// Starts Unbound validating <paramref name="zone"/> (e.g. "example.test") served by
     /// 127.0.0.1:<paramref name="authorityPort"/>, trusting <paramref name="anchor"/> (the zone's DS or
-    /// KSK DNSKEY), and returns once it answers.
+    /// KSK DNSKEY), and returns once it answers. Each of <paramref name="children"/> is a zone delegated
+    /// from it and served on another loopback port (glue cannot name a port); Unbound still takes the
+    /// child's DS, or the proof there is none, from the parent.
     /// </summary>
-    public static async Task<ValidatingUnbound> StartAsync(string zone, int authorityPort, TrustAnchor anchor)
+    public static async Task<ValidatingUnbound> StartAsync(string zone, int authorityPort, TrustAnchor anchor, params (string Zone, int Port)[] children)
     {
         var directory = new TempDirectory();
         try
@@ -72,9 +75,7 @@ internal sealed class ValidatingUnbound : IAsyncDisposable
                     control-interface: 127.0.0.1
                     control-port: {controlPort}
                     control-use-cert: no
-                stub-zone:
-                    name: "{zone}"
-                    stub-addr: 127.0.0.1@{authorityPort}
+                {string.Concat(children.Prepend((zone, authorityPort)).Select(Stub))}
                 """));
             var daemon = await Daemon.StartAsync("unbound", "unbound", port, zone, "-d", "-c", config);
             return new ValidatingUnbound(directory, daemon, config, zone, port);
@@ -86,6 +87,9 @@ internal sealed class ValidatingUnbound : IAsyncDisposable
         }
     }
 
+    private static string Stub((string Zone, int Port) stub) =>
+        string.Create(CultureInfo.InvariantCulture, $"stub-zone:\n    name: \"{stub.Zone}\"\n    stub-addr: 127.0.0.1@{stub.Port}\n");
+
     /// <summary>
     /// Asks with dig +dnssec: <see cref="DigResult.Authenticated"/> is the AD flag, <see cref="DigResult.Status"/>
     /// NOERROR/NXDOMAIN/SERVFAIL (SERVFAIL is what a validator answers for a bogus record).
@@ -96,20 +100,27 @@ internal sealed class ValidatingUnbound : IAsyncDisposable
     /// <summary>
     /// Forgets everything cached for the zone (records, keys, bogus and negative answers, server state)
     /// through unbound-control, so the next query asks the authority again: between phases of a test
-    /// that changes what the authority serves.
+    /// that changes what the authority serves. Returns how many RRsets it removed from the zone.
     /// </summary>
-    public async Task FlushAsync()
+    public async Task<int> FlushAsync()
     {
-        string[][] commands = [["flush_zone", _zone], ["flush_bogus"], ["flush_negative"], ["flush_infra", "all"], ["flush_requestlist"]];
-        foreach (var command in commands)
-        {
-            var (exitCode, output) = await Tool.RunAsync("unbound-control", ["-c", _config, .. command]);
-            if (exitCode != 0)
-            {
-                throw new InvalidOperationException($"unbound-control {string.Join(' ', command)} failed ({exitCode}): {output}");
-            }
-        }
+        var removed = await ControlAsync("flush_zone", _zone);
+        await ControlAsync("flush_bogus");
+        await ControlAsync("flush_negative");
+        await ControlAsync("flush_infra", "all");
+        await ControlAsync("flush_requestlist");
+        var count = RemovedRrsets().Match(removed);
+        return count.Success ? int.Parse(count.Groups[1].Value, CultureInfo.InvariantCulture) : throw new FormatException($"unbound-control flush_zone printed: {removed}");
     }
+
+    private async Task<string> ControlAsync(params string[] command)
+    {
+        var (exitCode, output) = await Tool.RunAsync("unbound-control", ["-c", _config, .. command]);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"unbound-control {string.Join(' ', command)} failed ({exitCode}): {output}");
+    }
+
+    [GeneratedRegex(@"removed (\d+) rrsets")]
+    private static partial Regex RemovedRrsets();
 
     public async ValueTask DisposeAsync()
     {

@@ -5,6 +5,9 @@ namespace FailoverDns.Server.Tests.Support;
 /// <summary>dig's text output split into what tests assert on; record lines have runs of white space folded.</summary>
 internal sealed partial record DigResult(string Status, string Flags, string[] Answer, string[] Authority, string[] Additional, string? Edns, string Raw)
 {
+    /// <summary>The AD flag: the resolver validated every record in the reply (or the proof of its absence).</summary>
+    public bool Authenticated => Flags.Split(' ').Contains("ad");
+
     public static DigResult Parse(string output)
     {
         var status = StatusPattern().Match(output);

@@ -86,7 +86,7 @@ public sealed partial class SignedZoneFixture : IAsyncLifetime
     }
 
     /// <summary>The signed zone with one base64 character changed in the signature over www's A RRset, all else as signed.</summary>
-    private static string DamageSignatureOfWww(string signedText)
+    internal static string DamageSignatureOfWww(string signedText)
     {
         var lines = signedText.Split('\n');
         var index = Array.FindIndex(lines, l => WwwAddressSignature().IsMatch(l));

@@ -59,9 +59,9 @@ public sealed class ServerFixture : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Starts a server on the file <paramref name="path"/>, reloading it when it changes.</summary>
-    public static async Task<ServerFixture> StartFileAsync(string path)
+    public static async Task<ServerFixture> StartFileAsync(string path, TimeProvider? timeProvider = null)
     {
-        var server = new ServerFixture(null) { ConfigFile = path };
+        var server = new ServerFixture(null) { ConfigFile = path, TimeProvider = timeProvider };
         await server.InitializeAsync();
         return server;
     }

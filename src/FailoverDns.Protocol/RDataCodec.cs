@@ -94,6 +94,9 @@ public static class RDataCodec
             case RecordType.CAA:
                 // flags, tag length (1..15 per RFC 8659 §4.1), tag, value
                 return rdata.Length >= 2 && rdata[1] is >= 1 and <= 15 && rdata.Length >= 2 + rdata[1];
+            case RecordType.DS:
+                // key tag, algorithm, digest type, a digest of at least one byte (RFC 4034 §5.1)
+                return rdata.Length > 4;
             default:
                 return rdata.Length <= ushort.MaxValue;
         }

@@ -57,9 +57,24 @@ public static class RDataFormatter
                 var caa = new StringBuilder(Invariant($"{rdata[0]} {tag} "));
                 AppendQuoted(caa, rdata[(2 + rdata[1])..]);
                 return caa.ToString();
+            case RecordType.DS:
+                return Invariant($"{BinaryPrimitives.ReadUInt16BigEndian(rdata)} {rdata[2]} {rdata[3]} {SplitHex(rdata[4..])}");
             default:
                 return Unknown(rdata);
         }
+    }
+
+    /// <summary>Uppercase hex in chunks of 56 characters, as dig prints digests (its default +split).</summary>
+    private static string SplitHex(ReadOnlySpan<byte> data)
+    {
+        const int ChunkBytes = 28;
+        var builder = new StringBuilder();
+        for (var offset = 0; offset < data.Length; offset += ChunkBytes)
+        {
+            builder.Append(offset == 0 ? "" : " ").Append(Convert.ToHexString(data.Slice(offset, Math.Min(ChunkBytes, data.Length - offset))));
+        }
+
+        return builder.ToString();
     }
 
     private static string Unknown(ReadOnlySpan<byte> rdata) =>

@@ -17,6 +17,7 @@ public static class RecordTypeNames
         ["SRV"] = RecordType.SRV,
         ["CAA"] = RecordType.CAA,
         ["PTR"] = RecordType.PTR,
+        ["DS"] = RecordType.DS,
     };
 
     private static readonly HashSet<RecordType> NotData = [RecordType.OPT, RecordType.TSIG, RecordType.AXFR, RecordType.IXFR, RecordType.ANY, (RecordType)0];
@@ -49,6 +50,6 @@ public static class RecordTypeNames
 
     /// <summary>True for mnemonics of real types this server cannot parse from text, so the error can say so.</summary>
     public static bool IsKnownButUnsupported(string text) => text.ToUpperInvariant() is
-        "HINFO" or "DNAME" or "DS" or "DNSKEY" or "RRSIG" or "NSEC" or "NSEC3" or "NSEC3PARAM" or "TLSA" or "SSHFP"
+        "HINFO" or "DNAME" or "DNSKEY" or "RRSIG" or "NSEC" or "NSEC3" or "NSEC3PARAM" or "TLSA" or "SSHFP"
         or "NAPTR" or "SPF" or "LOC" or "RP" or "AFSDB" or "CERT" or "SVCB" or "HTTPS" or "URI" or "SMIMEA" or "OPENPGPKEY" or "CDS" or "CDNSKEY";
 }

@@ -15,7 +15,7 @@ public sealed class ConfigLoaderStructureErrorTests
                 nameservers: [ns1.example.test.]
                 recrods:
                   - { name: www, type: A, value: 192.0.2.1 }
-            """).Should().Equal("test.yaml:5:5: unknown key 'recrods' (expected one of: failover, file, name, nameservers, records, soa, transfer, ttl)");
+            """).Should().Equal("test.yaml:5:5: unknown key 'recrods' (expected one of: dnssec, failover, file, name, nameservers, records, soa, transfer, ttl)");
     }
 
     [Fact]

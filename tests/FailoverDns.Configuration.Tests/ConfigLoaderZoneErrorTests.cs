@@ -5,7 +5,7 @@ namespace FailoverDns.Configuration.Tests;
 /// <summary>Mistakes in zone data (records, SOA, name servers, TTLs), each reported as <c>file:line:column: message</c>.</summary>
 public sealed class ConfigLoaderZoneErrorTests
 {
-    private const string Supported = "A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, CAA, PTR, or TYPEnn";
+    private const string Supported = "A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, CAA, PTR, DS, or TYPEnn";
 
     [Fact]
     public void LoadText_ValidHeader_Loads()

@@ -88,6 +88,7 @@ public sealed partial class ConfigSchemaTests
         { "/$defs/zone/properties", "zones: [{ name: example.test, zzz: 1 }]", "" },
         { "/$defs/zone/properties/soa/properties", "zones: [{ name: example.test, soa: { zzz: 1 } }]", "" },
         { "/$defs/zone/properties/transfer/properties", "zones: [{ name: example.test, transfer: { allow: [192.0.2.53], zzz: 1 } }]", "" },
+        { "/$defs/zone/properties/dnssec/oneOf/1/properties", "zones: [{ name: example.test, dnssec: { zzz: 1 } }]", "" },
         { "/$defs/record/properties", LoadErrors.Zone + "      - { name: www, type: A, value: 192.0.2.1, zzz: 1 }", "" },
         { "/$defs/failoverSet/properties", LoadErrors.FailoverZone + "      - { name: www, type: A, zzz: 1 }", "" },
         { "/$defs/tier/properties", LoadErrors.FailoverZone + "      - { name: www, type: A, primary: { value: 192.0.2.1, zzz: 1 } }", "" },

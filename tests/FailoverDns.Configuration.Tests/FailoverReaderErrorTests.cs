@@ -323,7 +323,7 @@ public sealed class FailoverReaderErrorTests
                     type: AA
                     primary: { value: 192.0.2.1, healthCheck: web }
                     secondary: { value: 192.0.2.2 }
-            """).Should().Equal("test.yaml:12:15: unknown record type 'AA' (supported: A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, CAA, PTR, or TYPEnn)");
+            """).Should().Equal("test.yaml:12:15: unknown record type 'AA' (supported: A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, CAA, PTR, DS, or TYPEnn)");
     }
 
     [Fact]

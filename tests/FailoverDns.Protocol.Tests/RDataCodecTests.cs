@@ -239,7 +239,7 @@ public class RDataCodecTests
 
     [Theory]
     [InlineData(999)]
-    [InlineData(43)] // DS: known by number, opaque here
+    [InlineData(48)] // DNSKEY: known by number, opaque here
     [InlineData(65535)]
     public void TryRead_OpaqueType_CopiesBytesVerbatim(int type)
     {
@@ -312,6 +312,8 @@ public class RDataCodecTests
         { RecordType.CAA, [0x00, 0x09, .. "issuewild"u8], true }, // empty value
         { RecordType.CAA, new byte[] { 0x00, 0x00 }, false },
         { RecordType.CAA, new byte[] { 0x00, 0x03, (byte)'t', (byte)'a' }, false },
+        { RecordType.DS, new byte[] { 0xBF, 0x80, 13, 2, 0xDC }, true },
+        { RecordType.DS, new byte[] { 0xBF, 0x80, 13, 2 }, false }, // no digest
         { (RecordType)999, Array.Empty<byte>(), true },
         { (RecordType)999, new byte[] { 0xFF }, true },
         { RecordType.OPT, new byte[] { 0x00, 0x0A, 0x00, 0x00 }, true },

@@ -122,6 +122,16 @@ public class RDataFormatterTests
     }
 
     [Fact]
+    public void ToText_Ds_IsTagAlgorithmDigestTypeAndHexSplitAsDigPrintsIt()
+    {
+        var digest = Convert.FromHexString("DCAD866B7EBE194C1F48201AEF5EF23FE0EE1F33F500EA89F71EA99004217334");
+
+        RDataFormatter.ToText(RecordType.DS, [0xBF, 0x80, 13, 2, .. digest])
+            .Should().Be("49024 13 2 DCAD866B7EBE194C1F48201AEF5EF23FE0EE1F33F500EA89F71EA990 04217334");
+        RDataFormatter.ToText(RecordType.DS, [0x00, 0x01, 8, 1, 0xAB]).Should().Be("1 8 1 AB");
+    }
+
+    [Fact]
     public void ToText_UnknownType_UsesGenericEncoding()
     {
         RDataFormatter.ToText((RecordType)999, [0x01, 0x02, 0x03]).Should().Be(@"\# 3 010203");

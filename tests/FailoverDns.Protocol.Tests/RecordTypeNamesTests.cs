@@ -14,6 +14,7 @@ public sealed class RecordTypeNamesTests
     [InlineData("TXT", RecordType.TXT)]
     [InlineData("SRV", RecordType.SRV)]
     [InlineData("CAA", RecordType.CAA)]
+    [InlineData("ds", RecordType.DS)]
     [InlineData("PTR", RecordType.PTR)]
     [InlineData("TYPE1", RecordType.A)]
     [InlineData("type43", RecordType.DS)]
@@ -46,7 +47,8 @@ public sealed class RecordTypeNamesTests
 
     [Theory]
     [InlineData("HINFO", true)]
-    [InlineData("ds", true)]
+    [InlineData("dnskey", true)]
+    [InlineData("ds", false)]
     [InlineData("HTTPS", true)]
     [InlineData("TLSA", true)]
     [InlineData("A", false)]
@@ -57,9 +59,9 @@ public sealed class RecordTypeNamesTests
     }
 
     [Fact]
-    public void SupportedNames_ListsTheTenTextTypes()
+    public void SupportedNames_ListsTheElevenTextTypes()
     {
-        RecordTypeNames.SupportedNames.Should().BeEquivalentTo(["A", "AAAA", "CNAME", "NS", "SOA", "MX", "TXT", "SRV", "CAA", "PTR"]);
+        RecordTypeNames.SupportedNames.Should().BeEquivalentTo(["A", "AAAA", "CNAME", "NS", "SOA", "MX", "TXT", "SRV", "CAA", "PTR", "DS"]);
     }
 
     [Theory]

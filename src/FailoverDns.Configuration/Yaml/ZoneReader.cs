@@ -49,6 +49,7 @@ internal static class ZoneReader
         var recordNodes = map.Sequence("records").Concat(hiddenRecords);
         var failoverNodes = map.Sequence("failover").ToList();
         var transfer = TransferReader.Read(map);
+        var dnssec = DnssecReader.Read(map, path);
         map.RejectUnknownKeys();
         if (nameText is null)
         {
@@ -108,7 +109,8 @@ internal static class ZoneReader
             }
         }
 
-        return new ZoneDefinition(origin, records, map.Location) { Failover = FailoverReader.Read(map, failoverNodes, origin, errors), Transfer = transfer };
+        var signing = dnssec is null ? null : DnssecReader.LoadKeys(dnssec, DnsName.ToText(origin), files, errors);
+        return new ZoneDefinition(origin, records, map.Location) { Failover = FailoverReader.Read(map, failoverNodes, origin, errors), Transfer = transfer, Signing = signing };
     }
 
     private static ZoneRecord? ReadSoa(YamlMap soa, byte[] origin, uint zoneTtl, YamlNode? nameservers, List<ConfigError> errors)

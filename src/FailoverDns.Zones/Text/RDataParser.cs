@@ -38,6 +38,7 @@ public static class RDataParser
                     RecordType.SOA => [.. reader.Name(), .. reader.Name(), .. reader.UInt32("serial"), .. reader.Duration("refresh"), .. reader.Duration("retry"), .. reader.Duration("expire"), .. reader.Duration("minimum")],
                     RecordType.TXT => reader.CharacterStrings(),
                     RecordType.CAA => reader.Caa(),
+                    RecordType.DS => [.. reader.UInt16("DS key tag"), reader.Byte("DS algorithm"), reader.Byte("DS digest type"), .. reader.HexToEnd("DS digest")],
                     _ => throw reader.Fail(null, $"write {RecordTypeNames.ToName(type)} data in the generic form \\# <length> <hex>"),
                 };
             }
@@ -232,6 +233,31 @@ public static class RDataParser
 
             var value = Decode(Take("CAA value"));
             return [flags, (byte)tagToken.Text.Length, .. System.Text.Encoding.ASCII.GetBytes(tagToken.Text.ToLowerInvariant()), .. value];
+        }
+
+        public byte Byte(string field)
+        {
+            var token = Take(field);
+            if (!byte.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                throw Fail(token, $"{field} must be a number from 0 to 255, not {Excerpt.Quote(token.Text)}");
+            }
+
+            return value;
+        }
+
+        /// <summary>Hex data to the end of the record, which may be split by spaces (as dig prints a DS digest).</summary>
+        public byte[] HexToEnd(string field)
+        {
+            var first = Take(field);
+            var hex = string.Concat(tokens.Skip(_next - 1).Select(t => t.Text));
+            _next = tokens.Count;
+            if (hex.Length % 2 != 0 || !hex.All(char.IsAsciiHexDigit))
+            {
+                throw Fail(first, $"{field} must be hexadecimal digits (an even number of them)");
+            }
+
+            return Convert.FromHexString(hex);
         }
 
         public byte[] Generic()

@@ -144,6 +144,20 @@ public sealed class RDataParserTests
         Parse(RecordType.CAA, "0 issue \"\"").Should().Equal([0x00, 0x05, .. Wire.Ascii("issue")]);
     }
 
+    [Theory]
+    [InlineData("49024 13 2 DCAD866B7EBE194C1F48201AEF5EF23FE0EE1F33F500EA89F71EA99004217334")]
+    [InlineData("49024 13 2 DCAD866B7EBE194C1F48201AEF5EF23FE0EE1F33F500EA89F71EA990 04217334")]
+    [InlineData("49024 13 2 dcad866b7ebe194c1f48201aef5ef23f e0ee1f33f500ea89f71ea99004217334")]
+    public void TryParse_Ds_ReturnsTagAlgorithmDigestTypeDigest(string text)
+    {
+        Parse(RecordType.DS, text).Should().Equal([
+            0xBF, 0x80, // key tag 49024
+            13,         // algorithm
+            2,          // digest type SHA-256
+            .. Convert.FromHexString("DCAD866B7EBE194C1F48201AEF5EF23FE0EE1F33F500EA89F71EA99004217334"),
+        ]);
+    }
+
     [Fact]
     public void TryParse_GenericForm_ReturnsHexBytes()
     {
@@ -191,6 +205,12 @@ public sealed class RDataParserTests
     [InlineData(RecordType.CAA, "0 abcdefghijklmnop \"x\"", 3, "CAA tag must be 1-15 letters or digits (issue, issuewild, iodef), not 'abcdefghijklmnop'")]
     [InlineData(RecordType.CAA, "0 issue", 3, "missing CAA value")]
     [InlineData(RecordType.CAA, "0 issue \"a\" \"b\"", 13, "unexpected 'b' after the record data")]
+    [InlineData(RecordType.DS, "65536 13 2 AB", 1, "DS key tag must be a number from 0 to 65535, not '65536'")]
+    [InlineData(RecordType.DS, "1 256 2 AB", 3, "DS algorithm must be a number from 0 to 255, not '256'")]
+    [InlineData(RecordType.DS, "1 13 x AB", 6, "DS digest type must be a number from 0 to 255, not 'x'")]
+    [InlineData(RecordType.DS, "1 13 2 ABC", 8, "DS digest must be hexadecimal digits (an even number of them)")]
+    [InlineData(RecordType.DS, "1 13 2 AB XY", 8, "DS digest must be hexadecimal digits (an even number of them)")]
+    [InlineData(RecordType.DS, "1 13 2", 6, "missing DS digest")]
     [InlineData(RecordType.A, @"\# 3 010203", 1, @"the A data in \# form is malformed")]
     [InlineData(RecordType.MX, @"\# 2 000a", 1, @"the MX data in \# form is malformed")]
     [InlineData((RecordType)999, @"\# 3 0102", 4, @"\# says 3 bytes but the hex data has 2")]
@@ -228,6 +248,7 @@ public sealed class RDataParserTests
     [InlineData(RecordType.SOA, "missing a domain name")]
     [InlineData(RecordType.TXT, "TXT needs at least one string")]
     [InlineData(RecordType.CAA, "missing CAA flags")]
+    [InlineData(RecordType.DS, "missing DS key tag")]
     public void TryParse_NoTokens_ReportsMissingWithoutLocation(RecordType type, string message)
     {
         RDataParser.TryParse(type, [], Origin, out _, out var error).Should().BeFalse();

@@ -188,7 +188,7 @@ public sealed class ZoneFileParserTests
     public void ParseText_UnknownType_ListsSupportedTypes()
     {
         ParseErrors("www 300 IN AAA 192.0.2.1").Should().Equal(
-            "t.zone:1:12: unknown record type 'AAA' (supported: A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, CAA, PTR, or TYPEnn)");
+            "t.zone:1:12: unknown record type 'AAA' (supported: A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, CAA, PTR, DS, or TYPEnn)");
     }
 
     [Theory]
@@ -208,7 +208,7 @@ public sealed class ZoneFileParserTests
     [InlineData("$INCLUDE", "t.zone:1:1: $INCLUDE takes a file name and an optional origin")]
     [InlineData("$TTL forever", "t.zone:1:6: TTL must be 0-2147483647 seconds (or a duration like 1h), not 'forever'")]
     [InlineData("$ORIGIN a..b.", "t.zone:1:9: 'a..b.' is not a valid domain name: it has an empty label (two dots in a row?)")]
-    [InlineData("x TYPE0 \\# 0", "t.zone:1:3: unknown record type 'TYPE0' (supported: A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, CAA, PTR, or TYPEnn)")]
+    [InlineData("x TYPE0 \\# 0", "t.zone:1:3: unknown record type 'TYPE0' (supported: A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, CAA, PTR, DS, or TYPEnn)")]
     [InlineData("x TYPE999 010203", "t.zone:1:11: write TYPE999 data in the generic form \\# <length> <hex>")]
     public void ParseText_BadLine_ReportsLineAndColumn(string line, string expected)
     {

@@ -3,8 +3,12 @@ using FailoverDns.Protocol.Dnssec;
 namespace FailoverDns.Zones;
 
 /// <summary>A zone's DNSSEC settings (README, DNSSEC): the keys that sign it and how long signatures last.</summary>
+/// <param name="Keys">The keys that sign every RRset.</param>
 public sealed record ZoneSigningOptions(IReadOnlyList<SigningKey> Keys)
 {
+    /// <summary>The keys in its DNSKEY RRset: those that sign, and during a rollover those published ahead or kept after.</summary>
+    public IReadOnlyList<SigningKey> Published { get; init; } = Keys;
+
     public static readonly TimeSpan DefaultValidity = TimeSpan.FromDays(14);
 
     public static readonly TimeSpan DefaultRefreshBefore = TimeSpan.FromDays(7);

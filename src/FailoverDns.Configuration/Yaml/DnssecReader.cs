@@ -77,14 +77,9 @@ internal static class DnssecReader
             return null;
         }
 
-        // Until signing options carry keys that are published without signing, those are not served.
-        foreach (var key in keys.Published.Except(keys.Signing))
-        {
-            key.Dispose();
-        }
-
         return new ZoneSigningOptions(keys.Signing)
         {
+            Published = keys.Published,
             Validity = settings.Validity,
             RefreshBefore = settings.RefreshBefore,
             KeyDirectory = Path.GetFullPath(settings.KeyDirectory),

@@ -17,9 +17,9 @@ public static class ZoneSigner
     /// <summary>More NODATA-policy sets at one name would need too many NSEC variants (two to the power of their count).</summary>
     public const int MaxNodataSetsPerName = 6;
 
-    /// <summary>The DNSKEY records of a signed zone, for its apex: every key, with the SOA's TTL.</summary>
+    /// <summary>The DNSKEY records of a signed zone, for its apex: every key published, with the SOA's TTL.</summary>
     internal static IEnumerable<ZoneRecord> DnskeyRecords(ZoneDefinition definition, uint ttl, Text.SourceLocation location) =>
-        definition.Signing?.Keys.Select(k => new ZoneRecord(definition.Origin, RecordType.DNSKEY, ttl, k.DnskeyData, location)) ?? [];
+        definition.Signing?.Published.Select(k => new ZoneRecord(definition.Origin, RecordType.DNSKEY, ttl, k.DnskeyData, location)) ?? [];
 
     /// <summary>
     /// Gives the zone's signed RRsets their signature slots (appended to <paramref name="signed"/>), and

@@ -43,6 +43,7 @@ public sealed partial class SignedFailoverTests : IAsyncLifetime
             logging: { level: Warning }
             healthChecks:
               - { name: web, type: tcp, target: 127.0.0.1, port: {{backendPort}}, interval: 200ms, failureThreshold: 1, recoveryThreshold: 1 }
+              - { name: down, type: tcp, target: 127.0.0.1, port: {{FreePort.Next()}}, interval: 200ms, failureThreshold: 1, recoveryThreshold: 1 }
             zones:
               - name: example.test
                 soa: { email: hostmaster@example.test, negativeTtl: 1 }
@@ -68,6 +69,7 @@ public sealed partial class SignedFailoverTests : IAsyncLifetime
                     ttl: 1
                     whenAllUnhealthy: nodata
                     primary: { value: "2001:db8::1", healthCheck: web }
+                    secondary: { value: "2001:db8::2", healthCheck: down }
             """);
         return path;
     }
@@ -98,7 +100,9 @@ public sealed partial class SignedFailoverTests : IAsyncLifetime
         await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartFileAsync(WriteConfig(backend.Port, transfer: "transfer: { allow: [127.0.0.1] }"));
 
+        await WaitUntilServedAsync(server.Port, "10.0.0.1");
         var zoneText = await Tool.AxfrAsync(server.Port, Zone);
+        zoneText.Should().Contain("2001:db8::1", "the primary's tiers are in the zone");
         var (exit, output) = await DnssecVerify.RunAsync(zoneText, Zone);
         exit.Should().Be(0, $"dnssec-verify accepts the zone as transferred:\n{output}\n{zoneText}");
 

@@ -14,7 +14,12 @@ public static class Program
         usage: failoverdns [--config FILE] [--listen ADDR:PORT]... [--state-file FILE]   serve the zones in FILE
                failoverdns validate FILE       check FILE and print every error as file:line:col: message
                failoverdns healthcheck [URL]   exit 0 when URL (default http://127.0.0.1:8053/healthz) answers 200
+               failoverdns dnssec keygen ZONE [--config FILE] [--key-directory DIR] [--algorithm 13|14]
+                                               create the zone's signing key (BIND's K*.key and K*.private) and print its DS
+               failoverdns dnssec ds ZONE [--config FILE] [--key-directory DIR]
+                                               print the DS records to give the parent zone
         The config file defaults to $FAILOVERDNS_CONFIG, then config/failoverdns.yaml.
+        dnssec commands find keys in --key-directory, else the zone's dnssec.keyDirectory in the config, else keys/ beside it.
         --listen (or $FAILOVERDNS_LISTEN, comma-separated) replaces the config's listen addresses.
         --state-file (or $FAILOVERDNS_STATE_FILE) replaces admin.stateFile, where overrides are kept.
         """;
@@ -32,6 +37,11 @@ public static class Program
         if (args is ["validate", var file])
         {
             return Validate(file);
+        }
+
+        if (args is ["dnssec", .. var dnssec])
+        {
+            return DnssecCommands.Run(dnssec, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
         }
 
         if (args is ["healthcheck", .. var rest] && rest.Length <= 1)

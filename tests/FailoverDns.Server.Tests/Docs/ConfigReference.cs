@@ -31,6 +31,7 @@ internal static class ConfigReference
         ("`zones:` entries", "/$defs/zone/properties"),
         ("`zones: soa:`", "/$defs/zone/properties/soa/properties"),
         ("`zones: transfer:`", "/$defs/zone/properties/transfer/properties"),
+        ("`zones: dnssec:` written as a mapping", "/$defs/zone/properties/dnssec/oneOf/1/properties"),
         ("`zones: records:` entries", "/$defs/record/properties"),
         ("`zones: failover:` entries", "/$defs/failoverSet/properties"),
         ("Failover tiers: `primary:`, `secondary:` and `tiers:` entries", "/$defs/tier/properties"),

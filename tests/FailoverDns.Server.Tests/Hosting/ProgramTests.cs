@@ -50,7 +50,7 @@ public sealed partial class ProgramTests : IDisposable
 
         exitCode.Should().Be(1);
         output.Split('\n').Should().Equal(
-            $"{path}:6:5: unknown key 'sao' (expected one of: failover, file, name, nameservers, records, soa, transfer, ttl)",
+            $"{path}:6:5: unknown key 'sao' (expected one of: dnssec, failover, file, name, nameservers, records, soa, transfer, ttl)",
             $"{path}:10:38: '192.0.2.300' is not an IPv4 address (write four numbers 0-255, e.g. 192.0.2.1)");
     }
 
@@ -72,7 +72,7 @@ public sealed partial class ProgramTests : IDisposable
 
         exitCode.Should().Be(1);
         output.Should().StartWith($"failoverdns: {path} is not valid; not starting:\n");
-        output.Split('\n').Should().Contain($"{path}:7:5: unknown key 'nameserver' (expected one of: failover, file, name, nameservers, records, soa, transfer, ttl)");
+        output.Split('\n').Should().Contain($"{path}:7:5: unknown key 'nameserver' (expected one of: dnssec, failover, file, name, nameservers, records, soa, transfer, ttl)");
     }
 
     [Fact]

@@ -128,6 +128,16 @@ public static class ZoneSnapshotBuilder
         var zone = new Zone(origin, MakeRRset(RecordType.SOA, soaRecords.Take(1).ToList()), index, definition.Transfer, definition.Signing);
         if (definition.Signing is not null)
         {
+            foreach (var record in definition.Records.Where(r => r.Type is RecordType.DNSKEY or RecordType.RRSIG or RecordType.NSEC or (RecordType)50 or (RecordType)51))
+            {
+                errors.Add(new ConfigError(record.Location, $"zone {definition.Name} is signed here (dnssec): its {RecordTypeNames.ToName(record.Type)} records are made by the signer, not written in the zone"));
+            }
+
+            if (errors.Count > errorCount)
+            {
+                return null;
+            }
+
             apexRecords.AddRange(ZoneSigner.DnskeyRecords(definition, zone.Soa.Ttl, definition.Location));
             byName[origin] = apexRecords;
         }

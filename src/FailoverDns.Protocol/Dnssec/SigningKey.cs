@@ -17,13 +17,17 @@ public sealed class SigningKey : IDisposable
     public const ushort SecureEntryPointFlag = 0x0001;
 
     private readonly ECDsa _key;
-    private readonly Lock _lock = new();
+
+    // One instance per thread: ECDsa is not documented as safe to share, and zones are signed on all cores.
+    private readonly ThreadLocal<ECDsa> _perThread;
 
     public SigningKey(DnssecAlgorithm algorithm, ushort flags, ECDsa key)
     {
         Algorithm = algorithm;
         Flags = flags;
         _key = key;
+        var privateParameters = key.ExportParameters(includePrivateParameters: true);
+        _perThread = new ThreadLocal<ECDsa>(() => ECDsa.Create(privateParameters), trackAllValues: true);
         var parameters = key.ExportParameters(includePrivateParameters: false);
         PublicKey = [.. parameters.Q.X!, .. parameters.Q.Y!];
         DnskeyData = new byte[4 + PublicKey.Length];
@@ -66,23 +70,12 @@ public sealed class SigningKey : IDisposable
     public byte[] ExportPrivateKey() => _key.ExportParameters(includePrivateParameters: true).D!;
 
     /// <summary>Signs <paramref name="data"/> (an RRSIG's RDATA without its signature, then the canonical RRset): r and s, fixed size (RFC 6605 §4).</summary>
-    public byte[] Sign(ReadOnlySpan<byte> data)
-    {
-        // ECDsa instances are not documented as safe to share between threads; signing is never on the query path.
-        lock (_lock)
-        {
-            return _key.SignData(data, HashOf(Algorithm), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        }
-    }
+    public byte[] Sign(ReadOnlySpan<byte> data) =>
+        _perThread.Value!.SignData(data, HashOf(Algorithm), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
     /// <summary>Checks a signature this key would make (tests, and a self-check after loading).</summary>
-    public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
-    {
-        lock (_lock)
-        {
-            return _key.VerifyData(data, signature, HashOf(Algorithm), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        }
-    }
+    public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        _perThread.Value!.VerifyData(data, signature, HashOf(Algorithm), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
     /// <summary>The key tag of a DNSKEY RDATA (RFC 4034 Appendix B).</summary>
     public static ushort ComputeKeyTag(ReadOnlySpan<byte> dnskeyData)
@@ -97,7 +90,16 @@ public sealed class SigningKey : IDisposable
         return (ushort)(sum & 0xFFFF);
     }
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        foreach (var key in _perThread.Values)
+        {
+            key.Dispose();
+        }
+
+        _perThread.Dispose();
+        _key.Dispose();
+    }
 
     private static ECCurve CurveOf(DnssecAlgorithm algorithm) => algorithm switch
     {

@@ -111,6 +111,16 @@ public sealed class SignedZoneTests : IDisposable
         unsigned.Entries.ToArray().Should().NotContain(e => e.RRset.Type == RecordType.NSEC, "without DO nothing is added");
     }
 
+    [Fact]
+    public void Build_DnssecRecordsWrittenInASignedZone_Refused()
+    {
+        var errors = new List<ConfigError>();
+        var definition = ZoneText.Definitions(errors, ("example.test.", Records + "\nx IN TYPE47 \\# 3 000003\n"))[0] with { Signing = new ZoneSigningOptions([_key]) };
+
+        ZoneSnapshotBuilder.Build([definition], errors).Should().BeNull();
+        errors.Select(e => e.ToString()).Should().ContainSingle().Which.Should().EndWith("zone example.test. is signed here (dnssec): its NSEC records are made by the signer, not written in the zone");
+    }
+
     private ZoneSnapshot Build()
     {
         var errors = new List<ConfigError>();

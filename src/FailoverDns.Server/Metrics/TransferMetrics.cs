@@ -4,7 +4,10 @@ using FailoverDns.Zones;
 
 namespace FailoverDns.Server.Metrics;
 
-/// <summary>The hidden primary as metrics: each transferred zone's serial, and per secondary the serials notified, acknowledged and last transferred.</summary>
+/// <summary>
+/// The zones as their consumers see them: each transferred zone's serial, per secondary the serials
+/// notified, acknowledged and last transferred, and when each signed zone's signatures expire.
+/// </summary>
 public sealed class TransferMetrics
 {
     public TransferMetrics(IMeterFactory meters, ZoneStore zones, SecondaryStatus secondaries)
@@ -19,6 +22,15 @@ public sealed class TransferMetrics
             },
             "{serial}",
             "The SOA serial each transferred zone serves now");
+        meter.CreateObservableGauge(
+            "failoverdns.dnssec.signatures_expire",
+            () =>
+            {
+                var snapshot = zones.Current;
+                return snapshot.Zones.Where(z => z.Signing is not null).Select(z => new Measurement<long>(snapshot.EarliestExpiration(z) ?? 0, Tag("zone", z.Name)));
+            },
+            "s",
+            "When the earliest RRSIG of each signed zone expires, in seconds since the epoch (signed again before: its refreshBefore)");
         meter.CreateObservableGauge("failoverdns.transfer.notified_serial", () => Rows(r => r.NotifiedSerial), "{serial}", "The last serial each secondary was sent a NOTIFY for");
         meter.CreateObservableGauge("failoverdns.transfer.acknowledged_serial", () => Rows(r => r.AcknowledgedSerial), "{serial}", "The last serial each secondary acknowledged a NOTIFY for");
         meter.CreateObservableGauge("failoverdns.transfer.transferred_serial", () => Rows(r => r.LastTransferSerial), "{serial}", "The serial of the last transfer each client took");

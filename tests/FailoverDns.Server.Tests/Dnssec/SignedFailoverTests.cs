@@ -150,6 +150,9 @@ public sealed partial class SignedFailoverTests : IAsyncLifetime
         var renewed = await Poll.UntilAsync(() => InceptionAsync(server.Port), i => i != first, "signatures made again");
 
         renewed.Should().BeAfter(first.AddMinutes(60));
+        using var metrics = await server.Admin.GetAsync("/metrics");
+        PrometheusScrape.Parse(await metrics.Content.ReadAsStringAsync()).Sum("failoverdns_dnssec_signatures_expire_seconds", ("zone", "example.test."))
+            .Should().Be(new DateTimeOffset(renewed).AddHours(3).ToUnixTimeSeconds(), "every signature runs from an hour before the signing to 2h after it");
         await using var unbound = await ValidatingUnbound.StartAsync(Zone, server.Port, _anchor);
         (await unbound.QueryAsync("www.example.test")).Authenticated.Should().BeTrue(unbound.Log);
         (await unbound.QueryAsync("nothere.example.test")).Authenticated.Should().BeTrue(unbound.Log);

@@ -25,6 +25,7 @@ public sealed partial class ReadmeCommandsTests : IClassFixture<ReadmeCommandsTe
         (Pattern(@"^dotnet run -c Release --project src/FailoverDns\.Server -- --config config/failoverdns\.yaml$"), $"{nameof(Hosting.PublishedOutputTests)}.{nameof(Hosting.PublishedOutputTests.PublishedOutput_StartedAsTheImageStartsIt_AnswersAndStopsOnSigterm)}"),
         (Pattern(@"^dig @(ns1\.example\.com|198\.51\.100\.53) \+norec www\.dyn\.example\.com"), $"{nameof(Resolvers.DelegationTests)}.{nameof(Resolvers.DelegationTests.Delegation_ParentRefersChildAnswers)}"),
         (Pattern(@"^(python3 -m http\.server 8080|dig @127\.0\.0\.1 -p 5300 \+short app\.example\.test)"), $"{nameof(Failover.FailoverEndToEndTests)}.{nameof(Failover.FailoverEndToEndTests.Failover_PrimaryStopsAndRecovers_FollowsDesignTable)}"),
+        (Pattern(@"^failoverdns dnssec (keygen|ds) example\.com --config "), $"{nameof(Hosting.DnssecCommandsTests)}.{nameof(Hosting.DnssecCommandsTests.KeyGen_ThenDs_TheDsBindComputes)} runs both with --config"),
         (Pattern(@"^etcdctl (role|user) "), $"{nameof(Cluster.ClusterConnectionTests)}.{nameof(Cluster.ClusterConnectionTests.ReadmeEtcdctlCommands_MakeTheUserAnInstanceConnectsAs)} runs them as written"),
         (Pattern(@"^(docker |sleep |dig @127\.0\.0\.1 (-p 5300 \+short )?www\.example\.test$)"), $"not runnable here (no Docker engine): {nameof(Hosting.PublishedOutputTests)} and {nameof(Samples.DockerComposeTests)} check the image's parts"),
     ];

@@ -83,7 +83,7 @@ public static class AdminEndpoints
                 : explain.Explain(name, type ?? "A") is { } view ? Results.Json(view, json.ExplainView) : BadRequest($"'{name}' or '{type}' is not a valid name and type"));
     }
 
-    /// <summary>An override change, and the check as it is afterwards; 503 when the cluster's etcd did not take it.</summary>
+    /// <summary>An override change, and the check as it is afterwards; 503 when the cluster's etcd or the state file cannot take it.</summary>
     private static async Task<IResult> ClusterWrite(Func<Task<bool>> write, string name, AdminViewFactory views)
     {
         try
@@ -95,6 +95,10 @@ public static class AdminEndpoints
         catch (Cluster.ClusterUnavailableException e)
         {
             return AdminErrors.Result(StatusCodes.Status503ServiceUnavailable, $"the override was not changed: {e.Message}; overrides are cluster-wide and need etcd");
+        }
+        catch (HealthOverrides.StateFileUnwritableException e)
+        {
+            return AdminErrors.Result(StatusCodes.Status503ServiceUnavailable, $"the override was not changed: {e.Message}, so it would not survive a restart; fix admin.stateFile or its directory's permissions");
         }
     }
 

@@ -30,6 +30,11 @@ public sealed partial class OverrideService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!stateFile.IsWritable(out var problem))
+        {
+            LogStateFileUnwritable(logger, problem);
+        }
+
         Restore();
         _timer = time.CreateTimer(_ => ExpireOnTimer(), null, ExpiryCheck, ExpiryCheck);
         return Task.CompletedTask;
@@ -45,12 +50,15 @@ public sealed partial class OverrideService(
 
     /// <summary>Forces a check's state; false for an unknown check.</summary>
     /// <exception cref="ClusterUnavailableException">Cluster mode, and etcd did not take it: nothing was set.</exception>
+    /// <exception cref="StateFileUnwritableException">The state file cannot be written, so it would not survive a restart: nothing was set.</exception>
     public async Task<bool> SetAsync(string check, HealthStatus state, DateTimeOffset? until, string reason, CancellationToken cancellationToken = default)
     {
         if (health.Get(check) is null)
         {
             return false;
         }
+
+        EnsureKept();
 
         // The admin API refuses a reason that breaks the rules; this keeps any other caller from logging one.
         var value = new HealthOverride(state, until, OverrideReason.Sanitize(reason), time.GetUtcNow());
@@ -79,6 +87,11 @@ public sealed partial class OverrideService(
             return false;
         }
 
+        if (state.Override is not null)
+        {
+            EnsureKept(); // else the cleared override would come back at the next start
+        }
+
         if (cluster is not null)
         {
             await cluster.DeleteOverrideAsync(check, cancellationToken);
@@ -92,6 +105,14 @@ public sealed partial class OverrideService(
         }
 
         return true;
+    }
+
+    private void EnsureKept()
+    {
+        if (!stateFile.IsWritable(out var problem))
+        {
+            throw new StateFileUnwritableException(problem);
+        }
     }
 
     /// <summary>An exception on a timer thread would end the process: a failing step is logged, and the next tick tries again.</summary>
@@ -147,6 +168,9 @@ public sealed partial class OverrideService(
 
     private static string Until(DateTimeOffset? until) => until is { } time ? $"until {time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z" : "until cleared";
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Problem}: overrides set now would not survive a restart, so the admin API refuses them until it can be written (fix admin.stateFile or its directory's permissions)")]
+    private static partial void LogStateFileUnwritable(ILogger logger, string problem);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Override: health check {Check} forced {State} {Until} ({Reason})")]
     private static partial void LogOverrideSet(ILogger logger, string check, string state, string until, string reason);
 
@@ -159,3 +183,6 @@ public sealed partial class OverrideService(
     [LoggerMessage(Level = LogLevel.Error, Message = "Clearing expired overrides failed; tried again at the next check")]
     private static partial void LogExpiryFailed(ILogger logger, Exception exception);
 }
+
+/// <summary>An override was refused because the state file cannot be written: it would be lost at the next restart.</summary>
+public sealed class StateFileUnwritableException(string message) : Exception(message);

@@ -48,6 +48,35 @@ public sealed partial class StateFile(string? path, ILogger<StateFile> logger)
         }
     }
 
+    /// <summary>
+    /// True when the state file can be written now: a file beside it is created and removed, as each
+    /// write does. <paramref name="problem"/> says why not. True when no state is kept.
+    /// </summary>
+    public bool IsWritable([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? problem)
+    {
+        problem = null;
+        if (path is null)
+        {
+            return true;
+        }
+
+        var probe = path + ".tmp";
+        try
+        {
+            using (File.Open(probe, FileMode.OpenOrCreate, FileAccess.Write))
+            {
+            }
+
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = $"the state file {path} cannot be written ({e.Message})";
+            return false;
+        }
+    }
+
     /// <summary>Writes the overrides and check states of <paramref name="health"/> as they are now; returns the check states written.</summary>
     public IReadOnlyList<SavedCheckState> Write(HealthStateStore health)
     {

@@ -36,6 +36,21 @@ public sealed class OverrideLifecycleTests : IDisposable
     public void Dispose() => File.Delete(_stateFile);
 
     [Fact]
+    public async Task Override_StateFileCannotBeWritten_RefusedWith503AndNothingChanges()
+    {
+        await using var backend = LoopbackHttpServer.Start();
+        var unwritable = Path.Combine(Path.GetTempPath(), $"failoverdns-missing-{Guid.NewGuid():N}", "state.json");
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port), stateFile: unwritable);
+
+        using var response = await server.Admin.PutAsJsonAsync("/api/health-checks/web/override", new { state = "unhealthy", reason = "drill" });
+
+        ((int)response.StatusCode).Should().Be(503);
+        (await response.Content.ReadAsStringAsync()).Should().Contain($"the state file {unwritable} cannot be written").And.Contain("would not survive a restart");
+        (await server.GetJsonAsync("/api/health-checks/web")).TryGetProperty("override", out _).Should().BeFalse("nothing was set");
+        (await DnsAnswers.AskAsync(server, "www.example.test")).Should().Be(Primary);
+    }
+
+    [Fact]
     public async Task Override_UntilPasses_ExpiresOnItsOwn()
     {
         await using var backend = LoopbackHttpServer.Start();

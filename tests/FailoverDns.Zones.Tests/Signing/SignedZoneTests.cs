@@ -24,6 +24,9 @@ public sealed class SignedZoneTests : IDisposable
         a.b IN A 192.0.2.9
         sub IN NS ns.sub
         ns.sub IN A 192.0.2.99
+        secure IN NS ns.secure
+        secure IN DS 12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF
+        ns.secure IN A 192.0.2.98
         """;
 
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
@@ -64,9 +67,11 @@ public sealed class SignedZoneTests : IDisposable
         var zone = snapshot.Zones[0];
 
         zone.NsecChain.Select(n => n.ToString()).Should().Equal(
-            "example.test.", "a.b.example.test.", "mail.example.test.", "ns1.example.test.", "only.example.test.", "sub.example.test.", "*.wild.example.test.", "www.example.test.");
+            "example.test.", "a.b.example.test.", "mail.example.test.", "ns1.example.test.", "only.example.test.", "secure.example.test.", "sub.example.test.", "*.wild.example.test.", "www.example.test.");
         Types(snapshot, "example.test.").Should().Equal(RecordType.NS, RecordType.SOA, RecordType.RRSIG, RecordType.NSEC, RecordType.DNSKEY);
         Types(snapshot, "sub.example.test.").Should().Equal(RecordType.NS, RecordType.RRSIG, RecordType.NSEC);
+        Types(snapshot, "secure.example.test.").Should().Equal(RecordType.NS, RecordType.DS, RecordType.RRSIG, RecordType.NSEC);
+        snapshot.Signatures(snapshot.FindNode(ZoneText.Name("secure.example.test."))!.Find(RecordType.DS)!).Should().NotBeNull("the parent signs a child's DS");
         Next(snapshot, "www.example.test.").Should().Be("example.test.", "the chain wraps to the apex");
         snapshot.Signatures(snapshot.FindNode(ZoneText.Name("sub.example.test."))!.Find(RecordType.NS)!).Should().BeNull("a delegation's NS is the child's to sign");
     }
@@ -98,6 +103,7 @@ public sealed class SignedZoneTests : IDisposable
     [InlineData("x.wild.example.test.", RecordType.TXT, "Answer x.wild.example.test. 3600 IN TXT \"any\"", "Authority *.wild.example.test. 300 IN NSEC www.example.test. TXT RRSIG NSEC")]
     [InlineData("x.wild.example.test.", RecordType.A, "Authority example.test. 300 IN SOA", "Authority *.wild.example.test. 300 IN NSEC www.example.test. TXT RRSIG NSEC")]
     [InlineData("host.sub.example.test.", RecordType.A, "Authority sub.example.test. 3600 IN NS ns.sub.example.test.", "Authority sub.example.test. 300 IN NSEC *.wild.example.test. NS RRSIG NSEC")]
+    [InlineData("host.secure.example.test.", RecordType.A, "Authority secure.example.test. 3600 IN NS ns.secure.example.test.", "Authority secure.example.test. 3600 IN DS 12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF01234567 89ABCDEF")]
     public void Resolve_WithDnssec_CarriesTheProofs(string name, RecordType type, params string[] expected)
     {
         var snapshot = Build();

@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FailoverDns.Server.Admin;
 
-/// <summary>The admin HTTP API: health and readiness, checks, record sets, explain, overrides, metrics.</summary>
+/// <summary>The admin HTTP API: health and readiness, checks, record sets, explain, overrides, history, metrics, and the status page.</summary>
 public static class AdminEndpoints
 {
     public static void MapAdminApi(this WebApplication app, AdminOptions admin, string? token)
@@ -28,6 +28,7 @@ public static class AdminEndpoints
         }
 
         var json = AdminJsonContext.Api;
+        app.MapStatusPage();
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (ReadinessState readiness, HealthStateStore health, IServiceProvider services) =>
         {
@@ -81,6 +82,8 @@ public static class AdminEndpoints
             name is null
                 ? BadRequest("give ?name=…&type=…")
                 : explain.Explain(name, type ?? "A") is { } view ? Results.Json(view, json.ExplainView) : BadRequest($"'{name}' or '{type}' is not a valid name and type"));
+        api.MapGet("/history", (StatusHistory history) => Results.Json(history.Changes(), json.HistoryView));
+        api.MapGet("/history/latency", (StatusHistory history) => Results.Json(history.Latency(), json.LatencyHistoryView));
     }
 
     /// <summary>An override change, and the check as it is afterwards; 503 when the cluster's etcd or the state file cannot take it.</summary>
@@ -104,8 +107,9 @@ public static class AdminEndpoints
 
     private static bool Authorized(HttpContext context, string token)
     {
-        // Liveness and readiness stay open for container and orchestrator probes.
-        if (context.Request.Path.Value is "/healthz" or "/readyz")
+        // Liveness and readiness stay open for container and orchestrator probes; the status page
+        // holds no data (it asks for the token and sends it with each API call it makes).
+        if (context.Request.Path.Value is "/healthz" or "/readyz" or StatusPage.Path)
         {
             return true;
         }

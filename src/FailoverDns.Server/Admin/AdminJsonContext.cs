@@ -17,6 +17,8 @@ namespace FailoverDns.Server.Admin;
 [JsonSerializable(typeof(ErrorView))]
 [JsonSerializable(typeof(ClusterView))]
 [JsonSerializable(typeof(IReadOnlyList<Transfer.SecondaryView>))]
+[JsonSerializable(typeof(HistoryView))]
+[JsonSerializable(typeof(LatencyHistoryView))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>As <see cref="Default"/>, but quotes and angle brackets stay readable (the API is read by people and jq, not embedded in HTML).</summary>

@@ -136,6 +136,7 @@ public static class FailoverDnsHost
         services.AddSingleton<CheckStateSaver>();
         services.AddSingleton<FailoverCoordinator>();
         services.AddSingleton<HealthMetrics>();
+        services.AddSingleton<StatusHistory>();
         if (config.Cluster is { } cluster)
         {
             services.AddSingleton(cluster);
@@ -155,7 +156,7 @@ public static class FailoverDnsHost
         services.AddSingleton(sp => new HealthPipeline(
             sp.GetRequiredService<HealthStateStore>(),
             sp.GetRequiredService<IVerdictAggregator>(),
-            [sp.GetRequiredService<FailoverCoordinator>(), sp.GetRequiredService<StartupGate>(), sp.GetRequiredService<CheckStateSaver>(), sp.GetRequiredService<HealthMetrics>()]));
+            [sp.GetRequiredService<FailoverCoordinator>(), sp.GetRequiredService<StartupGate>(), sp.GetRequiredService<CheckStateSaver>(), sp.GetRequiredService<HealthMetrics>(), sp.GetRequiredService<StatusHistory>()]));
         services.AddSingleton<AlertService>();
         services.AddSingleton<OverrideService>();
         services.AddSingleton<AdminViewFactory>();

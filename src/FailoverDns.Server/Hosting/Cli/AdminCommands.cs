@@ -115,7 +115,14 @@ internal static class AdminCommands
 
         var check = new Argument<string>("CHECK") { Description = "The health check's name" };
         var state = new Option<string>("--state") { HelpName = "healthy|unhealthy", Description = "The state to force", Required = true };
-        state.AcceptOnlyFromAmong("healthy", "unhealthy");
+        state.Validators.Add(result =>
+        {
+            var given = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+            if (given is not (null or "healthy" or "unhealthy"))
+            {
+                result.AddError($"--state must be healthy or unhealthy, not '{given}'");
+            }
+        });
         var reason = new Option<string>("--reason") { HelpName = "TEXT", Description = "Why: logged, kept and shown with the check (one line, at most 200 characters)" };
         var until = new Option<DateTimeOffset?>("--until")
         {

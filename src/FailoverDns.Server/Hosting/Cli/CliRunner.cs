@@ -76,7 +76,8 @@ internal static class CliRunner
     public static string Message(ParseResult result) =>
         result.UnmatchedTokens.Count > 0 ? $"unknown command or argument '{result.UnmatchedTokens[0]}'" : Message(result.Errors[0]);
 
-    public static string Message(ParseError error) => error.Message.TrimEnd('.');
+    public static string Message(ParseError error) =>
+        string.Join(' ', error.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.');
 
     /// <summary>Writes a usage error: the line, the command group's usage, where help is; returns <see cref="UsageError"/>.</summary>
     public static int Usage(CliContext context, string message, string group = "")

@@ -35,7 +35,14 @@ public sealed partial class SignatureRefresher(ZoneStore store, TimeProvider tim
                 wait = TimeSpan.FromMinutes(1);
             }
 
-            await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // stopping, or a start-up that failed: nothing to say
+            }
         }
     }
 

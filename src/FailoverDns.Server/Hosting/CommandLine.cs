@@ -1,76 +1,83 @@
+using System.CommandLine;
 using System.Net;
 using FailoverDns.Configuration;
+using FailoverDns.Server.Hosting.Cli;
 using FailoverDns.Zones.Text;
 
 namespace FailoverDns.Server.Hosting;
 
 /// <summary>
-/// The options of a serving run: <c>--config FILE</c>, any number of <c>--listen ADDR:PORT</c> (the port required) and
-/// <c>--state-file FILE</c>, falling back to <c>FAILOVERDNS_CONFIG</c>, <c>FAILOVERDNS_LISTEN</c>
-/// (comma-separated) and <c>FAILOVERDNS_STATE_FILE</c>: how the container image points the server
-/// at its mounted config, its port and its writable volume.
+/// The options of a serving run: <c>--config FILE</c>, any number of <c>--listen ADDR:PORT</c> (the port required),
+/// <c>--state-file FILE</c> and <c>--admin-listen ADDR:PORT</c>, falling back to <c>FAILOVERDNS_CONFIG</c>,
+/// <c>FAILOVERDNS_LISTEN</c> (comma-separated), <c>FAILOVERDNS_STATE_FILE</c> and <c>FAILOVERDNS_ADMIN_LISTEN</c>:
+/// how the container image points the server at its mounted config, its ports and its writable volume.
+/// The words are parsed by System.CommandLine (<see cref="ServeCommand"/>); this is what they mean.
 /// </summary>
-internal sealed record CommandLine(string ConfigPath, IReadOnlyList<IPEndPoint> Listen, string? StateFile = null)
+internal sealed record CommandLine(string ConfigPath, IReadOnlyList<IPEndPoint> Listen, string? StateFile = null, IPEndPoint? AdminListen = null)
 {
     public const string DefaultConfig = "config/failoverdns.yaml";
 
+    public const string ConfigVariable = "FAILOVERDNS_CONFIG";
+
+    public const string ListenVariable = "FAILOVERDNS_LISTEN";
+
+    public const string StateFileVariable = "FAILOVERDNS_STATE_FILE";
+
+    public const string AdminListenVariable = "FAILOVERDNS_ADMIN_LISTEN";
+
+    /// <summary>The serving options in <paramref name="args"/> (and nothing else); null with the reason when they are wrong.</summary>
     public static CommandLine? Parse(IReadOnlyList<string> args, Func<string, string?> environment, out string? error)
     {
-        error = null;
-        string? config = null;
-        string? stateFile = null;
-        var listen = new List<IPEndPoint>();
-        for (var i = 0; i < args.Count; i++)
+        var options = new ServeOptions();
+        var command = new Command("failoverdns");
+        options.AddTo(command);
+        var result = command.Parse(args);
+        if (result.Errors.Count > 0)
         {
-            var value = i + 1 < args.Count ? args[i + 1] : null;
-            switch (args[i])
-            {
-                case "--config" when value is not null:
-                    config = value;
-                    i++;
-                    break;
-                case "--state-file" when value is not null:
-                    stateFile = value;
-                    i++;
-                    break;
-                case "--listen" when value is not null:
-                    if (!TryParseListen("--listen", value, out var endpoint, out error))
-                    {
-                        return null;
-                    }
-
-                    listen.Add(endpoint);
-                    i++;
-                    break;
-                default:
-                    error = $"unknown or incomplete argument '{args[i]}'";
-                    return null;
-            }
+            error = CliRunner.Message(result);
+            return null;
         }
 
-        if (listen.Count == 0 && environment("FAILOVERDNS_LISTEN") is { Length: > 0 } fromEnvironment)
+        return options.Read(result, environment, out error);
+    }
+
+    /// <summary>The given config path, else <c>$FAILOVERDNS_CONFIG</c>, else <see cref="DefaultConfig"/>.</summary>
+    public static string ConfigPathOf(string? given, Func<string, string?> environment) =>
+        given ?? (environment(ConfigVariable) is { Length: > 0 } path ? path : DefaultConfig);
+
+    /// <summary>The serving options from the parsed words, with the environment's where a word was not given.</summary>
+    public static CommandLine? From(string? config, IReadOnlyList<IPEndPoint> listen, string? stateFile, IPEndPoint? adminListen, Func<string, string?> environment, out string? error)
+    {
+        error = null;
+        var endpoints = listen.ToList();
+        if (endpoints.Count == 0 && environment(ListenVariable) is { Length: > 0 } fromEnvironment)
         {
             foreach (var item in fromEnvironment.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (!TryParseListen("FAILOVERDNS_LISTEN", item, out var endpoint, out error))
+                if (!TryParseListen(ListenVariable, item, out var endpoint, out error))
                 {
                     return null;
                 }
 
-                listen.Add(endpoint);
+                endpoints.Add(endpoint);
             }
         }
 
-        config ??= environment("FAILOVERDNS_CONFIG") is { Length: > 0 } path ? path : DefaultConfig;
-        stateFile ??= environment("FAILOVERDNS_STATE_FILE") is { Length: > 0 } state ? state : null;
-        return new CommandLine(config, listen, stateFile);
+        if (adminListen is null && environment(AdminListenVariable) is { Length: > 0 } admin
+            && !TryParseListen(AdminListenVariable, admin, out adminListen, out error, AdminOptions.DefaultListen.Port))
+        {
+            return null;
+        }
+
+        stateFile ??= environment(StateFileVariable) is { Length: > 0 } state ? state : null;
+        return new CommandLine(ConfigPathOf(config, environment), endpoints, stateFile, adminListen);
     }
 
     /// <summary>
-    /// An address and port. A bare address is refused rather than taken to mean port 53: the error
-    /// shows it written with the port.
+    /// An address and port. A bare address is refused rather than taken to mean port <paramref name="defaultPort"/>:
+    /// the error shows it written with the port.
     /// </summary>
-    private static bool TryParseListen(string option, string text, out IPEndPoint endpoint, out string? error)
+    public static bool TryParseListen(string option, string text, out IPEndPoint endpoint, out string? error, int defaultPort = ConfigLoader.DefaultPort)
     {
         error = null;
         if (AddressText.TryParseEndpointWithPort(text, out endpoint))
@@ -78,16 +85,20 @@ internal sealed record CommandLine(string ConfigPath, IReadOnlyList<IPEndPoint> 
             return true;
         }
 
-        error = AddressText.TryParseEndpoint(text, ConfigLoader.DefaultPort, out var withDefault)
-            ? $"{option}: '{text}' has no port; write the address with its port, e.g. {withDefault} (for IPv6, in brackets: [::1]:53)"
-            : $"{option}: '{text}' is not an address and port (write 127.0.0.1:53, or [::1]:53 for IPv6)";
+        error = AddressText.TryParseEndpoint(text, defaultPort, out var withDefault)
+            ? $"{option}: '{text}' has no port; write the address with its port, e.g. {withDefault} (for IPv6, in brackets: [::1]:{defaultPort})"
+            : $"{option}: '{text}' is not an address and port (write 127.0.0.1:{defaultPort}, or [::1]:{defaultPort} for IPv6)";
         return false;
     }
 
-    /// <summary>The config with its listen addresses and state file replaced by those given here, if any.</summary>
-    public FailoverDnsConfig Apply(FailoverDnsConfig config) => config with
+    /// <summary>The config with its listen addresses, state file and admin listen address replaced by those given here, if any.</summary>
+    public FailoverDnsConfig Apply(FailoverDnsConfig config)
     {
-        Listen = Listen.Count == 0 ? config.Listen : [.. Listen.Select(e => new ListenEndpoint(e.Address, e.Port, true, true, new SourceLocation("--listen", 1, 1)))],
-        Admin = StateFile is null ? config.Admin : config.Admin with { StateFile = Path.GetFullPath(StateFile) },
-    };
+        var admin = StateFile is null ? config.Admin : config.Admin with { StateFile = Path.GetFullPath(StateFile) };
+        return config with
+        {
+            Listen = Listen.Count == 0 ? config.Listen : [.. Listen.Select(e => new ListenEndpoint(e.Address, e.Port, true, true, new SourceLocation("--listen", 1, 1)))],
+            Admin = AdminListen is null ? admin : admin with { Listen = AdminListen },
+        };
+    }
 }

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using FailoverDns.Configuration.Dnssec;
-using FailoverDns.Protocol;
 using FailoverDns.Protocol.Dnssec;
+using FailoverDns.Server.Hosting.Cli;
 using FailoverDns.Zones.Text;
 
 namespace FailoverDns.Server.Hosting;
@@ -11,7 +11,8 @@ namespace FailoverDns.Server.Hosting;
 /// <summary>
 /// <c>failoverdns dnssec keygen ZONE</c> makes a zone's key (a CSK: one key, flags 257, that signs everything) in
 /// BIND's file format; <c>failoverdns dnssec ds ZONE</c> prints the DS records to give the parent zone. ARSoft.Tools.Net
-/// generates the key and computes the DS digest; the files are written and read by <see cref="KeyFiles"/>.
+/// generates the key and computes the DS digest; the files are written and read by <see cref="KeyFiles"/>. The words are
+/// parsed by <see cref="DnssecCli"/>.
 /// </summary>
 internal static class DnssecCommands
 {
@@ -25,15 +26,15 @@ internal static class DnssecCommands
     private const int Ttl = 3600;
 
     /// <summary>Runs the command in <paramref name="args"/> (the words after <c>dnssec</c>): 0 done, 1 failed, 2 usage error.</summary>
-    public static int Run(IReadOnlyList<string> args, Func<string, string?> environment, TextWriter output, TextWriter error)
-    {
-        if (!TryParse(args, environment, out var command, out var problem))
-        {
-            error.WriteLine($"failoverdns: {problem}");
-            error.WriteLine(Usage);
-            return 2;
-        }
+    public static int Run(IReadOnlyList<string> args, Func<string, string?> environment, TextWriter output, TextWriter error) =>
+        CliRunner.RunAsync(["dnssec", .. args], new CliContext(environment, output, error)).GetAwaiter().GetResult();
 
+    /// <summary>What <c>keygen</c> or <c>ds</c> was asked to do, as <see cref="DnssecCli"/> parsed it.</summary>
+    internal sealed record Command(string Verb, string Zone, string KeyDirectory, DnssecAlgorithm Algorithm);
+
+    /// <summary>Runs <paramref name="command"/>: 0 done, 1 failed.</summary>
+    internal static int Run(Command command, TextWriter output, TextWriter error)
+    {
         try
         {
             return command.Verb == "keygen" ? KeyGen(command, output, error) : PrintDs(command, output, error);
@@ -45,61 +46,7 @@ internal static class DnssecCommands
         }
     }
 
-    private sealed record Command(string Verb, string Zone, string KeyDirectory, DnssecAlgorithm Algorithm);
-
-    private static bool TryParse(IReadOnlyList<string> args, Func<string, string?> environment, out Command command, out string? problem)
-    {
-        command = null!;
-        problem = null;
-        if (args.Count < 2 || args[0] is not ("keygen" or "ds") || args[1].StartsWith('-'))
-        {
-            problem = "dnssec needs 'keygen ZONE' or 'ds ZONE'";
-            return false;
-        }
-
-        var (verb, zone, options) = (args[0], args[1], args.Skip(2).ToList());
-        if (DnsName.Parse(KeyFiles.NormaliseZone(zone)) is null)
-        {
-            problem = $"{Excerpt.Quote(zone)} is not a valid zone name";
-            return false;
-        }
-
-        string? config = null;
-        string? directory = null;
-        var algorithm = DnssecAlgorithm.EcdsaP256Sha256;
-        for (var i = 0; i < options.Count; i++)
-        {
-            var value = i + 1 < options.Count ? options[i + 1] : null;
-            switch (options[i])
-            {
-                case "--config" when value is not null:
-                    config = value;
-                    break;
-                case "--key-directory" when value is not null:
-                    directory = value;
-                    break;
-                case "--algorithm" when value is not null && verb == "keygen":
-                    if (!TryParseAlgorithm(value, out algorithm))
-                    {
-                        problem = $"--algorithm must be 13 (ecdsap256sha256) or 14 (ecdsap384sha384), not {Excerpt.Quote(value)}";
-                        return false;
-                    }
-
-                    break;
-                default:
-                    problem = $"unknown or incomplete argument '{options[i]}'";
-                    return false;
-            }
-
-            i++;
-        }
-
-        config ??= environment("FAILOVERDNS_CONFIG") is { Length: > 0 } path ? path : CommandLine.DefaultConfig;
-        command = new Command(verb, KeyFiles.NormaliseZone(zone), directory ?? ZoneKeyDirectory.Of(config, zone), algorithm);
-        return true;
-    }
-
-    private static bool TryParseAlgorithm(string text, out DnssecAlgorithm algorithm)
+    internal static bool TryParseAlgorithm(string text, out DnssecAlgorithm algorithm)
     {
         algorithm = text.ToLowerInvariant() switch
         {

@@ -100,8 +100,8 @@ public sealed partial class ReadmeCommandsTests : IClassFixture<ReadmeCommandsTe
     [GeneratedRegex(@"\s+# .*$")]
     private static partial Regex Comment();
 
-    /// <summary>Commands that ask the quick-start server (sample config, DNS 5300, admin 8053), and the validate command.</summary>
-    [GeneratedRegex(@"^(dig @127\.0\.0\.1 -p 5300 (?!\+short app)|kdig @127\.0\.0\.1 -p 5300 |nslookup -port=5300 |curl -s .*127\.0\.0\.1:8053|dotnet run --project src/FailoverDns\.Server -- validate )")]
+    /// <summary>Commands that ask the quick-start server (sample config, DNS 5300, admin 8053), the validate command, and the operator commands.</summary>
+    [GeneratedRegex(@"^(dig @127\.0\.0\.1 -p 5300 (?!\+short app)|kdig @127\.0\.0\.1 -p 5300 |nslookup -port=5300 |curl -s .*127\.0\.0\.1:8053|dotnet run --project src/FailoverDns\.Server -- validate |failoverdns (status|explain|override|reload)\b)")]
     private static partial Regex AskingTheSampleServer();
 
     /// <summary>The sample config served on free loopback ports, as the quick start serves it on 5300 and 8053.</summary>
@@ -110,8 +110,11 @@ public sealed partial class ReadmeCommandsTests : IClassFixture<ReadmeCommandsTe
         private readonly string _directory = Directory.CreateTempSubdirectory("failoverdns-readme-").FullName;
         private ServerFixture? _server;
 
-        /// <summary>The command with the quick start's ports replaced by this server's, and dotnet run by the built server.</summary>
-        public string Localise(string command) => UntilTime().Replace(command, $"\"until\": \"{DateTimeOffset.UtcNow.AddDays(1):yyyy-MM-ddTHH:mm:ssZ}\"")
+        /// <summary>
+        /// The command with the quick start's ports replaced by this server's, and dotnet run (or the installed
+        /// failoverdns, whose admin API is then this server's) by the built server.
+        /// </summary>
+        public string Localise(string command) => UntilTime().Replace(Installed().Replace(command, $"FAILOVERDNS_ADMIN_LISTEN={_server!.Admin.BaseAddress!.Authority} dotnet {ServerProcess.BuiltAssembly} "), $"\"until\": \"{DateTimeOffset.UtcNow.AddDays(1):yyyy-MM-ddTHH:mm:ssZ}\"")
             .Replace("-p 5300", "-p " + _server!.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("-port=5300", "-port=" + _server.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("http://127.0.0.1:8053", _server.Admin.BaseAddress!.ToString().TrimEnd('/'), StringComparison.Ordinal)
@@ -140,6 +143,9 @@ public sealed partial class ReadmeCommandsTests : IClassFixture<ReadmeCommandsTe
         /// <summary>An override's example end time: moved to tomorrow, so that it is never in the past.</summary>
         [GeneratedRegex(@"""until"": ""[^""]+""")]
         private static partial Regex UntilTime();
+
+        [GeneratedRegex("^failoverdns ")]
+        private static partial Regex Installed();
 
         [GeneratedRegex(@"listen:\n(  - .*\n)+")]
         private static partial Regex ListenLines();

@@ -87,4 +87,29 @@ public sealed class CommandLineTests
         applied.Listen.Should().ContainSingle().Which.EndPoint.ToString().Should().Be("127.0.0.2:5353");
         applied.Zones.Should().BeSameAs(config.Zones);
     }
+
+    [Fact]
+    public void Parse_AdminListen_FromArgumentOrEnvironmentAndApplied()
+    {
+        var config = TestZone.Load().Config!;
+
+        var fromArgument = Parse(["--admin-listen", "127.0.0.2:18053"], new Dictionary<string, string> { ["FAILOVERDNS_ADMIN_LISTEN"] = "127.0.0.3:1" })!;
+        var fromEnvironment = Parse(["--state-file", "/tmp/s.json"], new Dictionary<string, string> { ["FAILOVERDNS_ADMIN_LISTEN"] = "[::1]:18053" })!;
+
+        fromArgument.Apply(config).Admin.Listen!.ToString().Should().Be("127.0.0.2:18053", "the command line wins");
+        var applied = fromEnvironment.Apply(config).Admin;
+        applied.Listen!.ToString().Should().Be("[::1]:18053");
+        applied.StateFile.Should().Be("/tmp/s.json", "the state file is replaced beside it");
+        Parse([])!.Apply(config).Admin.Listen.Should().Be(config.Admin.Listen);
+    }
+
+    [Fact]
+    public void Parse_AdminListenWithoutPort_IsRejectedShowingTheAdminPort()
+    {
+        CommandLine.Parse(["--admin-listen", "127.0.0.1"], _ => null, out var error).Should().BeNull();
+        error.Should().Be("--admin-listen: '127.0.0.1' has no port; write the address with its port, e.g. 127.0.0.1:8053 (for IPv6, in brackets: [::1]:8053)");
+
+        CommandLine.Parse([], name => name == "FAILOVERDNS_ADMIN_LISTEN" ? "nowhere" : null, out error).Should().BeNull();
+        error.Should().StartWith("FAILOVERDNS_ADMIN_LISTEN: 'nowhere' is not an address and port");
+    }
 }

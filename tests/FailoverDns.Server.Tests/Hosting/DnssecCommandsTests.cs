@@ -118,11 +118,11 @@ public sealed class DnssecCommandsTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "keygen" }, "dnssec needs 'keygen ZONE' or 'ds ZONE'")]
-    [InlineData(new[] { "sign", "example.test" }, "dnssec needs 'keygen ZONE' or 'ds ZONE'")]
+    [InlineData(new[] { "keygen" }, "Required argument 'ZONE' missing for command: 'keygen'")]
+    [InlineData(new[] { "sign", "example.test" }, "unknown command or argument 'sign'")]
     [InlineData(new[] { "keygen", "example.test", "--algorithm", "8" }, "--algorithm must be 13 (ecdsap256sha256) or 14 (ecdsap384sha384), not '8'")]
-    [InlineData(new[] { "ds", "example.test", "--algorithm", "13" }, "unknown or incomplete argument '--algorithm'")]
-    [InlineData(new[] { "ds", "example.test", "--key-directory" }, "unknown or incomplete argument '--key-directory'")]
+    [InlineData(new[] { "ds", "example.test", "--algorithm", "13" }, "unknown command or argument '--algorithm'")]
+    [InlineData(new[] { "ds", "example.test", "--key-directory" }, "Required argument missing for option: '--key-directory'")]
     [InlineData(new[] { "ds", "bad..name" }, "'bad..name' is not a valid zone name")]
     public void BadArguments_UsageAndExitTwo(string[] args, string message)
     {

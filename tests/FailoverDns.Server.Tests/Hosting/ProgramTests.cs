@@ -144,6 +144,98 @@ public sealed partial class ProgramTests : IDisposable
         output.Should().Be($"failoverdns: cannot listen on UDP 127.0.0.1:{port}: the port is already in use by another process (is another DNS server running?)");
     }
 
+    [Fact]
+    public async Task Version_OptionAndCommand_PrintTheInformationalVersion()
+    {
+        var (exitCode, output) = await ServerProcess.RunAsync(ServerProcess.BuiltAssembly, "--version");
+
+        exitCode.Should().Be(0, output);
+        output.Should().MatchRegex(@"^failoverdns 0\.9\.0(\+[0-9a-f]+)?$");
+        (await Cli.RunAsync("version")).Should().Be((0, output, ""));
+        (await Cli.RunAsync("--version")).Should().Be((0, output, ""));
+    }
+
+    public static TheoryData<string> Commands() =>
+    [
+        "", "validate", "healthcheck", "version", "help", "dnssec", "dnssec keygen", "dnssec ds",
+        "status", "override", "override set", "override clear", "reload", "explain",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public async Task Help_EveryCommand_ByOptionAndByHelpCommand(string command)
+    {
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        var byOption = await Cli.RunAsync([.. words, "--help"]);
+        var byShortOption = await Cli.RunAsync([.. words, "-h"]);
+        var byCommand = await Cli.RunAsync(["help", .. words]);
+
+        byOption.ExitCode.Should().Be(0, byOption.Error);
+        byOption.Output.Should().Contain($"Usage:\n  failoverdns {command}".TrimEnd()).And.Contain("Description:");
+        byShortOption.Should().Be(byOption);
+        byCommand.Should().Be(byOption);
+    }
+
+    [Theory]
+    [InlineData("--bogus", "--bogus")]
+    [InlineData("frobnicate", "frobnicate")]
+    [InlineData("status --bogus", "--bogus")]
+    [InlineData("override set web --state unhealthy --untill 2030-01-01T00:00:00Z", "--untill")]
+    [InlineData("dnssec sign example.test", "sign")]
+    public async Task UnknownOptionOrCommand_OneLineNamingIt_UsageAndExitTwo(string command, string named)
+    {
+        var (exitCode, output, error) = await Cli.RunAsync(command.Split(' '));
+
+        exitCode.Should().Be(2);
+        output.Should().BeEmpty();
+        var lines = error.Split('\n');
+        lines[0].Should().Be($"failoverdns: unknown command or argument '{named}'");
+        lines[1].Should().StartWith("usage: failoverdns");
+        lines[^1].Should().StartWith("Run 'failoverdns ").And.EndWith("--help' for more.");
+    }
+
+    [Theory]
+    [InlineData("help nope", "failoverdns: no command 'nope'")]
+    [InlineData("override set web --state broken", "failoverdns: --state must be healthy or unhealthy, not 'broken'")]
+    [InlineData("override set web --state unhealthy --for 1h --until 2030-01-01T00:00:00Z", "failoverdns: give --until or --for, not both")]
+    [InlineData("override set web --state unhealthy --for soon", "failoverdns: --for: 'soon' is not a duration (write e.g. 30m, 2h or 1h30m)")]
+    [InlineData("explain", "failoverdns: Required argument 'NAME' missing for command: 'explain'")]
+    [InlineData("--listen 127.0.0.1", "failoverdns: --listen: '127.0.0.1' has no port")]
+    public async Task BadUsage_OneLineAndExitTwo(string command, string message)
+    {
+        var (exitCode, _, error) = await Cli.RunAsync(command.Split(' '));
+
+        exitCode.Should().Be(2);
+        error.Should().StartWith(message);
+        error.Split('\n')[1].Should().StartWith("usage: failoverdns");
+    }
+
+    [Fact]
+    public async Task Serve_AdminListenOptionAndVariable_MoveTheAdminApi_AndTheFirstLineHasTheVersion()
+    {
+        var path = Write(Valid());
+        var (fromOption, fromVariable) = (FreePort.Next(), FreePort.Next());
+        await using var byOption = ServerProcess.Start(ServerProcess.BuiltAssembly, ["--config", path, "--admin-listen", $"127.0.0.1:{fromOption}", "--state-file", Path.Combine(_directory, "a.json")]);
+        await using var byVariable = ServerProcess.Start(ServerProcess.BuiltAssembly, ["--config", path, "--state-file", Path.Combine(_directory, "b.json")], new Dictionary<string, string> { ["FAILOVERDNS_ADMIN_LISTEN"] = $"127.0.0.1:{fromVariable}" });
+        await byOption.WaitForLineAsync(ApplicationStarted());
+        await byVariable.WaitForLineAsync(ApplicationStarted());
+
+        foreach (var port in new[] { fromOption, fromVariable })
+        {
+            var (exitCode, output, error) = await Cli.RunAsync("healthcheck", $"http://127.0.0.1:{port}/healthz");
+            exitCode.Should().Be(0, $"the config turns the admin API off, and the command line turns it on at {port}: {error}");
+            output.Should().Be($"http://127.0.0.1:{port}/healthz: HTTP 200");
+        }
+
+        var lines = byOption.Lines.ToList();
+        lines.FindIndex(l => FirstLine().IsMatch(l)).Should().BeGreaterThanOrEqualTo(0, "the version is logged at start-up")
+            .And.BeLessThan(lines.FindIndex(l => l.Contains("Loaded ", StringComparison.Ordinal)), "before the config's summary");
+    }
+
+    [GeneratedRegex(@"FailoverDns 0\.9\.0(\+[0-9a-f]+)? starting")]
+    private static partial Regex FirstLine();
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

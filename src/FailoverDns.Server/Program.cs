@@ -18,6 +18,8 @@ public static class Program
                                                create the zone's signing key (BIND's K*.key and K*.private) and print its DS
                failoverdns dnssec ds ZONE [--config FILE] [--key-directory DIR]
                                                print the DS records to give the parent zone
+               failoverdns import route53 --record-sets FILE --health-checks FILE [--zone NAME] [--output FILE]
+                                               convert the JSON the aws CLI prints into a config
         The config file defaults to $FAILOVERDNS_CONFIG, then config/failoverdns.yaml.
         dnssec commands find keys in --key-directory, else the zone's dnssec.keyDirectory in the config, else keys/ beside it.
         --listen (or $FAILOVERDNS_LISTEN, comma-separated) replaces the config's listen addresses.
@@ -42,6 +44,11 @@ public static class Program
         if (args is ["dnssec", .. var dnssec])
         {
             return DnssecCommands.Run(dnssec, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
+        }
+
+        if (args is ["import", "route53", .. var import])
+        {
+            return Import.Route53Import.RunCommandLine(import, Console.Out, Console.Error);
         }
 
         if (args is ["healthcheck", .. var rest] && rest.Length <= 1)

@@ -27,6 +27,8 @@ public sealed partial class ReadmeCommandsTests : IClassFixture<ReadmeCommandsTe
         (Pattern(@"^(python3 -m http\.server 8080|dig @127\.0\.0\.1 -p 5300 \+short app\.example\.test)"), $"{nameof(Failover.FailoverEndToEndTests)}.{nameof(Failover.FailoverEndToEndTests.Failover_PrimaryStopsAndRecovers_FollowsDesignTable)}"),
         (Pattern(@"^failoverdns dnssec (keygen|ds) example\.com --config "), $"{nameof(Hosting.DnssecCommandsTests)}.{nameof(Hosting.DnssecCommandsTests.KeyGen_ThenDs_TheDsBindComputes)} runs both with --config"),
         (Pattern(@"^etcdctl (role|user) "), $"{nameof(Cluster.ClusterConnectionTests)}.{nameof(Cluster.ClusterConnectionTests.ReadmeEtcdctlCommands_MakeTheUserAnInstanceConnectsAs)} runs them as written"),
+        (Pattern(@"^aws route53 list-(resource-record-sets --hosted-zone-id \w+ > record-sets|health-checks > health-checks)\.json$"), $"not runnable here (no AWS account): the fixtures of {nameof(Import.Route53ImportTests)}.{nameof(Import.Route53ImportTests.ReadmeImportCommands_WriteAConfigThatValidates)} are in the shape it prints"),
+        (Pattern(@"^failoverdns (import route53 --record-sets record-sets\.json --health-checks health-checks\.json --output failoverdns\.yaml|validate failoverdns\.yaml)$"), $"{nameof(Import.Route53ImportTests)}.{nameof(Import.Route53ImportTests.ReadmeImportCommands_WriteAConfigThatValidates)} runs the import and loads its output as validate does"),
         (Pattern(@"^(docker |sleep |dig @127\.0\.0\.1 (-p 5300 \+short )?www\.example\.test$)"), $"not runnable here (no Docker engine): {nameof(Hosting.PublishedOutputTests)} and {nameof(Samples.DockerComposeTests)} check the image's parts"),
     ];
 

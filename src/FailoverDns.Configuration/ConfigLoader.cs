@@ -78,7 +78,7 @@ public static class ConfigLoader
         var cluster = ClusterReader.Read(root, path, environment ?? Environment.GetEnvironmentVariable);
         var tsigKeys = TsigKeyReader.Read(root, path, environment ?? Environment.GetEnvironmentVariable);
         var declaredChecks = new HashSet<string>(StringComparer.Ordinal);
-        var healthChecks = HealthCheckReader.Read(root, declaredChecks, errors);
+        var healthChecks = HealthCheckReader.Read(root, path, files, declaredChecks, errors);
         var budget = new ErrorBudget(MaxReportedErrors);
         List<ZoneDefinition> zones;
         using (var records = hidden is null ? RecordEntrySource.None : RecordEntrySource.From(ZoneRecordEntries.ReadRecords(open)))

@@ -84,7 +84,7 @@ public sealed partial class ConfigSchemaTests
         { "/properties/cluster/properties/etcd/properties/tls/properties", "cluster: { location: a, etcd: { endpoints: ['https://127.0.0.1:2379'], tls: { zzz: 1 } } }\n" + LoadErrors.Zone, "" },
         // An HTTP check and a calculated one know different keys; the schema lists both.
         { "/$defs/healthCheck/properties", LoadErrors.WithHealthChecks("  - { name: a, type: http, target: 192.0.2.1, zzz: 1 }"), "checks,require" },
-        { "/$defs/healthCheck/properties", LoadErrors.WithHealthChecks("  - { name: a, type: calculated, checks: [a], zzz: 1 }"), "target,port,path,host,sni,serverName,validateCertificate,healthyStatus,match,sourceAddress,interval,connectTimeout,responseTimeout" },
+        { "/$defs/healthCheck/properties", LoadErrors.WithHealthChecks("  - { name: a, type: calculated, checks: [a], zzz: 1 }"), "target,port,path,host,method,headers,userAgent,sni,serverName,validateCertificate,caFile,healthyStatus,match,sourceAddress,interval,connectTimeout,responseTimeout" },
         { "/$defs/zone/properties", "zones: [{ name: example.test, zzz: 1 }]", "" },
         { "/$defs/zone/properties/soa/properties", "zones: [{ name: example.test, soa: { zzz: 1 } }]", "" },
         { "/$defs/zone/properties/transfer/properties", "zones: [{ name: example.test, transfer: { allow: [192.0.2.53], zzz: 1 } }]", "" },

@@ -1,3 +1,6 @@
+using FailoverDns.Testing;
+using FailoverDns.Testing.Http;
+
 namespace FailoverDns.Configuration.Tests;
 
 /// <summary>
@@ -13,7 +16,7 @@ public sealed class HealthCheckReaderErrorTests
               - { name: web, type: htp, target: 192.0.2.1, port: 81, path: /, tagret: x }
             """)).Should().Equal(
             "test.yaml:2:24: health check type must be http, https, tcp or calculated, not 'htp'",
-            "test.yaml:2:67: unknown key 'tagret' (expected one of: checks, connectTimeout, disabled, failureThreshold, healthyStatus, host, interval, invert, match, name, path, port, recoveryThreshold, require, responseTimeout, serverName, sni, sourceAddress, target, type, validateCertificate)");
+            "test.yaml:2:67: unknown key 'tagret' (expected one of: caFile, checks, connectTimeout, disabled, failureThreshold, headers, healthyStatus, host, interval, invert, match, method, name, path, port, recoveryThreshold, require, responseTimeout, serverName, sni, sourceAddress, target, type, userAgent, validateCertificate)");
     }
 
     [Fact]
@@ -133,6 +136,110 @@ public sealed class HealthCheckReaderErrorTests
             "test.yaml:10:10: 'sni' has no meaning for a tcp health check",
             "test.yaml:11:17: 'serverName' has no meaning for a tcp health check",
             "test.yaml:12:26: 'validateCertificate' has no meaning for a tcp health check");
+    }
+
+    [Fact]
+    public void LoadText_TcpWithRequestOptions_EachReportedAtItsValue()
+    {
+        LoadErrors.Of(LoadErrors.WithHealthChecks("""
+              - name: db
+                type: tcp
+                target: 192.0.2.5
+                port: 5432
+                caFile: ca.pem
+                headers: { X-A: b }
+                method: HEAD
+                userAgent: x
+            """)).Should().Equal(
+            "test.yaml:6:13: 'caFile' has no meaning for a tcp health check",
+            "test.yaml:7:14: 'headers' has no meaning for a tcp health check",
+            "test.yaml:8:13: 'method' has no meaning for a tcp health check",
+            "test.yaml:9:16: 'userAgent' has no meaning for a tcp health check");
+    }
+
+    [Theory]
+    [InlineData("POST", "'method' must be GET or HEAD, not 'POST'")]
+    [InlineData("get", "'method' must be GET or HEAD, not 'get'")]
+    public void LoadText_MethodNotGetOrHead_ReportedAtValue(string method, string message)
+    {
+        LoadErrors.Of(LoadErrors.WithHealthChecks($"  - {{ name: web, type: http, target: 192.0.2.1, method: {method} }}"))
+            .Should().Equal($"test.yaml:2:57: {message}");
+    }
+
+    [Fact]
+    public void LoadText_HeadWithMatch_ReportedAtMatch()
+    {
+        LoadErrors.Of(LoadErrors.WithHealthChecks("  - { name: web, type: http, target: 192.0.2.1, method: HEAD, match: OK }"))
+            .Should().Equal("test.yaml:2:70: 'match' searches the body, which a HEAD request does not get: use method GET");
+    }
+
+    [Fact]
+    public void LoadText_UserAgentWithControlCharacter_ReportedAtValue()
+    {
+        LoadErrors.Of(LoadErrors.WithHealthChecks("  - { name: web, type: http, target: 192.0.2.1, userAgent: \"a\\r\\nb\" }"))
+            .Should().Equal("test.yaml:2:60: 'userAgent' must be printable ASCII text, not 'a\\u000d\\u000ab'");
+    }
+
+    [Theory]
+    [InlineData("Host: www.example.test", 9, "set the Host header with 'host', not under 'headers'")]
+    [InlineData("user-agent: x", 9, "set the User-Agent with 'userAgent', not under 'headers'")]
+    [InlineData("Connection: keep-alive", 9, "'Connection' is a hop-by-hop header: the probe manages its connection itself (a new one per probe)")]
+    [InlineData("transfer-encoding: chunked", 9, "'transfer-encoding' is a hop-by-hop header: the probe manages its connection itself (a new one per probe)")]
+    [InlineData("Content-Type: text/plain", 9, "'Content-Type' describes a request body, and a probe sends none")]
+    [InlineData("\"X Probe\": 1", 9, "'X Probe' is not a header name (letters, digits and !#$%&'*+-.^_`|~)")]
+    [InlineData("\"X-Ä\": 1", 9, "'X-\\u00c4' is not a header name (letters, digits and !#$%&'*+-.^_`|~)")]
+    [InlineData("X-A: 1, x-a: 2", 17, "header 'x-a' is given twice (header names are case-insensitive)")]
+    [InlineData("Authorization: [Bearer, s3cret]", 24, "header 'Authorization' must have a single value")]
+    [InlineData("Authorization: \"Bearer s3cret\\r\\nX-Evil: 1\"", 24, "the value of header 'Authorization' must be printable ASCII, without line breaks or control characters (not shown: it may be a secret)")]
+    [InlineData("Authorization: \"Bearer s3crét\"", 24, "the value of header 'Authorization' must be printable ASCII, without line breaks or control characters (not shown: it may be a secret)")]
+    public void LoadText_HeaderMistake_ReportedWhereItIsWithoutTheValue(string header, int column, string message)
+    {
+        var errors = LoadErrors.Of(LoadErrors.WithHealthChecks($$"""
+              - name: web
+                type: http
+                target: 192.0.2.1
+                headers: { {{header}} }
+            """));
+
+        errors.Should().Equal($"test.yaml:5:{column + 7}: {message}");
+        errors.Single().Should().NotContain("s3cr", "a header value may be a secret");
+    }
+
+    [Fact]
+    public void LoadText_HeadersNotAMapping_Reported()
+    {
+        LoadErrors.Of(LoadErrors.WithHealthChecks("  - { name: web, type: http, target: 192.0.2.1, headers: [Authorization] }"))
+            .Should().Equal("test.yaml:2:58: 'headers' must be a mapping of header names to values, like { Authorization: Bearer abc }");
+    }
+
+    [Fact]
+    public void Load_CaFileMistakes_EachReportedAtTheCaFile()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("not-pem.pem", "just some text\n");
+        dir.Write("key-only.pem", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        using var authority = TestCertificates.Authority("Internal Test CA");
+        dir.Write("ca.pem", authority.ExportCertificatePem());
+        using var elsewhere = new TempDirectory();
+        elsewhere.Write("ca.pem", authority.ExportCertificatePem());
+        var path = dir.Write("test.yaml", LoadErrors.WithHealthChecks($$"""
+              - { name: a, type: https, target: 192.0.2.1, caFile: missing.pem }
+              - { name: b, type: https, target: 192.0.2.1, caFile: not-pem.pem }
+              - { name: c, type: https, target: 192.0.2.1, caFile: key-only.pem }
+              - { name: d, type: http, target: 192.0.2.1, caFile: ca.pem }
+              - { name: e, type: https, target: 192.0.2.1, caFile: ca.pem, validateCertificate: false }
+              - { name: f, type: https, target: 192.0.2.1, caFile: {{elsewhere.Path}}/ca.pem }
+            """));
+
+        var errors = ConfigLoader.Load(path).Errors.Select(e => e.ToString()[(path.Length + 1)..]).ToList();
+
+        errors.Should().HaveCount(6);
+        errors[0].Should().StartWith("2:56: the CA file 'missing.pem' cannot be read: ");
+        errors[1].Should().Be("3:56: the CA file 'not-pem.pem' holds no PEM certificate (-----BEGIN CERTIFICATE-----), or one that cannot be read");
+        errors[2].Should().Be("4:56: the CA file 'key-only.pem' holds no PEM certificate (-----BEGIN CERTIFICATE-----), or one that cannot be read");
+        errors[3].Should().Be("5:55: 'caFile' has no meaning for an http health check: it has no TLS (use type https)");
+        errors[4].Should().Be("6:85: 'caFile' is there to validate the certificate: drop 'validateCertificate: false' or the caFile");
+        errors[5].Should().StartWith("7:56: the CA file ").And.Contain("outside");
     }
 
     [Theory]

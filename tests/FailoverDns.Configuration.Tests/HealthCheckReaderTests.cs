@@ -1,4 +1,6 @@
 using FailoverDns.Health.Checks;
+using FailoverDns.Testing;
+using FailoverDns.Testing.Http;
 using FluentAssertions.Equivalency;
 
 namespace FailoverDns.Configuration.Tests;
@@ -125,6 +127,47 @@ public sealed class HealthCheckReaderTests
                 Disabled = true,
             },
             ByMembers);
+    }
+
+    [Fact]
+    public void Load_RequestOptions_ReadWithTheCaFileBesideTheConfig()
+    {
+        using var dir = new TempDirectory();
+        using var authority = TestCertificates.Authority("Internal Test CA");
+        dir.Write("certs/internal-ca.pem", "# our CA\n" + authority.ExportCertificatePem() + "\n");
+        var path = dir.Write("failoverdns.yaml", LoadErrors.WithHealthChecks("""
+              - name: web
+                type: https
+                target: 192.0.2.1
+                caFile: certs/internal-ca.pem
+                method: HEAD
+                userAgent: Acme-Monitor/2.0
+                headers:
+                  Authorization: Bearer s3cret
+                  X-Probe: "1"
+            """));
+
+        var result = ConfigLoader.Load(path);
+
+        result.Errors.Should().BeEmpty();
+        var endpoint = result.Config!.HealthChecks.Single().Endpoint!;
+        endpoint.TrustedCertificates.Should().ContainSingle().Which.Thumbprint.Should().Be(authority.Thumbprint);
+        endpoint.ValidateCertificate.Should().BeTrue("a CA file is only worth giving to validate against it");
+        endpoint.Method.Should().Be("HEAD");
+        endpoint.UserAgent.Should().Be("Acme-Monitor/2.0");
+        endpoint.Headers.Should().Equal(new KeyValuePair<string, string>("Authorization", "Bearer s3cret"), new KeyValuePair<string, string>("X-Probe", "1"));
+    }
+
+    [Fact]
+    public void LoadText_RequestOptionsLeftOut_GetWithTheProbesUserAgentAndNoHeaders()
+    {
+        var endpoint = Load("  - { name: web, type: https, target: 192.0.2.1 }").Single().Endpoint!;
+
+        endpoint.Method.Should().Be("GET");
+        endpoint.UserAgent.Should().Be("FailoverDns-HealthCheck/1.0");
+        endpoint.Headers.Should().BeEmpty();
+        endpoint.TrustedCertificates.Should().BeEmpty();
+        endpoint.ValidateCertificate.Should().BeFalse();
     }
 
     [Theory]

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using FailoverDns.Health.Checks;
 using FailoverDns.Protocol;
 using FailoverDns.Zones.Text;
@@ -20,14 +22,18 @@ internal static class HealthCheckReader
     private static readonly string[] TypeKeys =
     [
         "target", "port", "path", "host", "sni", "serverName", "validateCertificate", "healthyStatus", "match",
-        "sourceAddress", "interval", "connectTimeout", "responseTimeout", "checks", "require",
+        "sourceAddress", "interval", "connectTimeout", "responseTimeout", "checks", "require", "caFile", "headers", "method", "userAgent",
     ];
+
+    /// <summary>Headers about the connection, which the probe manages itself (a new connection per probe, closed after it).</summary>
+    private static readonly HashSet<string> HopByHopHeaders = new(["Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// The valid checks. <paramref name="declared"/> receives every name defined, valid or not, so that
     /// a reference to a check with an error is not reported a second time as a reference to nothing.
+    /// A <c>caFile</c> is read as zone files are: relative to <paramref name="configPath"/>'s directory, within <paramref name="files"/>.
     /// </summary>
-    public static List<(HealthCheckDefinition Check, SourceLocation Location)> Read(YamlMap root, ISet<string> declared, List<ConfigError> errors)
+    public static List<(HealthCheckDefinition Check, SourceLocation Location)> Read(YamlMap root, string configPath, FileReadOptions files, ISet<string> declared, List<ConfigError> errors)
     {
         var checks = new List<(HealthCheckDefinition, SourceLocation)>();
         var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
@@ -40,7 +46,7 @@ internal static class HealthCheckReader
             }
 
             var map = root.Child(mapping);
-            var check = ReadCheck(map, errors);
+            var check = ReadCheck(map, configPath, files, errors);
             if (check is null)
             {
                 if (map["name"] is YamlScalarNode { Value: { } name })
@@ -65,7 +71,7 @@ internal static class HealthCheckReader
         return checks;
     }
 
-    private static HealthCheckDefinition? ReadCheck(YamlMap map, List<ConfigError> errors)
+    private static HealthCheckDefinition? ReadCheck(YamlMap map, string configPath, FileReadOptions files, List<ConfigError> errors)
     {
         var name = map.Scalar("name");
         var type = map.Scalar("type")?.ToLowerInvariant();
@@ -78,7 +84,7 @@ internal static class HealthCheckReader
         switch (type)
         {
             case "http" or "https" or "tcp":
-                endpoint = ReadEndpoint(map, type);
+                endpoint = ReadEndpoint(map, type, configPath, files);
                 break;
             case "calculated":
                 calculated = ReadCalculated(map);
@@ -114,7 +120,7 @@ internal static class HealthCheckReader
         };
     }
 
-    private static EndpointCheckOptions? ReadEndpoint(YamlMap map, string type)
+    private static EndpointCheckOptions? ReadEndpoint(YamlMap map, string type, string configPath, FileReadOptions files)
     {
         var protocol = type switch
         {
@@ -137,6 +143,9 @@ internal static class HealthCheckReader
         var validate = map.Bool("validateCertificate", false);
         var statuses = ReadStatuses(map);
         var match = map.Scalar("match");
+        var method = map.Scalar("method") ?? "GET";
+        var userAgent = map.Scalar("userAgent") ?? EndpointCheckOptions.DefaultUserAgent;
+        var headers = ReadHeaders(map);
         var sourceText = map.Scalar("sourceAddress");
         var interval = map.Duration("interval", TimeSpan.FromSeconds(30), MinInterval, MaxInterval);
         var half = interval / 2;
@@ -179,6 +188,26 @@ internal static class HealthCheckReader
             valid = Fail(map, "path", $"'path' must start with '/', not {Excerpt.Quote(path)}");
         }
 
+        if (method is not ("GET" or "HEAD"))
+        {
+            valid = Fail(map, "method", $"'method' must be GET or HEAD, not {Excerpt.Quote(method)}");
+        }
+        else if (method == "HEAD" && match is not null)
+        {
+            valid = Fail(map, "match", "'match' searches the body, which a HEAD request does not get: use method GET");
+        }
+
+        if (userAgent.Length == 0 || !IsPrintableAscii(userAgent))
+        {
+            valid = Fail(map, "userAgent", $"'userAgent' must be printable ASCII text, not {Excerpt.Quote(userAgent)}");
+        }
+
+        var trusted = ReadCaFile(map, protocol, configPath, files);
+        if (trusted is { Count: > 0 } && map["validateCertificate"] is not null && !validate)
+        {
+            valid = Fail(map, "validateCertificate", "'caFile' is there to validate the certificate: drop 'validateCertificate: false' or the caFile");
+        }
+
         if (connectTimeout >= interval)
         {
             valid = Fail(map, "connectTimeout", $"connectTimeout ({DurationParser.Format(connectTimeout)}) must be below the interval ({DurationParser.Format(interval)})");
@@ -191,7 +220,7 @@ internal static class HealthCheckReader
 
         if (protocol == ProbeProtocol.Tcp)
         {
-            foreach (var key in new[] { "path", "host", "match", "healthyStatus", "sni", "serverName", "validateCertificate" })
+            foreach (var key in new[] { "path", "host", "match", "healthyStatus", "sni", "serverName", "validateCertificate", "caFile", "headers", "method", "userAgent" })
             {
                 if (map[key] is { } node)
                 {
@@ -201,7 +230,7 @@ internal static class HealthCheckReader
             }
         }
 
-        if (!valid || statuses is null)
+        if (!valid || statuses is null || headers is null || trusted is null)
         {
             return null;
         }
@@ -215,7 +244,11 @@ internal static class HealthCheckReader
             HostHeader = host,
             Sni = sni,
             ServerName = serverName,
-            ValidateCertificate = validate,
+            ValidateCertificate = validate || trusted.Count > 0,
+            TrustedCertificates = trusted,
+            Method = method,
+            UserAgent = userAgent,
+            Headers = headers,
             HealthyStatuses = statuses,
             Match = match,
             SourceAddress = source,
@@ -257,6 +290,111 @@ internal static class HealthCheckReader
 
         return new CalculatedCheck(children, required);
     }
+
+    /// <summary>
+    /// The <c>headers</c> mapping, or null after reporting a mistake. A value is never quoted in an
+    /// error: headers carry secrets (Authorization, API keys).
+    /// </summary>
+    private static List<KeyValuePair<string, string>>? ReadHeaders(YamlMap map)
+    {
+        var node = map["headers"];
+        if (node is null or YamlScalarNode { Value: null or "" })
+        {
+            return [];
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            map.Error(node, "'headers' must be a mapping of header names to values, like { Authorization: Bearer abc }");
+            return null;
+        }
+
+        var headers = new List<KeyValuePair<string, string>>();
+        var valid = true;
+        using var trial = new HttpRequestMessage();
+        foreach (var (key, value) in mapping.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? "";
+            var problem = name switch
+            {
+                _ when name.Length == 0 || !name.All(IsTokenChar) => $"{Excerpt.Quote(name)} is not a header name (letters, digits and !#$%&'*+-.^_`|~)",
+                _ when name.Equals("Host", StringComparison.OrdinalIgnoreCase) => "set the Host header with 'host', not under 'headers'",
+                _ when name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase) => "set the User-Agent with 'userAgent', not under 'headers'",
+                _ when HopByHopHeaders.Contains(name) => $"{Excerpt.Quote(name)} is a hop-by-hop header: the probe manages its connection itself (a new one per probe)",
+                _ when !trial.Headers.TryAddWithoutValidation(name, "") => $"{Excerpt.Quote(name)} describes a request body, and a probe sends none",
+                _ when headers.Any(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)) => $"header {Excerpt.Quote(name)} is given twice (header names are case-insensitive)",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                map.Error(key, problem);
+                valid = false;
+            }
+            else if (value is not YamlScalarNode { Value: var text })
+            {
+                map.Error(value, $"header {Excerpt.Quote(name)} must have a single value");
+                valid = false;
+            }
+            else if (!IsPrintableAscii(text ?? "", allowTab: true))
+            {
+                map.Error(value, $"the value of header {Excerpt.Quote(name)} must be printable ASCII, without line breaks or control characters (not shown: it may be a secret)");
+                valid = false;
+            }
+            else
+            {
+                headers.Add(new(name, text ?? ""));
+            }
+        }
+
+        return valid ? headers : null;
+    }
+
+    /// <summary>The <c>caFile</c>'s certificates (none when not given), or null after reporting why they cannot be used.</summary>
+    private static List<X509Certificate2>? ReadCaFile(YamlMap map, ProbeProtocol protocol, string configPath, FileReadOptions files)
+    {
+        var file = map.Scalar("caFile");
+        if (file is null || protocol == ProbeProtocol.Tcp)
+        {
+            return [];
+        }
+
+        if (protocol == ProbeProtocol.Http)
+        {
+            map.Error("caFile", "'caFile' has no meaning for an http health check: it has no TLS (use type https)");
+            return null;
+        }
+
+        var path = Path.Combine(ConfigLoader.DirectoryOf(configPath), file);
+        if (!BoundedFileReader.TryReadText(path, files, out var pem, out var problem))
+        {
+            map.Error("caFile", $"the CA file {Excerpt.Quote(file)} cannot be read: {problem}");
+            return null;
+        }
+
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPem(pem);
+        }
+        catch (CryptographicException)
+        {
+            // The exception would say no more than this: one block is not a certificate.
+            certificates.Clear();
+        }
+
+        if (certificates.Count == 0)
+        {
+            map.Error("caFile", $"the CA file {Excerpt.Quote(file)} holds no PEM certificate (-----BEGIN CERTIFICATE-----), or one that cannot be read");
+            return null;
+        }
+
+        return [.. certificates];
+    }
+
+    /// <summary>RFC 9110 §5.6.2: the characters of a token, which a header name is.</summary>
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
+
+    private static bool IsPrintableAscii(string text, bool allowTab = false) => text.All(c => c is >= ' ' and <= '~' || (allowTab && c == '\t'));
 
     /// <summary>Codes and ranges: <c>[200, "200-299", 301]</c>; default 200-399 (Route 53).</summary>
     private static List<StatusRange>? ReadStatuses(YamlMap map)

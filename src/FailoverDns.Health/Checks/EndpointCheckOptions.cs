@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace FailoverDns.Health.Checks;
 
 /// <summary>
@@ -8,6 +10,9 @@ public sealed record EndpointCheckOptions
 {
     /// <summary>The body is searched for <see cref="Match"/> within this many bytes (Route 53).</summary>
     public const int MatchWindow = 5120;
+
+    /// <summary>The User-Agent sent unless a check sets its own.</summary>
+    public const string DefaultUserAgent = "FailoverDns-HealthCheck/1.0";
 
     public required ProbeProtocol Protocol { get; init; }
 
@@ -30,6 +35,20 @@ public sealed record EndpointCheckOptions
 
     /// <summary>HTTPS: Route 53 does not validate certificates; opt in per check.</summary>
     public bool ValidateCertificate { get; init; }
+
+    /// <summary>
+    /// HTTPS: the CA certificates a valid certificate must chain to, instead of the system's (an
+    /// internal CA); empty for the system's. Given, they imply <see cref="ValidateCertificate"/>.
+    /// </summary>
+    public IReadOnlyList<X509Certificate2> TrustedCertificates { get; init; } = [];
+
+    /// <summary>HTTP: GET, or HEAD for an endpoint that should not send a body (a HEAD check cannot <see cref="Match"/>).</summary>
+    public string Method { get; init; } = "GET";
+
+    public string UserAgent { get; init; } = DefaultUserAgent;
+
+    /// <summary>HTTP: further request headers, in the order written (never Host, User-Agent or hop-by-hop ones).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
     public IReadOnlyList<StatusRange> HealthyStatuses { get; init; } = StatusRange.Default;
 
@@ -69,9 +88,11 @@ public sealed record EndpointCheckOptions
         other is not null && Protocol == other.Protocol && Target == other.Target && Port == other.Port && Path == other.Path
         && HostHeader == other.HostHeader && Sni == other.Sni && ServerName == other.ServerName && ValidateCertificate == other.ValidateCertificate
         && HealthyStatuses.SequenceEqual(other.HealthyStatuses) && Match == other.Match && Equals(SourceAddress, other.SourceAddress) && Interval == other.Interval
-        && ConnectTimeout == other.ConnectTimeout && ResponseTimeout == other.ResponseTimeout;
+        && ConnectTimeout == other.ConnectTimeout && ResponseTimeout == other.ResponseTimeout
+        && Method == other.Method && UserAgent == other.UserAgent && Headers.SequenceEqual(other.Headers)
+        && TrustedCertificates.Select(c => c.Thumbprint).SequenceEqual(other.TrustedCertificates.Select(c => c.Thumbprint));
 
-    public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Protocol, Target, Port, Path, HostHeader, Match), HashCode.Combine(Sni, ServerName, ValidateCertificate, SourceAddress, Interval, ConnectTimeout, ResponseTimeout));
+    public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Protocol, Target, Port, Path, HostHeader, Match), HashCode.Combine(Sni, ServerName, ValidateCertificate, SourceAddress, Interval, ConnectTimeout, ResponseTimeout), HashCode.Combine(Method, UserAgent, Headers.Count, TrustedCertificates.Count));
 
     public override string ToString() => Protocol switch
     {

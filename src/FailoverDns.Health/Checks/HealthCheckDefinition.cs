@@ -45,6 +45,13 @@ public sealed record HealthCheckDefinition
             {
                 fields.AddRange([e.Protocol.ToString(), e.Target, e.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Path, e.HostHeader,
                     e.Sni ? "sni" : "", e.ServerName, e.ValidateCertificate ? "validate" : "", string.Join(",", e.HealthyStatuses), e.Match]);
+
+                // Only what differs from the default, each field tagged: a check that sets none of
+                // these keeps the digest it had before they existed, so its saved state still restores.
+                fields.AddRange(e.TrustedCertificates.Select(c => "ca:" + c.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)));
+                fields.AddRange(e.Method == "GET" ? [] : ["method:" + e.Method]);
+                fields.AddRange(e.UserAgent == EndpointCheckOptions.DefaultUserAgent ? [] : ["user-agent:" + e.UserAgent]);
+                fields.AddRange(e.Headers.Select(h => $"header:{h.Key}:{h.Value}"));
             }
 
             if (Calculated is { } c)

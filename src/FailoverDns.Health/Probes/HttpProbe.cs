@@ -23,7 +23,6 @@ namespace FailoverDns.Health.Probes;
 /// </remarks>
 internal sealed class HttpProbe : IProbe
 {
-    private const string UserAgent = "FailoverDns-HealthCheck/1.0";
     private const int MaxMatchInDetail = 40;
 
     private static readonly HttpRequestOptionsKey<HttpProbeAttempt> AttemptKey = new("FailoverDns.HttpProbeAttempt");
@@ -48,6 +47,11 @@ internal sealed class HttpProbe : IProbe
         _options = options;
         _timeProvider = timeProvider;
         _endpoint = HttpProbeEndpoint.FromOptions(options);
+        if (options.Method is not ("GET" or "HEAD") || (options.Method == "HEAD" && !string.IsNullOrEmpty(options.Match)))
+        {
+            throw new ArgumentException($"An HTTP probe sends GET, or HEAD without a match, not {options.Method}.", nameof(options));
+        }
+
         _match = string.IsNullOrEmpty(options.Match) ? null : Encoding.UTF8.GetBytes(options.Match);
         _tls = options.Protocol == ProbeProtocol.Https;
 
@@ -173,14 +177,19 @@ internal sealed class HttpProbe : IProbe
 
     private HttpRequestMessage CreateRequest(HttpProbeAttempt attempt)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, _endpoint.RequestUri)
+        var request = new HttpRequestMessage(_options.Method == "HEAD" ? HttpMethod.Head : HttpMethod.Get, _endpoint.RequestUri)
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         request.Headers.Host = _endpoint.HostHeader;
         request.Headers.ConnectionClose = true;
-        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+        foreach (var (name, value) in _options.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         request.Options.Set(AttemptKey, attempt);
         return request;
     }
@@ -255,17 +264,31 @@ internal sealed class HttpProbe : IProbe
         // (AIA) downloads are synchronous network fetches our timeouts cannot interrupt, and would
         // make the probe depend on CRL/OCSP/CA servers: neither is done.
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-        CertificateChainPolicy = new X509ChainPolicy
+        CertificateChainPolicy = CreateChainPolicy(),
+    };
+
+    private X509ChainPolicy CreateChainPolicy()
+    {
+        var policy = new X509ChainPolicy
         {
             RevocationMode = X509RevocationMode.NoCheck,
             DisableCertificateDownloads = true,
-        },
-    };
+        };
+
+        // caFile: the internal CA is trusted in place of the system's roots, for this check only.
+        if (_options.TrustedCertificates.Count > 0)
+        {
+            policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            policy.CustomTrustStore.AddRange(_options.TrustedCertificates.ToArray());
+        }
+
+        return policy;
+    }
 
     private bool ValidateCertificate(HttpProbeAttempt attempt, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
-        // Route 53 does not validate certificates; a check opts in.
-        if (!_options.ValidateCertificate)
+        // Route 53 does not validate certificates; a check opts in (a caFile does).
+        if (!_options.ValidateCertificate && _options.TrustedCertificates.Count == 0)
         {
             return true;
         }

@@ -28,6 +28,49 @@ public sealed class HttpProbeTests
     }
 
     [Fact]
+    public async Task ProbeAsync_Defaults_SendsGetWithTheDefaultUserAgent()
+    {
+        await using var server = LoopbackHttpServer.Start(ServerReply.WithStatus(200));
+
+        var result = await TestProbes.RunAsync(TestProbes.Http(server.Port) with { Path = "/health" });
+
+        result.Succeeded.Should().BeTrue(result.Detail);
+        var request = server.Requests.Should().ContainSingle().Subject;
+        request.RequestLine.Should().Be("GET /health HTTP/1.1");
+        request.Headers["User-Agent"].Should().Be("FailoverDns-HealthCheck/1.0");
+    }
+
+    [Fact]
+    public async Task ProbeAsync_HeadUserAgentAndHeaders_AreWhatTheServerSees()
+    {
+        await using var server = LoopbackHttpServer.Start(ServerReply.WithStatus(204));
+        var options = TestProbes.Http(server.Port) with
+        {
+            Path = "/health",
+            Method = "HEAD",
+            UserAgent = "Acme-Monitor/2.0 (+https://status.example.test)",
+            Headers = [new("Authorization", "Bearer s3cret"), new("X-Probe-Region", "eu-west")],
+        };
+
+        var result = await TestProbes.RunAsync(options);
+
+        result.Succeeded.Should().BeTrue(result.Detail);
+        var request = server.Requests.Should().ContainSingle().Subject;
+        request.RequestLine.Should().Be("HEAD /health HTTP/1.1");
+        request.Headers["User-Agent"].Should().Be("Acme-Monitor/2.0 (+https://status.example.test)");
+        request.Headers["Authorization"].Should().Be("Bearer s3cret");
+        request.Headers["X-Probe-Region"].Should().Be("eu-west");
+    }
+
+    [Fact]
+    public void Create_HeadWithMatch_IsRefused()
+    {
+        var create = () => ProbeFactory.Create(TestProbes.Http(80) with { Method = "HEAD", Match = "OK" }, TimeProvider.System);
+
+        create.Should().Throw<ArgumentException>().WithMessage("*GET, or HEAD without a match*");
+    }
+
+    [Fact]
     public async Task ProbeAsync_TargetAcceptsThenResets_EveryProbeFailsWithConnectionError()
     {
         // Unlike a TCP check, an HTTP check needs a response: a reset is a failure, whether it

@@ -47,6 +47,54 @@ public sealed class HttpsProbeTests : IDisposable
     }
 
     [Fact]
+    public async Task ProbeAsync_LeafOfTrustedInternalCa_Succeeds()
+    {
+        using var authority = TestCertificates.Authority("Internal Test CA");
+        using var leaf = TestCertificates.IssuedBy(authority, "probe.test");
+        await using var server = LoopbackHttpServer.Start(ServerReply.WithStatus(200), leaf);
+        using var caOnly = X509CertificateLoader.LoadCertificate(authority.RawData);
+        var options = TestProbes.Https(server.Port) with { HostHeader = "probe.test", ValidateCertificate = true, TrustedCertificates = [caOnly] };
+
+        var result = await TestProbes.RunAsync(options);
+
+        result.Succeeded.Should().BeTrue(result.Detail);
+        server.Requests.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task ProbeAsync_LeafOfInternalCaNotTrusted_FailsWithChainError()
+    {
+        using var authority = TestCertificates.Authority("Internal Test CA");
+        using var leaf = TestCertificates.IssuedBy(authority, "probe.test");
+        using var otherAuthority = TestCertificates.Authority("Some Other CA");
+        await using var server = LoopbackHttpServer.Start(ServerReply.WithStatus(200), leaf);
+        var systemTrust = TestProbes.Https(server.Port) with { HostHeader = "probe.test", ValidateCertificate = true };
+
+        var withSystemRoots = await TestProbes.RunAsync(systemTrust);
+        var withAnotherCa = await TestProbes.RunAsync(systemTrust with { TrustedCertificates = [otherAuthority] });
+
+        withSystemRoots.Failure.Should().Be(ProbeFailure.TlsError);
+        withSystemRoots.Detail.Should().StartWith("certificate: RemoteCertificateChainErrors");
+        withAnotherCa.Failure.Should().Be(ProbeFailure.TlsError);
+        withAnotherCa.Detail.Should().StartWith("certificate: RemoteCertificateChainErrors");
+        server.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ProbeAsync_TrustedCaButWrongName_ReportsNameMismatch()
+    {
+        using var authority = TestCertificates.Authority("Internal Test CA");
+        using var leaf = TestCertificates.IssuedBy(authority, "probe.test");
+        await using var server = LoopbackHttpServer.Start(ServerReply.WithStatus(200), leaf);
+        var options = TestProbes.Https(server.Port) with { HostHeader = "other.test", ValidateCertificate = true, TrustedCertificates = [authority] };
+
+        var result = await TestProbes.RunAsync(options);
+
+        result.Failure.Should().Be(ProbeFailure.TlsError);
+        result.Detail.Should().Be("certificate: RemoteCertificateNameMismatch", "the chain is trusted; only the name is wrong");
+    }
+
+    [Fact]
     public async Task ProbeAsync_ExpiredWithoutValidation_Succeeds()
     {
         using var expired = TestCertificates.Expired("probe.test");

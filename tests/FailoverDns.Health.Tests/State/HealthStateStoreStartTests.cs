@@ -138,7 +138,17 @@ public sealed class HealthStateStoreStartTests
 
         slower.Judgement.Should().Be(web.Judgement);
         slower.JudgesSameAs(web).Should().BeTrue();
-        new[] { otherPath, quoted, split, web with { Invert = true }, Calculated("web", 1, "a") }
+        var head = web with { Endpoint = web.Endpoint! with { Method = "HEAD" } };
+        var agent = web with { Endpoint = web.Endpoint! with { UserAgent = "other" } };
+        var header = web with { Endpoint = web.Endpoint! with { Headers = [new("Authorization", "Bearer a")] } };
+        var otherSecret = web with { Endpoint = web.Endpoint! with { Headers = [new("Authorization", "Bearer b")] } };
+        using var ca = Testing.Http.TestCertificates.Authority("Judgement CA");
+        var trusting = web with { Endpoint = web.Endpoint! with { TrustedCertificates = [ca] } };
+
+        head.JudgesSameAs(web).Should().BeFalse();
+        header.JudgesSameAs(otherSecret).Should().BeFalse();
+        trusting.JudgesSameAs(trusting with { }).Should().BeTrue();
+        new[] { otherPath, quoted, split, web with { Invert = true }, Calculated("web", 1, "a"), head, agent, header, otherSecret, trusting }
             .Select(d => d.Judgement).Should().OnlyHaveUniqueItems().And.NotContain(web.Judgement);
     }
 

@@ -90,6 +90,11 @@ internal static class ConfigReference
             return "mapping (below)";
         }
 
+        if (property["additionalProperties"] is JsonObject valueSchema)
+        {
+            return "mapping of names to " + Type(valueSchema);
+        }
+
         if (property["examples"] is JsonArray examples && property["type"]?.GetValue<string>() == "string")
         {
             return $"`{examples[0]!.GetValue<string>()}`";

@@ -27,6 +27,7 @@ internal static class CliRunner
     {
         [""] = ServeCommand.Usage,
         ["dnssec"] = DnssecCommands.Usage,
+        ["import"] = ImportCli.Usage,
         ["status"] = AdminCommands.Usage,
         ["override"] = AdminCommands.Usage,
         ["reload"] = AdminCommands.Usage,
@@ -47,8 +48,7 @@ internal static class CliRunner
             root.Add(command);
         }
 
-        // Reserved for `failoverdns import route53 --record-sets FILE --health-checks FILE [--output FILE]`
-        // (being written on another branch): add its command group here, as the groups above are added.
+        root.Add(ImportCli.Create(context));
         root.Add(Help(root, context));
         return root;
     }

@@ -75,6 +75,7 @@ internal static class ServeCommand
         usage: failoverdns [--config FILE] [--listen ADDR:PORT]... [--state-file FILE] [--admin-listen ADDR:PORT]
                failoverdns validate FILE | healthcheck [URL] | version | help [COMMAND]
                failoverdns dnssec keygen|ds ZONE [...]
+               failoverdns import route53 --record-sets FILE --health-checks FILE [...]
                failoverdns status | override set|clear CHECK | reload | explain NAME [TYPE]   [--admin URL] [--token TOKEN] [--json]
         """;
 

@@ -47,6 +47,9 @@ public class QueryPathBenchmarks : IDisposable
     private byte[] _nxDomain = [];
     private byte[] _cnameChain = [];
     private byte[] _truncated = [];
+    private QueryProcessor _signed = null!;
+    private byte[] _aWithDo = [];
+    private byte[] _nxDomainWithDo = [];
 
     // A client outside the default whitelist, as the UDP listener passes it.
     private byte[] _peer = [];
@@ -79,6 +82,13 @@ public class QueryPathBenchmarks : IDisposable
         _nxDomain = Query("nothere.example.test.", RecordType.A, edns: false);
         _cnameChain = Query("blog.example.test.", RecordType.A, edns: true);
         _truncated = Query("big.example.test.", RecordType.TXT, edns: false);
+
+        // The same zone signed (DNSSEC), asked with DO: RRSIGs and NSEC proofs written from the snapshot.
+        var key = Protocol.Dnssec.SigningKey.Generate(Protocol.Dnssec.DnssecAlgorithm.EcdsaP256Sha256);
+        var definitions = loaded.Config!.Zones.Select(z => z with { Signing = new ZoneSigningOptions([key]) }).ToList();
+        _signed = new QueryProcessor(new ZoneStore(ZoneSnapshotBuilder.Build(definitions, [])!));
+        _aWithDo = Query("www.example.test.", RecordType.A, edns: true, dnssecOk: true);
+        _nxDomainWithDo = Query("nothere.example.test.", RecordType.A, edns: true, dnssecOk: true);
     }
 
     [Benchmark(Baseline = true)]
@@ -118,6 +128,12 @@ public class QueryPathBenchmarks : IDisposable
     [Benchmark]
     public int Truncated() => _processor.Process(_truncated, _response, overTcp: false);
 
+    [Benchmark]
+    public int AWithDoSigned() => _signed.Process(_aWithDo, _response, overTcp: false);
+
+    [Benchmark]
+    public int NxDomainWithDoSigned() => _signed.Process(_nxDomainWithDo, _response, overTcp: false);
+
     /// <summary>A host with the server's metrics export (the SDK subscribes when the host starts).</summary>
     internal static IHost MetricsHost()
     {
@@ -129,13 +145,13 @@ public class QueryPathBenchmarks : IDisposable
         return host;
     }
 
-    private static byte[] Query(string name, RecordType type, bool edns) => new DnsMessage(
+    private static byte[] Query(string name, RecordType type, bool edns, bool dnssecOk = false) => new DnsMessage(
         new DnsHeader(0x1234, DnsHeader.RecursionDesiredFlag, 1, 0, 0, 0),
         [new DnsQuestion(DnsName.Parse(name)!, type, (ushort)RecordClass.IN)],
         [],
         [],
         [],
-        edns ? new Edns(1232, 0, 0, false, []) : null).ToArray();
+        edns ? new Edns(1232, 0, 0, dnssecOk, []) : null).ToArray();
 
     /// <summary>A clock one second later at every read.</summary>
     private sealed class SecondPerReadClock : TimeProvider

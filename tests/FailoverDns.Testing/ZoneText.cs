@@ -69,6 +69,11 @@ public static class ZoneText
             lines.AddRange(Format(entries.AsSpan(0, i), question, entries[i]));
         }
 
+        for (var i = 0; i < plan.ProofCount; i++)
+        {
+            lines.AddRange(Format(entries, question, new AnswerPlanEntry(DnsSection.Authority, plan.Proof(i), AnswerPlanEntry.Question, 0, null, false)));
+        }
+
         foreach (var entry in plan.Additional)
         {
             entry.Section.Should().Be(DnsSection.Additional);

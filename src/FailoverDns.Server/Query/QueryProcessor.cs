@@ -205,8 +205,8 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
             flags |= DnsHeader.AuthoritativeFlag;
         }
 
-        // Answer first, then Authority (proofs join Authority as resolution goes); each entry's start is
-        // kept for the owners that point into it.
+        // Answer first, then Authority (a referral's DS joins it after a CNAME chain), then the NSEC
+        // proofs; each entry's start is kept for the owners that point into it.
         var starts = default(EntryStarts);
         var entries = plan.Entries;
         foreach (var section in (ReadOnlySpan<DnsSection>)[DnsSection.Answer, DnsSection.Authority])
@@ -226,6 +226,15 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
                     flags |= DnsHeader.TruncatedFlag;
                     return plan.ResponseCode;
                 }
+            }
+        }
+
+        for (var i = 0; i < plan.ProofCount; i++)
+        {
+            if (TryWrite(ref writer, plan, new AnswerPlanEntry(DnsSection.Authority, plan.Proof(i), AnswerPlanEntry.Question, 0, null, false), starts) < 0)
+            {
+                flags |= DnsHeader.TruncatedFlag;
+                return plan.ResponseCode;
             }
         }
 

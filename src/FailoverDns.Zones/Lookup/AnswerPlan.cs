@@ -13,13 +13,15 @@ namespace FailoverDns.Zones.Lookup;
 /// </summary>
 public struct AnswerPlan
 {
-    /// <summary>
-    /// At most the whole CNAME chain in Answer, or part of it and one RRset in Authority; with DNSSEC,
-    /// an NSEC for each wildcard answer and up to three RRsets proving a denial or a delegation.
-    /// </summary>
-    public const int Capacity = (2 * AnswerResolver.MaxCnameChain) + 4;
+    /// <summary>At most the whole CNAME chain in Answer, or part of it and the SOA, or a referral's NS and DS, in Authority.</summary>
+    public const int Capacity = AnswerResolver.MaxCnameChain + 2;
 
+    /// <summary>With DNSSEC: an NSEC for each wildcard answer of the chain and two proving a denial.</summary>
+    public const int ProofCapacity = AnswerResolver.MaxCnameChain + 3;
+
+    // Kept small: the plan lives on the query path's stack and is copied on return; a bigger one measurably slowed every query.
     private EntryBuffer _entries;
+    private ProofBuffer _proofs;
     private RRset? _additionalSource;
     private int _additionalSourceEntry;
 
@@ -43,6 +45,9 @@ public struct AnswerPlan
 
     public int Count { get; private set; }
 
+    /// <summary>How many NSEC proofs follow Authority.</summary>
+    public int ProofCount { get; private set; }
+
     /// <summary>The client asked for DNSSEC records (DO): RRSIGs go with every signed RRset.</summary>
     public bool Dnssec { get; internal set; }
 
@@ -57,6 +62,17 @@ public struct AnswerPlan
     /// <summary>Answer and Authority, in the order they are written.</summary>
     [UnscopedRef]
     public readonly ReadOnlySpan<AnswerPlanEntry> Entries => ((ReadOnlySpan<AnswerPlanEntry>)_entries)[..Count];
+
+    /// <summary>
+    /// The names whose NSEC proves what is not there (DNSSEC, DO set), as places in the NSEC chain of
+    /// <see cref="Zone"/>, written in Authority after <see cref="Entries"/>. Indices, not references: a
+    /// plan is copied on return, and every reference in it costs a write barrier per query.
+    /// </summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<int> ProofIndices => ((ReadOnlySpan<int>)_proofs)[..ProofCount];
+
+    /// <summary>The NSEC (as served in <see cref="Snapshot"/>) of proof <paramref name="index"/>, with its owner spelled out.</summary>
+    public readonly RRset Proof(int index) => Snapshot!.Nsec(Zone!.NsecChain[ProofIndices[index]])!;
 
     /// <summary>Additional, after every entry of <see cref="Entries"/>.</summary>
     public readonly AdditionalEntries Additional =>
@@ -76,23 +92,32 @@ public struct AnswerPlan
         _additionalSourceEntry = entry;
     }
 
-    /// <summary>Appends a proof in Authority (an NSEC or DS) unless it is there already, as when one NSEC proves two things.</summary>
-    internal void AddProof(RRset rrset, int ownerEntry, int ownerOffset, ZoneNode? node)
+    /// <summary>Appends the NSEC at <paramref name="chainIndex"/> of the zone's chain unless it is there already, as when one NSEC proves two things.</summary>
+    internal void AddProof(int chainIndex)
     {
-        if (Count == Capacity)
+        if (ProofCount == ProofCapacity)
         {
             return; // cannot happen within the CNAME cap; a validator would call the answer bogus, not crash it
         }
 
-        foreach (ref readonly var entry in Entries)
+        foreach (var proof in ProofIndices)
         {
-            if (entry.RRset == rrset)
+            if (proof == chainIndex)
             {
                 return;
             }
         }
 
-        Add(new AnswerPlanEntry(DnsSection.Authority, rrset, ownerEntry, ownerOffset, node, false));
+        _proofs[ProofCount++] = chainIndex;
+    }
+
+    /// <summary>Appends an entry when there is room for it (a referral's DS after a full CNAME chain may not fit).</summary>
+    internal void TryAdd(in AnswerPlanEntry entry)
+    {
+        if (Count < Capacity)
+        {
+            Add(entry);
+        }
     }
 
     /// <summary>Whether an Answer entry already came from <paramref name="node"/>: a CNAME loop.</summary>
@@ -113,5 +138,11 @@ public struct AnswerPlan
     private struct EntryBuffer
     {
         private AnswerPlanEntry _element;
+    }
+
+    [InlineArray(ProofCapacity)]
+    private struct ProofBuffer
+    {
+        private int _element;
     }
 }

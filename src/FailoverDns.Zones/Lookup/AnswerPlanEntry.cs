@@ -9,14 +9,43 @@ namespace FailoverDns.Zones.Lookup;
 /// wire of an earlier entry (a CNAME's target, an NS or MX target in RDATA), so that the encoder can
 /// point at it (RFC 1035 §4.1.4) without ever spelling the name out.
 /// </summary>
-/// <param name="Section">Answer, Authority or Additional.</param>
-/// <param name="RRset">The records, pre-encoded with their owner pointing at the question.</param>
-/// <param name="OwnerEntry">The index of the entry the owner lies in, or <see cref="Question"/>.</param>
-/// <param name="OwnerOffset">Where the owner starts in the question name or in that entry's wire.</param>
-/// <param name="Node">The node the RRset came from, when it came from a lookup (for explaining it).</param>
-/// <param name="IsWildcard">The RRset was synthesized from a wildcard (RFC 4592).</param>
-public readonly record struct AnswerPlanEntry(DnsSection Section, RRset RRset, int OwnerEntry, int OwnerOffset, ZoneNode? Node, bool IsWildcard)
+/// <remarks>
+/// Offsets are kept in 16 bits (a reply is at most 65,535 bytes, an entry index at most the plan's
+/// capacity): the plan lives on the query path's stack, and a smaller entry measurably speeds every query.
+/// </remarks>
+public readonly record struct AnswerPlanEntry
 {
     /// <summary>The <see cref="OwnerEntry"/> that stands for the question name.</summary>
     public const int Question = -1;
+
+    private readonly short _ownerEntry;
+    private readonly ushort _ownerOffset;
+
+    /// <param name="section">Answer, Authority or Additional.</param>
+    /// <param name="rrset">The records, pre-encoded with their owner pointing at the question.</param>
+    /// <param name="ownerEntry">The index of the entry the owner lies in, or <see cref="Question"/>.</param>
+    /// <param name="ownerOffset">Where the owner starts in the question name or in that entry's wire.</param>
+    /// <param name="node">The node the RRset came from, when it came from a lookup (for explaining it).</param>
+    /// <param name="isWildcard">The RRset was synthesized from a wildcard (RFC 4592).</param>
+    public AnswerPlanEntry(DnsSection section, RRset rrset, int ownerEntry, int ownerOffset, ZoneNode? node, bool isWildcard)
+    {
+        Section = section;
+        RRset = rrset;
+        _ownerEntry = (short)ownerEntry;
+        _ownerOffset = (ushort)ownerOffset;
+        Node = node;
+        IsWildcard = isWildcard;
+    }
+
+    public DnsSection Section { get; }
+
+    public RRset RRset { get; }
+
+    public int OwnerEntry => _ownerEntry;
+
+    public int OwnerOffset => _ownerOffset;
+
+    public ZoneNode? Node { get; }
+
+    public bool IsWildcard { get; }
 }

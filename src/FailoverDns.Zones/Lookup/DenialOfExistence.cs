@@ -17,11 +17,11 @@ internal static class DenialOfExistence
         var snapshot = plan.Snapshot!;
         if (snapshot.Resolve(cut.Find(RecordType.DS)) is { } ds)
         {
-            plan.AddProof(ds, ownerEntry, ownerOffset, cut);
+            plan.TryAdd(new AnswerPlanEntry(DnsSection.Authority, ds, ownerEntry, ownerOffset, cut, false));
         }
-        else if (snapshot.Nsec(cut) is { } nsec)
+        else if (cut.NsecIndex >= 0)
         {
-            plan.AddProof(nsec, AnswerPlanEntry.Question, 0, cut);
+            plan.AddProof(cut.NsecIndex);
         }
     }
 
@@ -56,9 +56,9 @@ internal static class DenialOfExistence
             return;
         }
 
-        if (plan.Snapshot!.Nsec(node) is { } nsec)
+        if (node.NsecIndex >= 0)
         {
-            plan.AddProof(nsec, AnswerPlanEntry.Question, 0, node);
+            plan.AddProof(node.NsecIndex);
         }
 
         if (result.IsWildcard)
@@ -72,9 +72,9 @@ internal static class DenialOfExistence
 
     private static void AddCovering(ref AnswerPlan plan, Zone zone, ReadOnlySpan<byte> name)
     {
-        if (zone.NsecPredecessor(name) is { } node && plan.Snapshot!.Nsec(node) is { } nsec)
+        if (zone.NsecPredecessor(name) is >= 0 and var index)
         {
-            plan.AddProof(nsec, AnswerPlanEntry.Question, 0, node);
+            plan.AddProof(index);
         }
     }
 }

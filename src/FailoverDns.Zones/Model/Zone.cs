@@ -52,10 +52,10 @@ public sealed class Zone
         new(RecordType.SOA, Math.Min(ttl, RDataCodec.SoaMinimum(soa)), [soa], soaSlot: soaSlot) { SignatureSlot = signatureSlot };
 
     /// <summary>
-    /// The name of this zone's NSEC chain at or before <paramref name="lowercaseName"/> in canonical
-    /// order: its NSEC proves every name between it and the next absent (RFC 4035 §3.1.3.2). Null for an unsigned zone.
+    /// The place in this zone's NSEC chain of the name at or before <paramref name="lowercaseName"/> in canonical
+    /// order: its NSEC proves every name between it and the next absent (RFC 4035 §3.1.3.2). -1 for an unsigned zone.
     /// </summary>
-    public ZoneNode? NsecPredecessor(ReadOnlySpan<byte> lowercaseName)
+    public int NsecPredecessor(ReadOnlySpan<byte> lowercaseName)
     {
         var chain = NsecChain;
         int low = 0, high = chain.Length - 1;
@@ -65,7 +65,7 @@ public sealed class Zone
             var order = CanonicalName.Compare(chain[middle].Name, lowercaseName);
             if (order == 0)
             {
-                return chain[middle];
+                return middle;
             }
 
             if (order < 0)
@@ -79,7 +79,7 @@ public sealed class Zone
         }
 
         // The apex sorts first and every name asked lies below it, so high >= 0 in a signed zone.
-        return high >= 0 ? chain[high] : null;
+        return high;
     }
 
     public int RecordCount { get; internal set; }

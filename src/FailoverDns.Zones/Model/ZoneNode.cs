@@ -40,6 +40,9 @@ public sealed class ZoneNode
     /// </summary>
     public int NsecSlot { get; internal set; } = -1;
 
+    /// <summary>Its place in <see cref="Model.Zone.NsecChain"/>; -1 when it has no NSEC.</summary>
+    public int NsecIndex { get; internal set; } = -1;
+
     public bool IsEmptyNonTerminal => RRsets.Length == 0;
 
     public RRset? Find(RecordType type)

@@ -80,6 +80,7 @@ public static class ZoneSigner
         for (var i = 0; i < chain.Count; i++)
         {
             var node = chain[i];
+            node.NsecIndex = i;
             var next = chain[(i + 1) % chain.Count].Name;
             var types = TypesAt(node);
             var nodata = node.RRsets.Where(r => r.FailoverSlot >= 0 && failoverSets[r.FailoverSlot].Definition.WhenAllUnhealthy == AllUnhealthyPolicy.NoData).ToArray();

@@ -231,7 +231,8 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
 
         for (var i = 0; i < plan.ProofCount; i++)
         {
-            if (TryWrite(ref writer, plan, new AnswerPlanEntry(DnsSection.Authority, plan.Proof(i), AnswerPlanEntry.Question, 0, null, false), starts) < 0)
+            // An NSEC spells its owner out: nothing to point.
+            if (TryWrite(ref writer, plan, DnsSection.Authority, plan.Proof(i), DnsHeader.Size) < 0)
             {
                 flags |= DnsHeader.TruncatedFlag;
                 return plan.ResponseCode;
@@ -247,15 +248,17 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         return plan.ResponseCode;
     }
 
-    private static int TryWrite(ref ResponseWriter writer, in AnswerPlan plan, in AnswerPlanEntry entry, in EntryStarts starts)
-    {
-        var rrset = entry.RRset;
-        var ownerOffset = rrset.OwnerInWire ? DnsHeader.Size // spelled out: nothing to point
-            : entry.OwnerOffset + (entry.OwnerEntry == AnswerPlanEntry.Question ? DnsHeader.Size : starts[entry.OwnerEntry]);
-        return plan.Dnssec && plan.Snapshot!.Signatures(rrset) is { } rrsigs
-            ? writer.TryWriteSignedRRset(entry.Section, rrset.Wire, rrset.RecordOffsets, rrsigs.Wire, rrsigs.RecordOffsets, ownerOffset)
-            : writer.TryWriteRRset(entry.Section, rrset.Wire, rrset.RecordOffsets, ownerOffset);
-    }
+    private static int TryWrite(ref ResponseWriter writer, in AnswerPlan plan, in AnswerPlanEntry entry, in EntryStarts starts) =>
+        TryWrite(ref writer, plan, entry.Section, entry.RRset, entry.OwnerOffset + (entry.OwnerEntry == AnswerPlanEntry.Question ? DnsHeader.Size : starts[entry.OwnerEntry]));
+
+    /// <summary>
+    /// Writes <paramref name="rrset"/> with its owner pointing at <paramref name="ownerOffset"/> (the
+    /// question's, <see cref="DnsHeader.Size"/>, leaves it as encoded), and its RRSIGs when DO was set.
+    /// </summary>
+    private static int TryWrite(ref ResponseWriter writer, in AnswerPlan plan, DnsSection section, RRset rrset, int ownerOffset) =>
+        plan.Dnssec && plan.Snapshot!.Signatures(rrset) is { } rrsigs
+            ? writer.TryWriteSignedRRset(section, rrset.Wire, rrset.RecordOffsets, rrsigs.Wire, rrsigs.RecordOffsets, ownerOffset)
+            : writer.TryWriteRRset(section, rrset.Wire, rrset.RecordOffsets, ownerOffset);
 
     /// <summary>Where each entry of a plan starts in the reply.</summary>
     [InlineArray(AnswerPlan.Capacity)]

@@ -1,5 +1,6 @@
 using FailoverDns.Health.Checks;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing;
 using FailoverDns.Testing.Http;
 using FluentAssertions;
 using static FailoverDns.Server.Tests.Cluster.ClusterInstances;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing;
 using FailoverDns.Testing.Http;
 using FluentAssertions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing;
 using FluentAssertions;
 
 namespace FailoverDns.Server.Tests.Dnssec;

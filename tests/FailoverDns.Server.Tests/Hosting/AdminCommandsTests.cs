@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FailoverDns.Server.Hosting.Cli;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing;
 using FailoverDns.Testing.Http;
 using FluentAssertions;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing;
 using FluentAssertions;
 
 namespace FailoverDns.Server.Tests.Hosting;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing;
 using FailoverDns.Testing.Http;
 using FluentAssertions;
 

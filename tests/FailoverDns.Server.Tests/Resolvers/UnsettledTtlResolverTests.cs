@@ -1,4 +1,5 @@
 using FailoverDns.Server.Tests.Support;
+using FailoverDns.Testing;
 using FailoverDns.Testing.Http;
 using FluentAssertions;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using FailoverDns.Testing;
 
 namespace FailoverDns.Server.Tests.Support;
 

@@ -37,7 +37,7 @@ internal sealed class KnotServer : IAsyncDisposable
     public static async Task<KnotServer> StartAsync(string zone, string zoneText, params KeyText[] keys)
     {
         var directory = new TempDirectory();
-        var port = LoopbackPort.Next();
+        var port = FreePort.Next();
         var zoneFile = directory.Write("zone.db", zoneText);
         Directory.CreateDirectory(Path.Combine(directory.Path, "db"));
         var keyLines = string.Concat(keys.Select(k => string.Create(CultureInfo.InvariantCulture, $"""

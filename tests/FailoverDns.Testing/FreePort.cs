@@ -1,10 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace FailoverDns.Protocol.Tests.Tsig.Interop;
+namespace FailoverDns.Testing;
 
-/// <summary>A loopback port free for both TCP and UDP at the time of asking, for servers that cannot take port 0.</summary>
-internal static class LoopbackPort
+/// <summary>
+/// A loopback port free for both UDP and TCP at the moment of asking, for programs that cannot bind
+/// port 0 and report what they got (Unbound, BIND, Knot, a TSIG peer). Another process may take it before the
+/// program binds it; that shows as the program failing to start.
+/// </summary>
+public static class FreePort
 {
     public static int Next()
     {

@@ -163,6 +163,10 @@ public sealed class StatusPageTests(ITestOutputHelper output)
         await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
         var history = server.Services.GetRequiredService<StatusHistory>();
+
+        // The live check's own first change (unknown to healthy) reaches the history after the start-up
+        // gate opens (a handler later in the pipeline); wait for it, so the fed changes are the newest.
+        await Poll.UntilAsync(() => history.Changes().Checks.Single().Transitions.Count > 0, "the check's first change recorded");
         if (DateTimeOffset.UtcNow.Second >= 50)
         {
             await Task.Delay(TimeSpan.FromSeconds(61 - DateTimeOffset.UtcNow.Second)); // the window is read in the minute it was filled

@@ -16,7 +16,9 @@ trap cleanup EXIT
 fail() { echo "package check: FAILED: $*"; exit 1; }
 
 deb=$(bash packaging/build-deb.sh "$work" 2>"$work/build.log") || { tail -20 "$work/build.log"; fail "the package did not build"; }
-dpkg-deb --info "$deb" | grep -q "Package: failoverdns" || fail "$deb has no control file"
+# One field asked for, not `--info | grep -q`: grep leaving early made dpkg-deb die of SIGPIPE,
+# which pipefail counted as a failure.
+[ "$(dpkg-deb --field "$deb" Package 2>/dev/null)" = failoverdns ] || fail "$deb has no control file"
 dpkg -i "$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "dpkg -i failed"; }
 [ -x /usr/bin/failoverdns ] && [ -f /etc/failoverdns/failoverdns.yaml ] || fail "failoverdns or its config is not installed"
 unit=/lib/systemd/system/failoverdns.service

@@ -159,9 +159,6 @@ public sealed class ZoneSnapshot
         return rrsigs is null ? this : new ZoneSnapshot(this, _active, _soa, rrsigs, _nsec, signedAt!);
     }
 
-    /// <summary>Every node of <paramref name="zone"/> (not those of zones below it), in no particular order: what a transfer sends.</summary>
-    public IEnumerable<ZoneNode> NodesOf(Zone zone) => _index.Dictionary.Values.Where(n => n.Zone == zone);
-
     /// <summary>The SOA serial <paramref name="zone"/> serves in this snapshot.</summary>
     public uint Serial(Zone zone) => RDataCodec.SoaSerial(_soa[zone.Soa.SoaSlot].Data[0]);
 

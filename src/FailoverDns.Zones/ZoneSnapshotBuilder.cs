@@ -157,6 +157,7 @@ public static class ZoneSnapshotBuilder
         zone.RecordCount = nodes.Values.Sum(n => n.RRsets.Sum(r => r.Count));
         AddEmptyNonTerminals(nodes, zone);
         LinkCutsAndWildcards(nodes, origin);
+        zone.Nodes = [.. nodes.Values];
         foreach (var set in zoneSets.Where(s => nodes[DnsName.ToLower(s.Definition.Name)].Cut is not null))
         {
             errors.Add(new ConfigError(set.Definition.Location, $"failover set {set.Definition} lies at or below a delegation, where the child zone answers; it would never be served"));

@@ -171,7 +171,7 @@ public sealed partial class ZoneTransferService(ZoneStore zones, ZoneSerials ser
     /// </summary>
     private static IEnumerable<(byte[] Owner, RRset? RRset)> Served(ZoneSnapshot snapshot, Zone zone)
     {
-        foreach (var node in snapshot.NodesOf(zone))
+        foreach (var node in zone.Nodes)
         {
             foreach (var rrset in node.RRsets)
             {

@@ -32,6 +32,13 @@ public sealed class Zone
     /// <summary>In a signed zone, the names with an NSEC, in canonical order (RFC 4034 §6.1): what proves a name or type absent.</summary>
     public ZoneNode[] NsecChain { get; internal set; } = [];
 
+    /// <summary>
+    /// Every node of the zone, in the order they were built: what a transfer sends. A zone nested in
+    /// it and served here answers for its own names, but the delegation to it, and its glue, are
+    /// still this zone's data, which its secondaries need to refer to the child.
+    /// </summary>
+    public ZoneNode[] Nodes { get; internal set; } = [];
+
     /// <summary>True when its serial changes with every change of what it serves (it is transferred to secondaries).</summary>
     public bool SerialFollowsChanges => Transfer is not null;
 

@@ -30,9 +30,9 @@ public sealed class ZoneTransferTests
               - { name: www, type: A, ttl: 30, unsettledTtl: 30, primary: { value: 10.0.0.1, healthCheck: web }, secondary: { value: 10.0.1.1 } }
         """;
 
-    private static async Task<List<string>> TransferAsync(ServerFixture server, string kind)
+    private static async Task<List<string>> TransferAsync(ServerFixture server, string kind, string zone = "example.test")
     {
-        var (exitCode, output) = await Tool.RunAsync("kdig", "@127.0.0.1", "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), kind, "example.test", "+noall", "+answer", "+nocrypto");
+        var (exitCode, output) = await Tool.RunAsync("kdig", "@127.0.0.1", "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), kind, zone, "+noall", "+answer", "+nocrypto");
         exitCode.Should().Be(0, output);
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith(';')).Select(l => string.Join(" ", l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)))];
     }
@@ -66,6 +66,32 @@ public sealed class ZoneTransferTests
             .Should().Be(("127.0.0.1", "AXFR, the whole zone", Serial(server)));
         using var metrics = await server.Admin.GetAsync("/metrics");
         PrometheusScrape.Parse(await metrics.Content.ReadAsStringAsync()).Sum("failoverdns_zone_serial", ("zone", "example.test.")).Should().Be(Serial(server));
+    }
+
+    [Fact]
+    public async Task Axfr_ChildZoneAlsoServedHere_ParentStillCarriesItsDelegationAndGlue()
+    {
+        await using var backend = LoopbackHttpServer.Start();
+        await using var server = await ServerFixture.StartAsync(Config(backend.Port) + """
+
+              - name: sub.example.test
+                soa: { email: hostmaster@example.test }
+                nameservers: [ns.sub.example.test.]
+                transfer: { allow: [127.0.0.0/8] }
+                records:
+                  - { name: ns, type: A, value: 192.0.2.99 }
+                  - { name: app, type: A, value: 192.0.2.7 }
+            """);
+
+        // The child's names are answered from the child zone here, but the parent's secondaries need
+        // the cut: without it they would answer NXDOMAIN for sub.example.test instead of a referral.
+        var parent = await TransferAsync(server, "AXFR");
+        parent.Should().Contain(["sub.example.test. 3600 IN NS ns.sub.example.test.", "ns.sub.example.test. 3600 IN A 192.0.2.99"])
+            .And.NotContain(r => r.StartsWith("app.sub.example.test.", StringComparison.Ordinal))
+            .And.HaveCount(7);
+        var child = await TransferAsync(server, "AXFR", "sub.example.test");
+        child.Should().HaveCount(5).And.Contain(["sub.example.test. 3600 IN NS ns.sub.example.test.", "ns.sub.example.test. 3600 IN A 192.0.2.99", "app.sub.example.test. 3600 IN A 192.0.2.7"])
+            .And.OnlyContain(r => r.Contains("sub.example.test. ", StringComparison.Ordinal));
     }
 
     [Fact]

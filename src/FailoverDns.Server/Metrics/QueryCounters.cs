@@ -8,7 +8,8 @@ namespace FailoverDns.Server.Metrics;
 /// its own block's arrays (allocated by that thread, so no cache line is shared with another
 /// writer) and writes its timed queries into its own <see cref="QuerySampleRing"/>, with no lock,
 /// no interlocked operation and no allocation. Readers sum every block; the drain empties every
-/// ring (docs/architecture.md, rules for the query path).
+/// ring and folds the blocks of threads that have ended into one, so pool threads that come and go
+/// do not leave their 64 KiB rings behind (docs/architecture.md, rules for the query path).
 /// </summary>
 public sealed class QueryCounters
 {
@@ -69,13 +70,23 @@ public sealed class QueryCounters
     /// <summary>Counts one UDP response withheld by rate limiting: dropped, or slipped (sent empty with TC).</summary>
     public void RecordRateLimited(bool slipped) => ThisThreadsBlock().RateLimited[slipped ? 1 : 0]++;
 
-    /// <summary>Hands every sample waiting in every thread's ring to <paramref name="record"/>, on the caller's thread.</summary>
+    /// <summary>
+    /// Hands every sample waiting in every thread's ring to <paramref name="record"/>, on the caller's
+    /// thread, then retires the blocks of threads that had ended before their ring was drained.
+    /// </summary>
     internal void DrainSamples(Action<QuerySample> record)
     {
         lock (_drainGate)
         {
+            List<Block>? ended = null;
             foreach (var block in Volatile.Read(ref _blocks))
             {
+                // Asked before draining: a thread that had ended then has written its last sample.
+                if (block.Writer is { IsAlive: false })
+                {
+                    (ended ??= []).Add(block);
+                }
+
                 int count;
                 while ((count = block.Samples.Drain(_drained)) > 0)
                 {
@@ -85,11 +96,19 @@ public sealed class QueryCounters
                     }
                 }
             }
+
+            if (ended is not null)
+            {
+                Retire(ended);
+            }
         }
     }
 
     /// <summary>Samples dropped because their thread's ring was full, summed over every thread.</summary>
-    public long SamplesDropped() => Volatile.Read(ref _blocks).Sum(b => b.Samples.Dropped);
+    public long SamplesDropped() => Volatile.Read(ref _blocks).Sum(b => b.Samples.Dropped + b.DroppedBefore);
+
+    /// <summary>Blocks held now: one per thread still counting, and one for all that have ended.</summary>
+    internal int BlockCount => Volatile.Read(ref _blocks).Length;
 
     private static void Count(Block block, bool overTcp, RecordType? type, int rcode, bool truncated)
     {
@@ -153,6 +172,37 @@ public sealed class QueryCounters
         return totals;
     }
 
+    /// <summary>
+    /// Replaces the blocks of ended threads, and the earlier retired block, with one block of their
+    /// sums, in one swap of the array: a reader sums either the old blocks or their sum, so totals
+    /// never go down.
+    /// </summary>
+    private void Retire(List<Block> ended)
+    {
+        lock (_gate)
+        {
+            var blocks = _blocks;
+            var retired = new Block(this, writer: null, new QuerySampleRing(capacity: 1));
+            foreach (var block in blocks.Where(b => b.Writer is null).Concat(ended))
+            {
+                Add(retired.Queries, block.Queries);
+                Add(retired.Truncated, block.Truncated);
+                Add(retired.RateLimited, block.RateLimited);
+                retired.DroppedBefore += block.Samples.Dropped + block.DroppedBefore;
+            }
+
+            Volatile.Write(ref _blocks, [retired, .. blocks.Where(b => b.Writer is not null && !ended.Contains(b))]);
+        }
+
+        static void Add(long[] sum, long[] values)
+        {
+            for (var i = 0; i < sum.Length; i++)
+            {
+                sum[i] += Volatile.Read(ref values[i]);
+            }
+        }
+    }
+
     private Block ThisThreadsBlock() => _lastBlock is { } last && last.Owner == this ? last : BlockOfThisThread();
 
     private Block BlockOfThisThread()
@@ -160,7 +210,7 @@ public sealed class QueryCounters
         _threadBlocks ??= [];
         if (!_threadBlocks.TryGetValue(this, out var block))
         {
-            block = new Block(this);
+            block = new Block(this, Thread.CurrentThread, new QuerySampleRing());
             _threadBlocks.Add(this, block);
             lock (_gate)
             {
@@ -172,14 +222,21 @@ public sealed class QueryCounters
         return block;
     }
 
-    /// <summary>One thread's counters and samples; kept after the thread ends, so totals never go down and its last samples are still drained.</summary>
-    private sealed class Block(QueryCounters owner)
+    /// <summary>
+    /// One thread's counters and samples, kept until the drain after its thread ends; or, without a
+    /// <see cref="Writer"/>, the sums of every thread that has ended.
+    /// </summary>
+    private sealed class Block(QueryCounters owner, Thread? writer, QuerySampleRing samples)
     {
         public readonly QueryCounters Owner = owner;
+        public readonly Thread? Writer = writer;
 
         public readonly long[] Queries = new long[QueryCells];
         public readonly long[] Truncated = new long[Transports.Count];
         public readonly long[] RateLimited = new long[RateLimitActions.Count];
-        public readonly QuerySampleRing Samples = new();
+        public readonly QuerySampleRing Samples = samples;
+
+        /// <summary>Samples the retired threads dropped (the retired block's own ring never takes any).</summary>
+        public long DroppedBefore;
     }
 }

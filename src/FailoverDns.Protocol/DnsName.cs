@@ -218,5 +218,34 @@ public static partial class DnsName
         return name.Length - position == ancestor.Length && EqualsIgnoreCase(name[position..], ancestor);
     }
 
+    /// <summary>
+    /// Where the longest run of whole trailing labels that <paramref name="name"/> and
+    /// <paramref name="other"/> share (ignoring case) starts in each: at least the root, their last byte.
+    /// </summary>
+    public static int CommonSuffix(ReadOnlySpan<byte> name, ReadOnlySpan<byte> other, out int otherStart)
+    {
+        // Skip the labels one has more of, then walk both a label at a time until the rests agree.
+        var position = SkipLabels(name, CountLabels(name) - CountLabels(other));
+        otherStart = SkipLabels(other, CountLabels(other) - CountLabels(name));
+        while (!EqualsIgnoreCase(name[position..], other[otherStart..]))
+        {
+            position += 1 + name[position];
+            otherStart += 1 + other[otherStart];
+        }
+
+        return position;
+    }
+
+    private static int SkipLabels(ReadOnlySpan<byte> name, int count)
+    {
+        var position = 0;
+        for (var i = 0; i < count; i++)
+        {
+            position += 1 + name[position];
+        }
+
+        return position;
+    }
+
     private static byte ToLowerAscii(byte b) => (uint)(b - 'A') <= 'Z' - 'A' ? (byte)(b | 0x20) : b;
 }

@@ -81,6 +81,43 @@ public ref struct ResponseWriter
         return start;
     }
 
+    /// <summary>
+    /// Writes an RRset whose records spell their owner out (<paramref name="ownerLength"/> bytes each,
+    /// as an NSEC proof's do) and its RRSIGs, encoded the same way, together or not at all; each owner
+    /// keeps its first <paramref name="keptLength"/> bytes and ends in a pointer to the same labels at
+    /// <paramref name="suffixOffset"/> (RFC 1035 §4.1.4). Returns where the RRset starts, or -1.
+    /// </summary>
+    public int TryWriteSignedRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, ReadOnlySpan<byte> signatures, ReadOnlySpan<int> signatureOffsets, int ownerLength, int keptLength, int suffixOffset)
+    {
+        var saved = ownerLength - keptLength - 2;
+        var size = wire.Length - (saved * recordOffsets.Length) + signatures.Length - (saved * signatureOffsets.Length);
+        if (Position + size > _limit || suffixOffset > DnsName.MaxPointerTarget)
+        {
+            return -1;
+        }
+
+        var start = Position;
+        WriteShortened(section, wire, recordOffsets, ownerLength, keptLength, suffixOffset);
+        WriteShortened(section, signatures, signatureOffsets, ownerLength, keptLength, suffixOffset);
+        return start;
+    }
+
+    private void WriteShortened(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, int ownerLength, int keptLength, int suffixOffset)
+    {
+        for (var i = 0; i < recordOffsets.Length; i++)
+        {
+            var record = wire[recordOffsets[i]..(i + 1 < recordOffsets.Length ? recordOffsets[i + 1] : wire.Length)];
+            record[..keptLength].CopyTo(_buffer[Position..]);
+            Position += keptLength;
+            BinaryPrimitives.WriteUInt16BigEndian(_buffer[Position..], (ushort)(DnsName.PointerFlag | suffixOffset));
+            Position += 2;
+            record[ownerLength..].CopyTo(_buffer[Position..]);
+            Position += record.Length - ownerLength;
+        }
+
+        Count(section, recordOffsets.Length);
+    }
+
     /// <summary>Writes the RRset when it fits with <paramref name="extra"/> bytes more after it.</summary>
     private int TryWriteRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, int ownerOffset, int extra)
     {
@@ -102,7 +139,13 @@ public ref struct ResponseWriter
         }
 
         Position += wire.Length;
-        var count = (ushort)recordOffsets.Length;
+        Count(section, recordOffsets.Length);
+        return start;
+    }
+
+    private void Count(DnsSection section, int records)
+    {
+        var count = (ushort)records;
         switch (section)
         {
             case DnsSection.Answer:
@@ -115,8 +158,6 @@ public ref struct ResponseWriter
                 AdditionalCount += count;
                 break;
         }
-
-        return start;
     }
 
     /// <summary>The OPT record (RFC 6891 §6.1.2) advertising our payload size; the caller keeps room for it.</summary>

@@ -53,6 +53,38 @@ public class DnsNameOperationsTests
         DnsName.IsAtOrBelow(Wire.Name(name), Wire.Name(ancestor)).Should().Be(expected);
     }
 
+    [Theory]
+    [InlineData("a.example.test", "zz.b.example.test", "example.test")]
+    [InlineData("example.test", "nothere.example.test", "example.test")]
+    [InlineData("b.example.test", "x.B.EXAMPLE.test", "b.example.test")]
+    [InlineData("www.example.test", "www.example.test", "www.example.test")]
+    [InlineData("www.example.test", "www.other.org", ".")]
+    [InlineData(".", "example.test", ".")]
+    public void CommonSuffix_TwoNames_WhereTheirSharedLabelsStartInEach(string name, string other, string shared)
+    {
+        var nameWire = Wire.Name(name);
+        var otherWire = Wire.Name(other);
+
+        var start = DnsName.CommonSuffix(nameWire, otherWire, out var otherStart);
+
+        DnsName.EqualsIgnoreCase(nameWire.AsSpan(start), Wire.Name(shared)).Should().BeTrue();
+        DnsName.EqualsIgnoreCase(otherWire.AsSpan(otherStart), Wire.Name(shared)).Should().BeTrue();
+    }
+
+    [Fact]
+    public void CommonSuffix_BytesThatMatchInsideALabel_NotShared()
+    {
+        byte[] other =
+        [
+            0x09, (byte)'x', 0x07, (byte)'e', (byte)'x', (byte)'a', (byte)'m', (byte)'p', (byte)'l', (byte)'e', // one label "x\007example"
+            0x04, (byte)'t', (byte)'e', (byte)'s', (byte)'t', 0x00,
+        ];
+
+        var start = DnsName.CommonSuffix(Wire.Name("example.test"), other, out var otherStart);
+
+        (start, otherStart).Should().Be((8, 10), "only test. is shared: example is part of another label there");
+    }
+
     [Fact]
     public void IsAtOrBelow_SuffixMatchingInsideALabel_ReturnsFalse()
     {

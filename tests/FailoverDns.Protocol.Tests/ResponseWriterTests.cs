@@ -62,6 +62,30 @@ public class ResponseWriterTests
     }
 
     [Fact]
+    public void TryWriteSignedRRset_OwnerSpelledOut_SharedLabelsBecomeAPointer()
+    {
+        // An NSEC-like record and one signature, each spelling out a.example.test (16 bytes), after a
+        // question example.test at offset 12.
+        var owner = Wire.Name("a.example.test");
+        byte[] Record(byte type, byte data) => [.. owner, 0x00, type, 0x00, 0x01, 0x00, 0x00, 0x0E, 0x10, 0x00, 0x01, data];
+        var buffer = new byte[128];
+        var writer = new ResponseWriter(buffer, 512);
+        writer.TryWriteQuestion(Wire.Name("example.test"), (ushort)RecordType.A, (ushort)RecordClass.IN);
+        var end = writer.Position;
+
+        var start = writer.TryWriteSignedRRset(DnsSection.Authority, Record(47, 1), [0], Record(46, 2), [0], owner.Length, keptLength: 2, suffixOffset: DnsHeader.Size);
+
+        start.Should().Be(end);
+        byte[] shortened(byte type, byte data) => [0x01, (byte)'a', 0xC0, 0x0C, 0x00, type, 0x00, 0x01, 0x00, 0x00, 0x0E, 0x10, 0x00, 0x01, data];
+        buffer[start..writer.Position].Should().Equal([.. shortened(47, 1), .. shortened(46, 2)], "\001a then a pointer to example.test in the question");
+        writer.AuthorityCount.Should().Be(2);
+
+        var full = new ResponseWriter(new byte[128], DnsHeader.Size + 29);
+        full.TryWriteSignedRRset(DnsSection.Authority, Record(47, 1), [0], Record(46, 2), [0], owner.Length, 2, DnsHeader.Size).Should().Be(-1, "30 bytes do not fit in 29");
+        full.Position.Should().Be(DnsHeader.Size);
+    }
+
+    [Fact]
     public void TryWriteRRset_OwnerBeyondPointerRange_RefusedAndNothingWritten()
     {
         var buffer = new byte[128];

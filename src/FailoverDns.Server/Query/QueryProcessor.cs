@@ -231,8 +231,7 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
 
         for (var i = 0; i < plan.ProofCount; i++)
         {
-            // An NSEC spells its owner out: nothing to point.
-            if (TryWrite(ref writer, plan, DnsSection.Authority, plan.Proof(i), DnsHeader.Size) < 0)
+            if (TryWriteProof(ref writer, plan, i, questionName) < 0)
             {
                 flags |= DnsHeader.TruncatedFlag;
                 return plan.ResponseCode;
@@ -259,6 +258,22 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         plan.Dnssec && plan.Snapshot!.Signatures(rrset) is { } rrsigs
             ? writer.TryWriteSignedRRset(section, rrset.Wire, rrset.RecordOffsets, rrsigs.Wire, rrsigs.RecordOffsets, ownerOffset)
             : writer.TryWriteRRset(section, rrset.Wire, rrset.RecordOffsets, ownerOffset);
+
+    /// <summary>
+    /// Writes NSEC proof <paramref name="index"/> and its RRSIGs. Their owner is spelled out (an NSEC
+    /// is seldom at the question name), but the labels it shares with the question, the zone's at
+    /// least, become a pointer into the question, as Knot and NSD compress them.
+    /// </summary>
+    private static int TryWriteProof(ref ResponseWriter writer, in AnswerPlan plan, int index, scoped ReadOnlySpan<byte> questionName)
+    {
+        var nsec = plan.Proof(index);
+        var owner = plan.ProofOwner(index);
+        var kept = DnsName.CommonSuffix(owner, questionName, out var inQuestion);
+        var rrsigs = plan.Snapshot!.Signatures(nsec);
+        return owner.Length - kept > 2
+            ? writer.TryWriteSignedRRset(DnsSection.Authority, nsec.Wire, nsec.RecordOffsets, rrsigs is null ? default : rrsigs.Wire, rrsigs is null ? default : rrsigs.RecordOffsets, owner.Length, kept, DnsHeader.Size + inQuestion)
+            : TryWrite(ref writer, plan, DnsSection.Authority, nsec, DnsHeader.Size);
+    }
 
     /// <summary>Where each entry of a plan starts in the reply.</summary>
     [InlineArray(AnswerPlan.Capacity)]

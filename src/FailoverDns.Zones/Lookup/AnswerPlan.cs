@@ -74,6 +74,9 @@ public struct AnswerPlan
     /// <summary>The NSEC (as served in <see cref="Snapshot"/>) of proof <paramref name="index"/>, with its owner spelled out.</summary>
     public readonly RRset Proof(int index) => Snapshot!.Nsec(Zone!.NsecChain[ProofIndices[index]])!;
 
+    /// <summary>The owner <see cref="Proof"/> spells out: its name in the zone, lowercase.</summary>
+    public readonly byte[] ProofOwner(int index) => Zone!.NsecChain[ProofIndices[index]].Name;
+
     /// <summary>Additional, after every entry of <see cref="Entries"/>.</summary>
     public readonly AdditionalEntries Additional =>
         _additionalSource is null || Snapshot is null ? default : new AdditionalEntries(Snapshot, _additionalSource, _additionalSourceEntry);

@@ -59,7 +59,7 @@ public sealed class AdminApiTests
         await using var backend = LoopbackHttpServer.Start();
         await using var server = await ServerFixture.StartAsync(Config(backend.Port));
 
-        var ready = await Poll.UntilAsync(() => server.GetJsonAsync("/readyz"), r => r.GetProperty("ready").GetBoolean(), "readiness");
+        var ready = await Poll.UntilAsync(server.ReadinessAsync, r => r.GetProperty("ready").GetBoolean(), "readiness");
 
         ready.GetProperty("configLoaded").GetBoolean().Should().BeTrue();
         ready.GetProperty("listenersBound").GetBoolean().Should().BeTrue();

@@ -101,8 +101,11 @@ public sealed class ClusterFailoverTests
             PrometheusScrape.Parse(await metrics.Content.ReadAsStringAsync()).Sum("failoverdns_cluster_connected").Should().Be(0);
         }
 
+        // Each instance retries within its backoff (up to 5 s), and one cut off longer than a lease then
+        // holds its decisions for the settle (backoff + timeout, 6 s here): up to 11 s before a loaded
+        // machine's delays, so a longer wait than Poll's default.
         await etcd.StartNodeAsync(0);
-        await instances.UntilAllAnswerAsync(Secondary, "every instance catching up with the agreed state once etcd is back");
+        await instances.UntilAllAnswerAsync(Secondary, "every instance catching up with the agreed state once etcd is back", TimeSpan.FromSeconds(45));
         instances.Running.Should().OnlyContain(s => ClusterOf(s).Connected);
     }
 

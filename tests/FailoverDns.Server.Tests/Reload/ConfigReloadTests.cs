@@ -50,7 +50,7 @@ public sealed partial class ConfigReloadTests : IDisposable
 
     private static Task<JsonElement> ReloadedAsync(ServerFixture server, bool succeeded, DateTimeOffset after) =>
         Poll.UntilAsync(
-            () => server.GetJsonAsync("/readyz"),
+            server.ReadinessAsync,
             r => r.TryGetProperty("lastReload", out var reload) && reload.GetProperty("succeeded").GetBoolean() == succeeded && reload.GetProperty("at").GetDateTimeOffset() > after,
             succeeded ? "a successful reload" : "a rejected reload");
 

@@ -103,6 +103,13 @@ public sealed class ServerFixture : IAsyncLifetime, IDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>The body of <c>/readyz</c>, whether it answered 200 (ready) or 503 (not yet).</summary>
+    public async Task<JsonElement> ReadinessAsync()
+    {
+        using var response = await Admin.GetAsync("/readyz");
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
     public async Task DisposeAsync()
     {
         _admin?.Dispose();

@@ -38,7 +38,8 @@ public sealed partial class ClusterService(
     private Task _run = Task.CompletedTask;
     private ITimer? _fallbackTimer;
     private DateTimeOffset _lostSince;
-    private DateTimeOffset _settledAt;
+    /// <summary>UTC ticks until which decisions are held back after a long loss; 0 once the settle is over.</summary>
+    private long _settlingUntil;
     private volatile string? _lastError;
     private long _writes;
     private long _events;
@@ -246,15 +247,23 @@ public sealed partial class ClusterService(
         // Gone longer than a lease, and the other locations' verdicts may have expired while etcd was
         // cut off from all of them: the first location back must not decide alone. The others retry
         // within one backoff and a call's timeout.
-        if (now - _lostSince < options.LeaseTtl)
+        if (now - _lostSince >= options.LeaseTtl)
         {
-            return TimeSpan.Zero;
+            var settle = MaxBackoff + options.Timeout;
+            Volatile.Write(ref _settlingUntil, (now + settle).UtcTicks);
+            LogSettling(logger, settle.TotalSeconds);
         }
 
-        var settle = MaxBackoff + options.Timeout;
-        _settledAt = now + settle;
-        LogSettling(logger, settle.TotalSeconds);
-        return settle;
+        // A settle an earlier session began and did not see out is this session's to finish: nothing
+        // else decides what arrived while it held decisions back.
+        var until = Volatile.Read(ref _settlingUntil);
+        if (until > now.UtcTicks)
+        {
+            return TimeSpan.FromTicks(until - now.UtcTicks);
+        }
+
+        Volatile.Write(ref _settlingUntil, 0);
+        return TimeSpan.Zero;
     }
 
     private async Task SettleAsync(TimeSpan settle, CancellationToken token)
@@ -262,6 +271,9 @@ public sealed partial class ClusterService(
         if (settle > TimeSpan.Zero)
         {
             await Task.Delay(settle, time, token);
+
+            // Over by this timer, not by the clock, which a timer may run a little ahead of.
+            Volatile.Write(ref _settlingUntil, 0);
             Decide(store.All.Select(s => s.Name));
         }
     }
@@ -387,7 +399,7 @@ public sealed partial class ClusterService(
             }
         }
 
-        if (agreed.Count > 0 && !verdicts.ActingOnOwn && time.GetUtcNow() >= _settledAt)
+        if (agreed.Count > 0 && !verdicts.ActingOnOwn && Volatile.Read(ref _settlingUntil) == 0)
         {
             pipeline.ApplyAgreed(agreed);
         }

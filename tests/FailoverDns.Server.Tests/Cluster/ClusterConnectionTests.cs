@@ -89,4 +89,27 @@ public sealed class ClusterConnectionTests
         (await DnsAnswers.AskAsync(patient, "www.example.test")).Should().Be(Primary, "by default no instance acts alone on its own view");
         (await impatient.GetJsonAsync("/readyz")).GetProperty("reason").GetString().Should().Contain("acting on this location's own verdicts");
     }
+
+    [Fact]
+    public async Task SessionLostWhileSettling_TheNextSessionDecidesWhenTheSettleEnds()
+    {
+        await using var etcd = await EtcdCluster.StartAsync();
+        await using var backend = LoopbackHttpServer.Start();
+        await using var server = await ServerFixture.StartAsync(Config("loc-a", Source(0), backend.Port, Etcd(etcd.Endpoints)));
+        await Poll.UntilAsync(() => DnsAnswers.AskAsync(server, "www.example.test"), a => a == Primary, "the primary agreed");
+
+        // Cut off longer than a lease (3 s), with its own verdict turned: the session it comes back
+        // with holds decisions back for the settle (6 s here).
+        await etcd.StopAsync(0);
+        await backend.StopAsync();
+        await Poll.UntilAsync(() => Web(server).LocationStatus == HealthStatus.Unhealthy && ClusterOf(server).LostSince < DateTimeOffset.UtcNow.AddSeconds(-4), "its own probes failing, etcd gone longer than a lease");
+        await etcd.StartNodeAsync(0);
+        await Poll.UntilAsync(() => ClusterOf(server).Connected, "back on etcd, settling");
+
+        // That session ends within its settle, and the next one comes back sooner than a lease: nothing
+        // new arrives on its watch, so only the end of the settle can decide.
+        await etcd.StopAsync(0);
+        await etcd.StartNodeAsync(0);
+        await Poll.UntilAsync(() => DnsAnswers.AskAsync(server, "www.example.test"), a => a == Secondary, "its unhealthy verdict decided once the settle is over", TimeSpan.FromSeconds(30));
+    }
 }

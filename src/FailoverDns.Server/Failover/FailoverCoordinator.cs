@@ -304,7 +304,11 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
             { Override: { } forced } => $"overridden: {forced.Reason}",
             { Calculation: { } children } => children,
             { Definition.Invert: true, LastResult: { } last } => $"{last.Detail} (inverted)",
-            _ => state.LastFailure?.Detail ?? "no result",
+            { LastFailure: { } failure } => failure.Detail,
+
+            // Restored from the state file, or agreed by the cluster, before a probe here failed.
+            { Status: HealthStatus.Unhealthy } => $"no probe result here yet; unhealthy since {state.Since.UtcDateTime:u}",
+            _ => "no result",
         };
         return $"{set.TierLabel(i)} check {t.HealthCheck} unhealthy ({why})";
     }));

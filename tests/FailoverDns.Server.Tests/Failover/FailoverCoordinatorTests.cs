@@ -1,4 +1,5 @@
 using FailoverDns.Configuration;
+using FailoverDns.Health.Checks;
 using FailoverDns.Health.Probes;
 using FailoverDns.Health.State;
 using FailoverDns.Protocol;
@@ -151,10 +152,10 @@ public sealed class FailoverCoordinatorTests
         : ProbeResult.Failed(ProbeFailure.ConnectionRefused, "connection refused", TimeSpan.FromMilliseconds(1), DateTimeOffset.UtcNow);
 
     /// <summary>A coordinator of its own on <paramref name="yaml"/>, with its log lines and events kept.</summary>
-    private static (HealthPipeline Health, CapturingLogger<FailoverCoordinator> Log, List<FailoverEvent> Events) Start(string yaml)
+    private static (HealthPipeline Health, CapturingLogger<FailoverCoordinator> Log, List<FailoverEvent> Events) Start(string yaml, IEnumerable<SavedCheckState>? saved = null)
     {
         var loaded = TestZone.Load(yaml);
-        var store = new HealthStateStore(loaded.Config!.HealthChecks, TimeProvider.System);
+        var store = new HealthStateStore(loaded.Config!.HealthChecks, TimeProvider.System, saved: saved);
         var log = new CapturingLogger<FailoverCoordinator>();
         var coordinator = new FailoverCoordinator(new ZoneStore(loaded.Snapshot!), store, TimeProvider.System, log);
         var events = new List<FailoverEvent>();
@@ -212,5 +213,17 @@ public sealed class FailoverCoordinatorTests
         failovers.Should().HaveCount(2);
         failovers[0].Should().EndWith("because primary check a-and-db unhealthy (0 of 2 checks healthy, 2 required; unhealthy: a; no verdict yet, counted as healthy: db)");
         failovers[1].Should().EndWith("because primary check a-and-db unhealthy (0 of 2 checks healthy, 2 required; unhealthy: a, db); tier 2 check b unhealthy (connection refused)");
+    }
+
+    [Fact]
+    public void Start_PrimaryUnhealthyFromTheStateFile_SwitchSaysSoInsteadOfNoResult()
+    {
+        var definition = TestZone.Load(Yaml).Config!.HealthChecks.Single(c => c.Name == "a");
+        var since = new DateTimeOffset(2026, 12, 1, 8, 30, 0, TimeSpan.Zero);
+
+        var (_, log, _) = Start(Yaml, [new SavedCheckState("a", definition.Judgement, HealthStatus.Unhealthy, since)]);
+
+        log.Lines.Select(l => l.Message).Should().ContainSingle(m => m.StartsWith("Failover", StringComparison.Ordinal))
+            .Which.Should().EndWith("because primary check a unhealthy (no probe result here yet; unhealthy since 2026-12-01 08:30:00Z)");
     }
 }

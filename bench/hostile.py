@@ -29,7 +29,7 @@ www A 192.0.2.1
 mail1 A 192.0.2.25
 mail2 A 192.0.2.26
 mail3 A 192.0.2.27
-"""
+""" + "".join(f'big TXT "{i}{"x" * 250}"\n' for i in range(10))
 
 
 def config(zone_file, outside=False):
@@ -224,6 +224,45 @@ try:
     row("override as text/plain", f"{status}: {short(body)}", "-")
     status, body = admin("GET", "/api/health-checks", headers={"Host": "attacker.example"})
     row("`Host: attacker.example` (DNS rebinding)", f"{status}: {short(body)}", "-")
+
+    # Fifty clients from fifty addresses holding every TCP slot (tcpMaxConnections: 50), with the default deadlines.
+    big = b"\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x03big\x07example\x04test\x00\x00\x10\x00\x01"
+    for attack in ("trickle", "pipeline"):
+        stop, opened = threading.Event(), [0]
+
+        def attacker(i):
+            while not stop.is_set():
+                try:
+                    with socket.socket() as s:
+                        s.bind((f"127.0.1.{i + 10}", 0))
+                        s.settimeout(1)
+                        s.connect(("127.0.0.1", DNS))
+                        opened[0] += 1
+                        if attack == "trickle":
+                            s.sendall(b"\xff\xff")  # a 65535-byte message, one byte every 100 ms
+                            while not stop.wait(0.1):
+                                s.sendall(b"x")
+                        else:
+                            batch = (struct.pack(">H", len(big)) + big) * 20  # never a reply read
+                            while not stop.is_set():
+                                try:
+                                    s.sendall(batch)
+                                except socket.timeout:
+                                    pass
+                except OSError:
+                    pass  # closed by the server: back at once
+
+        threads = [threading.Thread(target=attacker, args=(i,), daemon=True) for i in range(50)]
+        for t in threads:
+            t.start()
+        time.sleep(1)
+        with Fresh() as fresh:
+            time.sleep(12)
+        stop.set()
+        for t in threads:
+            t.join()
+        row(f"50 TCP clients {'trickling a 65535-byte message a byte every 100 ms' if attack == 'trickle' else 'pipelining queries for a 2.7 KB answer, never reading'}, 13 s",
+            f"{opened[0]} connections opened (closed by the deadlines or evicted when the table was full)", fresh)
 
     # TCP connections refused by the per-client limit, as fast as they come, for 4 s.
     lines = log_lines()

@@ -61,21 +61,22 @@ public ref struct ResponseWriter
     /// <summary>
     /// Writes the records of one RRset (<paramref name="wire"/>, each starting at one of
     /// <paramref name="recordOffsets"/>) into <paramref name="section"/>, with their owner as a
-    /// pointer to <paramref name="ownerOffset"/>; returns where they start, or -1 if they do not fit.
+    /// pointer to <paramref name="ownerOffset"/>, as are the RDATA names that end in a pointer to the
+    /// owner at <paramref name="ownerPointersInData"/>; returns where they start, or -1 if they do not fit.
     /// </summary>
-    public int TryWriteRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, int ownerOffset) =>
-        TryWriteRRset(section, wire, recordOffsets, ownerOffset, extra: 0);
+    public int TryWriteRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, int ownerOffset, ReadOnlySpan<int> ownerPointersInData = default) =>
+        TryWriteRRset(section, wire, recordOffsets, ownerPointersInData, ownerOffset, extra: 0);
 
     /// <summary>
     /// Writes an RRset and its RRSIGs (pre-encoded the same way, with the same owner) together or not at
     /// all, so a validator never gets one without the other (RFC 4035 §3.1.1); returns where the RRset starts, or -1.
     /// </summary>
-    public int TryWriteSignedRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, ReadOnlySpan<byte> signatures, ReadOnlySpan<int> signatureOffsets, int ownerOffset)
+    public int TryWriteSignedRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, ReadOnlySpan<byte> signatures, ReadOnlySpan<int> signatureOffsets, int ownerOffset, ReadOnlySpan<int> ownerPointersInData = default)
     {
-        var start = TryWriteRRset(section, wire, recordOffsets, ownerOffset, extra: signatures.Length);
+        var start = TryWriteRRset(section, wire, recordOffsets, ownerPointersInData, ownerOffset, extra: signatures.Length);
         if (start >= 0)
         {
-            TryWriteRRset(section, signatures, signatureOffsets, ownerOffset, extra: 0);
+            TryWriteRRset(section, signatures, signatureOffsets, default, ownerOffset, extra: 0);
         }
 
         return start;
@@ -119,7 +120,7 @@ public ref struct ResponseWriter
     }
 
     /// <summary>Writes the RRset when it fits with <paramref name="extra"/> bytes more after it.</summary>
-    private int TryWriteRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, int ownerOffset, int extra)
+    private int TryWriteRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, ReadOnlySpan<int> ownerPointersInData, int ownerOffset, int extra)
     {
         if (Position + wire.Length + extra > _limit || ownerOffset > DnsName.MaxPointerTarget)
         {
@@ -133,6 +134,11 @@ public ref struct ResponseWriter
         {
             var pointer = (ushort)(DnsName.PointerFlag | ownerOffset);
             foreach (var offset in recordOffsets)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(destination[offset..], pointer);
+            }
+
+            foreach (var offset in ownerPointersInData)
             {
                 BinaryPrimitives.WriteUInt16BigEndian(destination[offset..], pointer);
             }

@@ -173,8 +173,9 @@ public sealed class ZoneSnapshot
     {
         var soa = RDataCodec.WithSoaSerial(_soa[zone.Soa.SoaSlot].Data[0], serial);
         RRset[] served = [.. _soa];
-        served[zone.Soa.SoaSlot] = new RRset(RecordType.SOA, zone.Soa.Ttl, [soa]) { SignatureSlot = zone.Soa.SignatureSlot };
-        served[zone.NegativeSoa.SoaSlot] = Zone.NegativeForm(soa, zone.Soa.Ttl, signatureSlot: zone.NegativeSoa.SignatureSlot);
+        served[zone.Soa.SoaSlot] = RRset.Soa(zone.Origin, zone.Soa.Ttl, soa);
+        served[zone.Soa.SoaSlot].SignatureSlot = zone.Soa.SignatureSlot;
+        served[zone.NegativeSoa.SoaSlot] = Zone.NegativeForm(zone.Origin, soa, zone.Soa.Ttl, signatureSlot: zone.NegativeSoa.SignatureSlot);
         var rrsigs = _rrsigs;
         if (zone.Soa.SignatureSlot >= 0)
         {

@@ -55,6 +55,24 @@ public sealed class ZoneSnapshotBuilderTests
         ]);
     }
 
+    [Theory]
+    [InlineData("ns1 hostmaster", new byte[] { 3, (byte)'n', (byte)'s', (byte)'1', 0xC0, 0x0C, 10, (byte)'h', (byte)'o', (byte)'s', (byte)'t', (byte)'m', (byte)'a', (byte)'s', (byte)'t', (byte)'e', (byte)'r', 0xC0, 0x0C }, new[] { 4, 17 })]
+    [InlineData("@ x.org.", new byte[] { 0xC0, 0x0C, 1, (byte)'x', 3, (byte)'o', (byte)'r', (byte)'g', 0 }, new[] { 0 })]
+    public void Build_Soa_NamesInTheZoneEndInAPointerToTheApex(string names, byte[] compressed, int[] pointers)
+    {
+        var snapshot = ZoneText.Build(("example.test.", Apex.Replace("SOA ns1 hostmaster", "SOA " + names, StringComparison.Ordinal)));
+        var zone = snapshot.Zones[0];
+
+        foreach (var soa in new[] { zone.Soa, zone.NegativeSoa })
+        {
+            var rdata = soa.Wire.AsSpan(ResponseWriter.RecordHeaderSize);
+            BinaryPrimitives.ReadUInt16BigEndian(soa.Wire.AsSpan(10)).Should().Be((ushort)rdata.Length);
+            rdata[..compressed.Length].ToArray().Should().Equal(compressed, "a name in the zone ends in a pointer to the owner, the apex, as the owner itself does");
+            rdata[compressed.Length..].ToArray().Should().Equal(soa.Data[0][^20..], "serial and timers as they are");
+            soa.OwnerPointersInData.Should().Equal(pointers.Select(p => ResponseWriter.RecordHeaderSize + p), "the writer moves those pointers with the owner");
+        }
+    }
+
     [Fact]
     public void Build_InZoneNameServerWithoutAddress_IsRejectedAtTheNsRecord()
     {

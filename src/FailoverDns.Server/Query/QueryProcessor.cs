@@ -256,8 +256,8 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
     /// </summary>
     private static int TryWrite(ref ResponseWriter writer, in AnswerPlan plan, DnsSection section, RRset rrset, int ownerOffset) =>
         plan.Dnssec && plan.Snapshot!.Signatures(rrset) is { } rrsigs
-            ? writer.TryWriteSignedRRset(section, rrset.Wire, rrset.RecordOffsets, rrsigs.Wire, rrsigs.RecordOffsets, ownerOffset)
-            : writer.TryWriteRRset(section, rrset.Wire, rrset.RecordOffsets, ownerOffset);
+            ? writer.TryWriteSignedRRset(section, rrset.Wire, rrset.RecordOffsets, rrsigs.Wire, rrsigs.RecordOffsets, ownerOffset, rrset.OwnerPointersInData)
+            : writer.TryWriteRRset(section, rrset.Wire, rrset.RecordOffsets, ownerOffset, rrset.OwnerPointersInData);
 
     /// <summary>
     /// Writes NSEC proof <paramref name="index"/> and its RRSIGs. Their owner is spelled out (an NSEC

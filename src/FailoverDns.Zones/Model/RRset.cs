@@ -20,6 +20,11 @@ public sealed class RRset
     /// never at the question name, as an NSEC that proves a name absent.
     /// </param>
     public RRset(RecordType type, uint ttl, IReadOnlyList<byte[]> data, int failoverSlot = -1, int soaSlot = -1, byte[]? owner = null)
+        : this(type, ttl, data, [.. data.Select(d => (d, Array.Empty<int>()))], failoverSlot, soaSlot, owner)
+    {
+    }
+
+    private RRset(RecordType type, uint ttl, IReadOnlyList<byte[]> data, (byte[] Bytes, int[] OwnerPointers)[] encoded, int failoverSlot, int soaSlot, byte[]? owner)
     {
         FailoverSlot = failoverSlot;
         SoaSlot = soaSlot;
@@ -29,9 +34,10 @@ public sealed class RRset
         OwnerInWire = owner is not null;
         var ownerField = owner ?? QuestionPointer;
         RecordOffsets = new int[data.Count];
-        Wire = new byte[data.Sum(d => ownerField.Length + ResponseWriter.RecordHeaderSize - 2 + d.Length)];
+        Wire = new byte[encoded.Sum(d => ownerField.Length + ResponseWriter.RecordHeaderSize - 2 + d.Bytes.Length)];
+        var pointers = new List<int>();
         var position = 0;
-        for (var i = 0; i < data.Count; i++)
+        for (var i = 0; i < encoded.Length; i++)
         {
             RecordOffsets[i] = position;
             var record = Wire.AsSpan(position);
@@ -40,10 +46,44 @@ public sealed class RRset
             BinaryPrimitives.WriteUInt16BigEndian(record[2..], (ushort)type);
             BinaryPrimitives.WriteUInt16BigEndian(record[4..], (ushort)RecordClass.IN);
             BinaryPrimitives.WriteUInt32BigEndian(record[6..], ttl);
-            BinaryPrimitives.WriteUInt16BigEndian(record[10..], (ushort)data[i].Length);
-            data[i].CopyTo(record[ResponseWriter.RecordHeaderSize..]);
-            position += ownerField.Length - 2 + ResponseWriter.RecordHeaderSize + data[i].Length;
+            BinaryPrimitives.WriteUInt16BigEndian(record[10..], (ushort)encoded[i].Bytes.Length);
+            encoded[i].Bytes.CopyTo(record[ResponseWriter.RecordHeaderSize..]);
+            var rdataStart = position + ownerField.Length - 2 + ResponseWriter.RecordHeaderSize;
+            pointers.AddRange(encoded[i].OwnerPointers.Select(p => rdataStart + p));
+            position = rdataStart + encoded[i].Bytes.Length;
         }
+
+        OwnerPointersInData = [.. pointers];
+    }
+
+    /// <summary>
+    /// A zone's SOA, its MNAME and RNAME ending in a pointer to the owner, the zone's apex, where they
+    /// lie in the zone (RFC 1035 §4.1.4, as Knot and NSD compress them): 22 bytes less in every negative
+    /// answer of a zone whose name server and mailbox are its own. <see cref="Data"/> stays uncompressed.
+    /// </summary>
+    public static RRset Soa(ReadOnlySpan<byte> apex, uint ttl, byte[] soa, int soaSlot = -1)
+    {
+        var mname = DnsName.MeasureUncompressed(soa);
+        var rname = DnsName.MeasureUncompressed(soa.AsSpan(mname));
+        var bytes = new List<byte>(soa.Length);
+        var pointers = new List<int>();
+        foreach (var name in (ReadOnlySpan<Range>)[new Range(0, mname), new Range(mname, mname + rname)])
+        {
+            var spelled = soa.AsSpan(name);
+            if (apex.Length > 2 && DnsName.IsAtOrBelow(spelled, apex))
+            {
+                bytes.AddRange(spelled[..^apex.Length]);
+                pointers.Add(bytes.Count);
+                bytes.AddRange(QuestionPointer);
+            }
+            else
+            {
+                bytes.AddRange(spelled);
+            }
+        }
+
+        bytes.AddRange(soa.AsSpan((mname + rname)..));
+        return new RRset(RecordType.SOA, ttl, [soa], [([.. bytes], [.. pointers])], failoverSlot: -1, soaSlot, owner: null);
     }
 
     private static readonly byte[] QuestionPointer = [ResponseWriter.QuestionNamePointer >> 8, ResponseWriter.QuestionNamePointer & 0xFF];
@@ -81,6 +121,9 @@ public sealed class RRset
 
     /// <summary>Where each record starts in <see cref="Wire"/>.</summary>
     public int[] RecordOffsets { get; }
+
+    /// <summary>Where in <see cref="Wire"/> RDATA names end in a pointer to the owner (a compressed SOA's), placed like each record's owner.</summary>
+    public int[] OwnerPointersInData { get; }
 
     /// <summary>Address records of in-zone targets of NS, MX and SRV records, for the additional section.</summary>
     public AdditionalTarget[] Additional { get; internal set; } = [];

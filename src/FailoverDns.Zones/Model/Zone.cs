@@ -16,8 +16,8 @@ public sealed class Zone
         Index = index;
         Transfer = transfer;
         Signing = signing;
-        Soa = new RRset(RecordType.SOA, soa.Ttl, soa.Data, soaSlot: 2 * index);
-        NegativeSoa = NegativeForm(soa.Data[0], soa.Ttl, 2 * index + 1);
+        Soa = RRset.Soa(origin, soa.Ttl, soa.Data[0], soaSlot: 2 * index);
+        NegativeSoa = NegativeForm(origin, soa.Data[0], soa.Ttl, 2 * index + 1);
     }
 
     /// <summary>Its place in <see cref="ZoneSnapshot.Zones"/>.</summary>
@@ -55,8 +55,12 @@ public sealed class Zone
     public uint Serial => RDataCodec.SoaSerial(Soa.Data[0]);
 
     /// <summary>Negative answers carry the SOA with TTL = min(SOA TTL, SOA MINIMUM) (RFC 2308 §3).</summary>
-    internal static RRset NegativeForm(byte[] soa, uint ttl, int soaSlot = -1, int signatureSlot = -1) =>
-        new(RecordType.SOA, Math.Min(ttl, RDataCodec.SoaMinimum(soa)), [soa], soaSlot: soaSlot) { SignatureSlot = signatureSlot };
+    internal static RRset NegativeForm(byte[] origin, byte[] soa, uint ttl, int soaSlot = -1, int signatureSlot = -1)
+    {
+        var negative = RRset.Soa(origin, Math.Min(ttl, RDataCodec.SoaMinimum(soa)), soa, soaSlot);
+        negative.SignatureSlot = signatureSlot;
+        return negative;
+    }
 
     /// <summary>
     /// The place in this zone's NSEC chain of the name at or before <paramref name="lowercaseName"/> in canonical

@@ -62,11 +62,32 @@ public sealed class KnotComparisonTests(ServerFixture ours, KnotFixture knot) : 
         actual.Should().BeEquivalentTo(expected, o => o.WithStrictOrderingFor(r => r.Answer));
     }
 
-    private static async Task<Comparable> AskAsync(IPEndPoint server, byte[] query)
+    /// <summary>A negative answer is the question and the SOA: with its names compressed as Knot compresses them, not a byte more.</summary>
+    [Theory]
+    [InlineData("nothere.example.test", RecordType.A, true)]
+    [InlineData("a.b.c.nothere.example.test", RecordType.A, false)]
+    [InlineData("www.example.test", RecordType.MX, true)]
+    public async Task NegativeAnswer_SameQuestion_AsSmallAsKnots(string name, RecordType type, bool edns)
+    {
+        var query = Queries.Build(name, type, recursionDesired: false, ednsPayload: edns ? (ushort)1232 : null);
+
+        var expected = await AskRawAsync(knot.EndPoint, query);
+        var actual = await AskRawAsync(ours.UdpEndPoint, query);
+
+        actual.Length.Should().Be(expected.Length);
+    }
+
+    private static async Task<byte[]> AskRawAsync(IPEndPoint server, byte[] query)
     {
         using var client = new UdpClient(AddressFamily.InterNetwork);
         var reply = await UdpExchange.TryAsync(client, server, query, TimeSpan.FromSeconds(3));
         reply.Should().NotBeNull($"{server} must answer");
+        return reply!;
+    }
+
+    private static async Task<Comparable> AskAsync(IPEndPoint server, byte[] query)
+    {
+        var reply = await AskRawAsync(server, query);
         DnsMessage.TryParse(reply, out var message).Should().BeTrue();
         return new Comparable(
             message!.ResponseCode,

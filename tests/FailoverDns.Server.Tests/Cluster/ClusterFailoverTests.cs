@@ -126,7 +126,8 @@ public sealed class ClusterFailoverTests
         await etcd.WaitUntilServingAsync(1);
         await etcd.WaitUntilServingAsync(2);
         await Poll.UntilAsync(() => instances.Running.All(s => ClusterOf(s).Connected), "every instance on one of the two nodes left");
-        await instances.UntilVotesAsync(3, _ => HealthStatus.Healthy, "three healthy votes everywhere, through the nodes left");
+        // With every core busy (the whole suite runs at once) this once took longer than Poll's 15 s.
+        await instances.UntilVotesAsync(3, _ => HealthStatus.Healthy, "three healthy votes everywhere, through the nodes left", TimeSpan.FromSeconds(30));
         (await instances.AnswersAsync()).Should().Be($"{Primary} / {Primary} / {Primary}", "a lost etcd node changes no answer");
 
         await backend.StopAsync();

@@ -132,14 +132,15 @@ internal sealed class ClusterInstances : IAsyncDisposable
         Poll.UntilAsync(AnswersAsync, a => a.Split(" / ").All(x => x == answer), what, deadline);
 
     /// <summary>Waits until every running instance sees <paramref name="count"/> locations vote on web, each as <paramref name="verdict"/> says.</summary>
-    public Task UntilVotesAsync(int count, Func<string, HealthStatus> verdict, string what) =>
+    public Task UntilVotesAsync(int count, Func<string, HealthStatus> verdict, string what, TimeSpan? deadline = null) =>
         Poll.UntilAsync(
             () => Running.All(s =>
             {
                 var votes = ClusterOf(s).Explain(Web(s).Definition).Votes;
                 return votes.Count == count && votes.All(v => v.Counts && v.Status == verdict(v.Location).ToName());
             }),
-            what);
+            what,
+            deadline);
 
     public async ValueTask DisposeAsync()
     {

@@ -18,6 +18,7 @@ public sealed class CheckStateSaver(HealthStateStore health, StateFile stateFile
 
     private readonly ConcurrentDictionary<string, HealthStatus> _written = new(StringComparer.Ordinal);
     private int _scheduled;
+    private volatile bool _stopped;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +28,7 @@ public sealed class CheckStateSaver(HealthStateStore health, StateFile stateFile
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopped = true;
         Remember(stateFile.Write(health));
         return Task.CompletedTask;
     }
@@ -55,7 +57,12 @@ public sealed class CheckStateSaver(HealthStateStore health, StateFile stateFile
         // The real clock: writing is about the file, whatever clock the probes run on.
         await Task.Delay(Coalesce).ConfigureAwait(false);
         Volatile.Write(ref _scheduled, 0);
-        Remember(stateFile.Write(health));
+
+        // The write at stop had the last word; the file may already be someone else's.
+        if (!_stopped)
+        {
+            Remember(stateFile.Write(health));
+        }
     }
 
     private void Remember(IEnumerable<SavedCheckState> written)

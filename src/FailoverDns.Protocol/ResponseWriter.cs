@@ -85,21 +85,22 @@ public ref struct ResponseWriter
     /// <summary>
     /// Writes an RRset whose records spell their owner out (<paramref name="ownerLength"/> bytes each,
     /// as an NSEC proof's do) and its RRSIGs, encoded the same way, together or not at all; each owner
-    /// keeps its first <paramref name="keptLength"/> bytes and ends in a pointer to the same labels at
-    /// <paramref name="suffixOffset"/> (RFC 1035 §4.1.4). Returns where the RRset starts, or -1.
+    /// of the RRset keeps its first <paramref name="keptLength"/> bytes and ends in a pointer to the same
+    /// labels at <paramref name="suffixOffset"/>, and each RRSIG's owner is a pointer to the first
+    /// (RFC 1035 §4.1.4, as Knot compresses them). Returns where the RRset starts, or -1.
     /// </summary>
     public int TryWriteSignedRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, ReadOnlySpan<byte> signatures, ReadOnlySpan<int> signatureOffsets, int ownerLength, int keptLength, int suffixOffset)
     {
-        var saved = ownerLength - keptLength - 2;
-        var size = wire.Length - (saved * recordOffsets.Length) + signatures.Length - (saved * signatureOffsets.Length);
+        var start = Position;
+        var (signatureKept, signatureSuffix) = start <= DnsName.MaxPointerTarget ? (0, start) : (keptLength, suffixOffset);
+        var size = wire.Length - ((ownerLength - keptLength - 2) * recordOffsets.Length) + signatures.Length - ((ownerLength - signatureKept - 2) * signatureOffsets.Length);
         if (Position + size > _limit || suffixOffset > DnsName.MaxPointerTarget)
         {
             return -1;
         }
 
-        var start = Position;
         WriteShortened(section, wire, recordOffsets, ownerLength, keptLength, suffixOffset);
-        WriteShortened(section, signatures, signatureOffsets, ownerLength, keptLength, suffixOffset);
+        WriteShortened(section, signatures, signatureOffsets, ownerLength, signatureKept, signatureSuffix);
         return start;
     }
 

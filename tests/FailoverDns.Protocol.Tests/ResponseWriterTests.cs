@@ -76,12 +76,14 @@ public class ResponseWriterTests
         var start = writer.TryWriteSignedRRset(DnsSection.Authority, Record(47, 1), [0], Record(46, 2), [0], owner.Length, keptLength: 2, suffixOffset: DnsHeader.Size);
 
         start.Should().Be(end);
-        byte[] shortened(byte type, byte data) => [0x01, (byte)'a', 0xC0, 0x0C, 0x00, type, 0x00, 0x01, 0x00, 0x00, 0x0E, 0x10, 0x00, 0x01, data];
-        buffer[start..writer.Position].Should().Equal([.. shortened(47, 1), .. shortened(46, 2)], "\001a then a pointer to example.test in the question");
+        byte[] rest(byte type, byte data) => [0x00, type, 0x00, 0x01, 0x00, 0x00, 0x0E, 0x10, 0x00, 0x01, data];
+        buffer[start..writer.Position].Should().Equal(
+            [0x01, (byte)'a', 0xC0, 0x0C, .. rest(47, 1), 0xC0, (byte)start, .. rest(46, 2)],
+            "\001a then a pointer to example.test in the question; the signature's owner a pointer to the record's");
         writer.AuthorityCount.Should().Be(2);
 
-        var full = new ResponseWriter(new byte[128], DnsHeader.Size + 29);
-        full.TryWriteSignedRRset(DnsSection.Authority, Record(47, 1), [0], Record(46, 2), [0], owner.Length, 2, DnsHeader.Size).Should().Be(-1, "30 bytes do not fit in 29");
+        var full = new ResponseWriter(new byte[128], DnsHeader.Size + 27);
+        full.TryWriteSignedRRset(DnsSection.Authority, Record(47, 1), [0], Record(46, 2), [0], owner.Length, 2, DnsHeader.Size).Should().Be(-1, "28 bytes do not fit in 27");
         full.Position.Should().Be(DnsHeader.Size);
     }
 

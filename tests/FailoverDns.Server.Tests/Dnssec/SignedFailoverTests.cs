@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using FailoverDns.Protocol;
 using FailoverDns.Server.Tests.Support;
 using FailoverDns.Testing;
 using FailoverDns.Testing.Http;
@@ -127,6 +129,15 @@ public sealed partial class SignedFailoverTests : IAsyncLifetime
         await knot.WaitForAsync(k => k.SawAxfr, "the first transfer");
         await using var unbound = await ValidatingUnbound.StartAsync(Zone, knot.Port, _anchor);
         (await unbound.QueryAsync("www.example.test")).Authenticated.Should().BeTrue(unbound.Log);
+        foreach (var (name, type) in new[] { ("nothere.example.test", RecordType.A), ("a.b.nothere.example.test", RecordType.A), ("www.example.test", RecordType.TXT) })
+        {
+            // The same records, proofs and signatures: compressed as Knot compresses them, not a byte more.
+            var query = Queries.Build(name, type, recursionDesired: false, ednsPayload: 1232, dnssecOk: true);
+            using var client = new UdpClient(AddressFamily.InterNetwork);
+            var ours = await UdpExchange.TryAsync(client, server.UdpEndPoint, query, TimeSpan.FromSeconds(3));
+            var knots = await UdpExchange.TryAsync(client, knot.EndPoint, query, TimeSpan.FromSeconds(3));
+            ours!.Length.Should().Be(knots!.Length, $"{name} {type} with DO");
+        }
 
         await backend.StopAsync();
         await knot.WaitForAsync(k => k.SawIxfr, "an IXFR after the failover");

@@ -58,7 +58,7 @@ public sealed class RRset
 
     /// <summary>
     /// A zone's SOA, its MNAME and RNAME ending in a pointer to the owner, the zone's apex, where they
-    /// lie in the zone (RFC 1035 §4.1.4, as Knot and NSD compress them): 22 bytes less in every negative
+    /// lie in the zone (RFC 1035 §4.1.4, as Knot and NSD compress them): some 20 bytes less in every negative
     /// answer of a zone whose name server and mailbox are its own. <see cref="Data"/> stays uncompressed.
     /// </summary>
     public static RRset Soa(ReadOnlySpan<byte> apex, uint ttl, byte[] soa, int soaSlot = -1)

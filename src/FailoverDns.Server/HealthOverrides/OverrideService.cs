@@ -67,11 +67,15 @@ public sealed partial class OverrideService(
             await cluster.PutOverrideAsync(check, value, cancellationToken);
         }
 
-        // Logged first: the switches it causes are logged as it is applied.
-        LogOverrideSet(logger, check, state.ToName(), Until(until), value.Reason);
-        if (!pipeline.SetOverride(check, value))
+        // Logged first: the switches it causes are logged as it is applied. In cluster mode the watch
+        // may have brought it back and applied it already, with a line of its own.
+        if (health.Get(check)?.Override != value)
         {
-            return false; // a reload removed the check meanwhile
+            LogOverrideSet(logger, check, state.ToName(), Until(until), value.Reason);
+            if (!pipeline.SetOverride(check, value))
+            {
+                return false; // a reload removed the check meanwhile
+            }
         }
 
         Persist();

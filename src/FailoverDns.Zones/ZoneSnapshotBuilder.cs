@@ -327,14 +327,14 @@ public static class ZoneSnapshotBuilder
             return zone.Soa;
         }
 
-        if (records.Count == 1)
-        {
-            return new RRset(type, records[0].Ttl, [records[0].Data]);
-        }
-
         var seen = new HashSet<byte[]>(WireNameComparer.Instance);
-        var data = records.Select(r => r.Data).Where(seen.Add).ToList();
-        return new RRset(type, records.Min(r => r.Ttl), data);
+        List<byte[]> data = records.Count == 1 ? [records[0].Data] : [.. records.Select(r => r.Data).Where(seen.Add)];
+        var ttl = records.Min(r => r.Ttl);
+
+        // A wildcard's records are served under the name asked: nothing in them may point at their owner.
+        return type is RecordType.NS or RecordType.MX && records[0].Name is not [1, (byte)'*', ..]
+            ? RRset.Compressed(type, ttl, data, records[0].Name)
+            : new RRset(type, ttl, data);
     }
 
     private static void AddEmptyNonTerminals(Dictionary<byte[], ZoneNode> nodes, Zone zone)

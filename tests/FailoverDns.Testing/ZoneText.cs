@@ -84,14 +84,32 @@ public static class ZoneText
     }
 
     /// <summary>The records of <paramref name="entry"/>, whose owner lies in the question or in one of <paramref name="earlier"/>.</summary>
-    private static string[] Format(ReadOnlySpan<AnswerPlanEntry> earlier, byte[] question, AnswerPlanEntry entry)
+    private static string[] Format(ReadOnlySpan<AnswerPlanEntry> earlier, byte[] question, AnswerPlanEntry entry) =>
+        [.. Format(OwnerOf(earlier, question, entry), entry.RRset).Select(line => $"{entry.Section} {line}")];
+
+    /// <summary>
+    /// Where <paramref name="entry"/>'s owner lies, read as a reply would have it: a name in an earlier
+    /// entry's RDATA may end in a pointer to that entry's own owner (<see cref="RRset.Compressed"/>).
+    /// </summary>
+    private static byte[] OwnerOf(ReadOnlySpan<AnswerPlanEntry> earlier, byte[] question, AnswerPlanEntry entry)
     {
         entry.OwnerEntry.Should().BeInRange(AnswerPlanEntry.Question, earlier.Length - 1, "an owner lies in the question or in an entry before it");
         var (source, offset) = entry.RRset.OwnerInWire ? (entry.RRset.Wire, 0)
             : (entry.OwnerEntry == AnswerPlanEntry.Question ? question : earlier[entry.OwnerEntry].RRset.Wire, entry.OwnerOffset);
-        var owner = new byte[DnsName.MaxLength];
-        DnsName.TryRead(source, offset, owner, out _, out var length).Should().BeTrue("the owner offset {0} must point at a name", offset);
-        return [.. Format(owner.AsSpan(0, length), entry.RRset).Select(line => $"{entry.Section} {line}")];
+        var labels = new List<byte>();
+        while (source[offset] is not 0 and < 0xC0)
+        {
+            labels.AddRange(source.AsSpan(offset, 1 + source[offset]));
+            offset += 1 + source[offset];
+        }
+
+        if (source[offset] == 0)
+        {
+            return [.. labels, 0];
+        }
+
+        entry.OwnerEntry.Should().NotBe(AnswerPlanEntry.Question, "the owner offset {0} must point at a name", offset);
+        return [.. labels, .. OwnerOf(earlier, question, earlier[entry.OwnerEntry])];
     }
 
     /// <summary>Each record of <paramref name="rrset"/> as <c>owner ttl IN TYPE data</c>.</summary>

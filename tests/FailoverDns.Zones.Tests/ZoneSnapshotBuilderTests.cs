@@ -171,7 +171,7 @@ public sealed class ZoneSnapshotBuilderTests
         nsTarget.NameOffset.Should().Be(12, "an NS target starts right after the 12-byte record header");
         nsTarget.A.Should().BeSameAs(Node(snapshot, "ns1.example.test.").Find(RecordType.A));
         nsTarget.Aaaa.Should().BeSameAs(Node(snapshot, "ns1.example.test.").Find(RecordType.AAAA));
-        NameAt(ns, nsTarget).Should().Be("NS1.example.test.", "the offset points at the target inside the pre-encoded record");
+        NameAt(ns, nsTarget).Should().Be("NS1.@", "the offset points at the target inside the pre-encoded record, which ends in a pointer to the owner");
 
         var mx = apex.Find(RecordType.MX)!;
         var mxTarget = mx.Additional.Should().ContainSingle("only mail has addresses").Subject;
@@ -179,7 +179,7 @@ public sealed class ZoneSnapshotBuilderTests
         mxTarget.NameOffset.Should().Be(14, "after the header and the 2-byte preference");
         mxTarget.A.Should().BeSameAs(Node(snapshot, "mail.example.test.").Find(RecordType.A));
         mxTarget.Aaaa.Should().BeNull();
-        NameAt(mx, mxTarget).Should().Be("mail.example.test.");
+        NameAt(mx, mxTarget).Should().Be("mail.@");
 
         var srv = Node(snapshot, "_sip._udp.example.test.").Find(RecordType.SRV)!;
         var srvTarget = srv.Additional.Should().ContainSingle().Subject;
@@ -313,10 +313,22 @@ public sealed class ZoneSnapshotBuilderTests
     private static ZoneNode Node(ZoneSnapshot snapshot, string name) =>
         snapshot.FindNode(ZoneText.Name(name)) ?? throw new InvalidOperationException($"no node {name}");
 
+    /// <summary>The target inside the pre-encoded record, "@" standing for a pointer to the owner.</summary>
     private static string NameAt(RRset rrset, AdditionalTarget target)
     {
         var record = rrset.Wire.AsSpan(rrset.RecordOffsets[target.RecordIndex]);
-        var rdLength = BinaryPrimitives.ReadUInt16BigEndian(record[10..]);
-        return DnsName.ToText(record[target.NameOffset..(12 + rdLength)]);
+        var labels = new List<string>();
+        for (var i = target.NameOffset; record[i] != 0; i += 1 + record[i])
+        {
+            if (record[i] >= 0xC0)
+            {
+                labels.Add("@");
+                break;
+            }
+
+            labels.Add(System.Text.Encoding.ASCII.GetString(record.Slice(i + 1, record[i])));
+        }
+
+        return string.Join('.', labels);
     }
 }

@@ -57,33 +57,48 @@ public sealed class RRset
     }
 
     /// <summary>
-    /// A zone's SOA, its MNAME and RNAME ending in a pointer to the owner, the zone's apex, where they
-    /// lie in the zone (RFC 1035 §4.1.4, as Knot and NSD compress them): some 20 bytes less in every negative
-    /// answer of a zone whose name server and mailbox are its own. <see cref="Data"/> stays uncompressed.
+    /// An RRset whose RDATA names (an NS's or MX's target, a SOA's MNAME and RNAME) end in a pointer to
+    /// the owner where they lie at or below it (RFC 1035 §4.1.4, as Knot and NSD compress them); the
+    /// writer moves those pointers with the owner's. Not for a wildcard's records, whose owner in a reply
+    /// is the name asked. <see cref="Data"/> stays uncompressed.
     /// </summary>
-    public static RRset Soa(ReadOnlySpan<byte> apex, uint ttl, byte[] soa, int soaSlot = -1)
+    public static RRset Compressed(RecordType type, uint ttl, IReadOnlyList<byte[]> data, ReadOnlySpan<byte> owner, int soaSlot = -1)
     {
-        var mname = DnsName.MeasureUncompressed(soa);
-        var rname = DnsName.MeasureUncompressed(soa.AsSpan(mname));
-        var bytes = new List<byte>(soa.Length);
-        var pointers = new List<int>();
-        foreach (var name in (ReadOnlySpan<Range>)[new Range(0, mname), new Range(mname, mname + rname)])
+        var encoded = new (byte[] Bytes, int[] OwnerPointers)[data.Count];
+        for (var i = 0; i < data.Count; i++)
         {
-            var spelled = soa.AsSpan(name);
-            if (apex.Length > 2 && DnsName.IsAtOrBelow(spelled, apex))
+            encoded[i] = Compress(type, data[i], owner);
+        }
+
+        return new RRset(type, ttl, data, encoded, failoverSlot: -1, soaSlot, owner: null);
+    }
+
+    private static (byte[] Bytes, int[] OwnerPointers) Compress(RecordType type, byte[] rdata, ReadOnlySpan<byte> owner)
+    {
+        // Where the names lie: an NS's is all of it, an MX's follows its preference, a SOA's two come first.
+        var position = type == RecordType.MX ? 2 : 0;
+        var names = type switch { RecordType.SOA => 2, RecordType.NS or RecordType.MX => 1, _ => 0 };
+        var bytes = new List<byte>(rdata.Length);
+        bytes.AddRange(rdata.AsSpan(0, position));
+        var pointers = new List<int>();
+        for (var n = 0; n < names; n++)
+        {
+            var name = rdata.AsSpan(position, DnsName.MeasureUncompressed(rdata.AsSpan(position)));
+            position += name.Length;
+            if (owner.Length > 2 && DnsName.IsAtOrBelow(name, owner))
             {
-                bytes.AddRange(spelled[..^apex.Length]);
+                bytes.AddRange(name[..^owner.Length]);
                 pointers.Add(bytes.Count);
                 bytes.AddRange(QuestionPointer);
             }
             else
             {
-                bytes.AddRange(spelled);
+                bytes.AddRange(name);
             }
         }
 
-        bytes.AddRange(soa.AsSpan((mname + rname)..));
-        return new RRset(RecordType.SOA, ttl, [soa], [([.. bytes], [.. pointers])], failoverSlot: -1, soaSlot, owner: null);
+        bytes.AddRange(rdata.AsSpan(position));
+        return ([.. bytes], [.. pointers]);
     }
 
     private static readonly byte[] QuestionPointer = [ResponseWriter.QuestionNamePointer >> 8, ResponseWriter.QuestionNamePointer & 0xFF];
@@ -122,7 +137,7 @@ public sealed class RRset
     /// <summary>Where each record starts in <see cref="Wire"/>.</summary>
     public int[] RecordOffsets { get; }
 
-    /// <summary>Where in <see cref="Wire"/> RDATA names end in a pointer to the owner (a compressed SOA's), placed like each record's owner.</summary>
+    /// <summary>Where in <see cref="Wire"/> RDATA names end in a pointer to the owner (<see cref="Compressed"/>), placed like each record's owner.</summary>
     public int[] OwnerPointersInData { get; }
 
     /// <summary>Address records of in-zone targets of NS, MX and SRV records, for the additional section.</summary>

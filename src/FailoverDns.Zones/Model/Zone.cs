@@ -16,7 +16,7 @@ public sealed class Zone
         Index = index;
         Transfer = transfer;
         Signing = signing;
-        Soa = RRset.Soa(origin, soa.Ttl, soa.Data[0], soaSlot: 2 * index);
+        Soa = RRset.Compressed(RecordType.SOA, soa.Ttl, soa.Data, origin, soaSlot: 2 * index);
         NegativeSoa = NegativeForm(origin, soa.Data[0], soa.Ttl, 2 * index + 1);
     }
 
@@ -57,7 +57,7 @@ public sealed class Zone
     /// <summary>Negative answers carry the SOA with TTL = min(SOA TTL, SOA MINIMUM) (RFC 2308 §3).</summary>
     internal static RRset NegativeForm(byte[] origin, byte[] soa, uint ttl, int soaSlot = -1, int signatureSlot = -1)
     {
-        var negative = RRset.Soa(origin, Math.Min(ttl, RDataCodec.SoaMinimum(soa)), soa, soaSlot);
+        var negative = RRset.Compressed(RecordType.SOA, Math.Min(ttl, RDataCodec.SoaMinimum(soa)), [soa], origin, soaSlot);
         negative.SignatureSlot = signatureSlot;
         return negative;
     }

@@ -306,8 +306,8 @@ public sealed partial class FailoverCoordinator(ZoneStore zones, HealthStateStor
             { Definition.Invert: true, LastResult: { } last } => $"{last.Detail} (inverted)",
             { LastFailure: { } failure } => failure.Detail,
 
-            // Restored from the state file, or agreed by the cluster, before a probe here failed.
-            { Status: HealthStatus.Unhealthy } => $"no probe result here yet; unhealthy since {state.Since.UtcDateTime:u}",
+            // Restored from the state file, or agreed by the cluster, before any probe here.
+            { Status: HealthStatus.Unhealthy, LastResult: null } => $"no probe result here yet; unhealthy since {state.Since.UtcDateTime:u}",
             _ => "no result",
         };
         return $"{set.TierLabel(i)} check {t.HealthCheck} unhealthy ({why})";

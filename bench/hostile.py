@@ -148,12 +148,10 @@ def short(body, n=110):
     return text if len(text) <= n else text[:n] + "…"
 
 
-rows = []
 broken = False
 
 
 def row(attack, did, fresh):
-    rows.append((attack, did, str(fresh)))
     print(f"- {attack}: {did} | fresh queries: {fresh}", flush=True)
 
 

@@ -218,6 +218,9 @@ public static partial class DnsName
         return name.Length - position == ancestor.Length && EqualsIgnoreCase(name[position..], ancestor);
     }
 
+    /// <summary>True for a wildcard's name (RFC 4592 §2.1.1): its first label is <c>*</c>.</summary>
+    public static bool IsWildcard(ReadOnlySpan<byte> name) => name is [1, (byte)'*', ..];
+
     /// <summary>
     /// Where the longest run of whole trailing labels that <paramref name="name"/> and
     /// <paramref name="other"/> share (ignoring case) starts in each: at least the root, their last byte.

@@ -89,7 +89,7 @@ public ref struct ResponseWriter
     /// labels at <paramref name="suffixOffset"/>, and each RRSIG's owner is a pointer to the first
     /// (RFC 1035 §4.1.4, as Knot compresses them). Returns where the RRset starts, or -1.
     /// </summary>
-    public int TryWriteSignedRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, ReadOnlySpan<byte> signatures, ReadOnlySpan<int> signatureOffsets, int ownerLength, int keptLength, int suffixOffset)
+    public int TryWriteShortenedSignedRRset(DnsSection section, ReadOnlySpan<byte> wire, ReadOnlySpan<int> recordOffsets, ReadOnlySpan<byte> signatures, ReadOnlySpan<int> signatureOffsets, int ownerLength, int keptLength, int suffixOffset)
     {
         var start = Position;
         var (signatureKept, signatureSuffix) = start <= DnsName.MaxPointerTarget ? (0, start) : (keptLength, suffixOffset);

@@ -173,8 +173,7 @@ public sealed class ZoneSnapshot
     {
         var soa = RDataCodec.WithSoaSerial(_soa[zone.Soa.SoaSlot].Data[0], serial);
         RRset[] served = [.. _soa];
-        served[zone.Soa.SoaSlot] = RRset.Compressed(RecordType.SOA, zone.Soa.Ttl, [soa], zone.Origin);
-        served[zone.Soa.SoaSlot].SignatureSlot = zone.Soa.SignatureSlot;
+        served[zone.Soa.SoaSlot] = Zone.SoaForm(zone.Origin, soa, zone.Soa.Ttl, signatureSlot: zone.Soa.SignatureSlot);
         served[zone.NegativeSoa.SoaSlot] = Zone.NegativeForm(zone.Origin, soa, zone.Soa.Ttl, signatureSlot: zone.NegativeSoa.SignatureSlot);
         var rrsigs = _rrsigs;
         if (zone.Soa.SignatureSlot >= 0)

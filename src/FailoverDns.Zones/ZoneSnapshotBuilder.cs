@@ -327,12 +327,11 @@ public static class ZoneSnapshotBuilder
             return zone.Soa;
         }
 
-        var seen = new HashSet<byte[]>(WireNameComparer.Instance);
-        List<byte[]> data = records.Count == 1 ? [records[0].Data] : [.. records.Select(r => r.Data).Where(seen.Add)];
-        var ttl = records.Min(r => r.Ttl);
+        List<byte[]> data = records.Count == 1 ? [records[0].Data] : [.. records.Select(r => r.Data).Distinct(WireNameComparer.Instance)];
+        var ttl = records.Count == 1 ? records[0].Ttl : records.Min(r => r.Ttl);
 
         // A wildcard's records are served under the name asked: nothing in them may point at their owner.
-        return type is RecordType.NS or RecordType.MX && records[0].Name is not [1, (byte)'*', ..]
+        return type is RecordType.NS or RecordType.MX && !DnsName.IsWildcard(records[0].Name)
             ? RRset.Compressed(type, ttl, data, records[0].Name)
             : new RRset(type, ttl, data);
     }
@@ -376,7 +375,7 @@ public static class ZoneSnapshotBuilder
 
             var parent = lookup[DnsName.Parent(node.Name)];
             node.Cut = parent.Cut ?? (node.Find(RecordType.NS) is not null ? node : null);
-            if (node.Name[0] == 1 && node.Name[1] == '*')
+            if (DnsName.IsWildcard(node.Name))
             {
                 parent.Wildcard = node;
             }

@@ -71,6 +71,17 @@ public class DnsNameOperationsTests
         DnsName.EqualsIgnoreCase(otherWire.AsSpan(otherStart), Wire.Name(shared)).Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData("*.example.test", true)]
+    [InlineData("*", true)]
+    [InlineData("a.*.example.test", false)]
+    [InlineData("*a.example.test", false)]
+    [InlineData(".", false)]
+    public void IsWildcard_FirstLabelIsAStar(string name, bool expected)
+    {
+        DnsName.IsWildcard(Wire.Name(name)).Should().Be(expected);
+    }
+
     [Fact]
     public void CommonSuffix_BytesThatMatchInsideALabel_NotShared()
     {

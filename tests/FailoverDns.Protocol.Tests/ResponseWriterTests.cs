@@ -62,7 +62,7 @@ public class ResponseWriterTests
     }
 
     [Fact]
-    public void TryWriteSignedRRset_OwnerSpelledOut_SharedLabelsBecomeAPointer()
+    public void TryWriteShortenedSignedRRset_OwnerSpelledOut_SharedLabelsBecomeAPointer()
     {
         // An NSEC-like record and one signature, each spelling out a.example.test (16 bytes), after a
         // question example.test at offset 12.
@@ -73,7 +73,7 @@ public class ResponseWriterTests
         writer.TryWriteQuestion(Wire.Name("example.test"), (ushort)RecordType.A, (ushort)RecordClass.IN);
         var end = writer.Position;
 
-        var start = writer.TryWriteSignedRRset(DnsSection.Authority, Record(47, 1), [0], Record(46, 2), [0], owner.Length, keptLength: 2, suffixOffset: DnsHeader.Size);
+        var start = writer.TryWriteShortenedSignedRRset(DnsSection.Authority, Record(47, 1), [0], Record(46, 2), [0], owner.Length, keptLength: 2, suffixOffset: DnsHeader.Size);
 
         start.Should().Be(end);
         byte[] rest(byte type, byte data) => [0x00, type, 0x00, 0x01, 0x00, 0x00, 0x0E, 0x10, 0x00, 0x01, data];
@@ -83,7 +83,7 @@ public class ResponseWriterTests
         writer.AuthorityCount.Should().Be(2);
 
         var full = new ResponseWriter(new byte[128], DnsHeader.Size + 27);
-        full.TryWriteSignedRRset(DnsSection.Authority, Record(47, 1), [0], Record(46, 2), [0], owner.Length, 2, DnsHeader.Size).Should().Be(-1, "28 bytes do not fit in 27");
+        full.TryWriteShortenedSignedRRset(DnsSection.Authority, Record(47, 1), [0], Record(46, 2), [0], owner.Length, 2, DnsHeader.Size).Should().Be(-1, "28 bytes do not fit in 27");
         full.Position.Should().Be(DnsHeader.Size);
     }
 

@@ -271,7 +271,7 @@ public sealed class QueryProcessor(ZoneStore store, QueryMetrics? metrics = null
         var kept = DnsName.CommonSuffix(owner, questionName, out var inQuestion);
         var rrsigs = plan.Snapshot!.Signatures(nsec);
         return owner.Length - kept > 2
-            ? writer.TryWriteSignedRRset(DnsSection.Authority, nsec.Wire, nsec.RecordOffsets, rrsigs is null ? default : rrsigs.Wire, rrsigs is null ? default : rrsigs.RecordOffsets, owner.Length, kept, DnsHeader.Size + inQuestion)
+            ? writer.TryWriteShortenedSignedRRset(DnsSection.Authority, nsec.Wire, nsec.RecordOffsets, rrsigs is null ? default : rrsigs.Wire, rrsigs is null ? default : rrsigs.RecordOffsets, owner.Length, kept, DnsHeader.Size + inQuestion)
             : TryWrite(ref writer, plan, DnsSection.Authority, nsec, DnsHeader.Size);
     }
 

@@ -75,9 +75,13 @@ public sealed class RRset
 
     private static (byte[] Bytes, int[] OwnerPointers) Compress(RecordType type, byte[] rdata, ReadOnlySpan<byte> owner)
     {
-        // Where the names lie: an NS's is all of it, an MX's follows its preference, a SOA's two come first.
-        var position = type == RecordType.MX ? 2 : 0;
-        var names = type switch { RecordType.SOA => 2, RecordType.NS or RecordType.MX => 1, _ => 0 };
+        // Where the names lie, and how many: a SOA's MNAME and RNAME come first.
+        var (position, names) = type switch
+        {
+            RecordType.SOA => (0, 2),
+            RecordType.NS or RecordType.MX => (RDataCodec.TargetNameOffset(type), 1),
+            _ => (0, 0),
+        };
         var bytes = new List<byte>(rdata.Length);
         bytes.AddRange(rdata.AsSpan(0, position));
         var pointers = new List<int>();

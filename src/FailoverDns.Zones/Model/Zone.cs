@@ -16,7 +16,7 @@ public sealed class Zone
         Index = index;
         Transfer = transfer;
         Signing = signing;
-        Soa = RRset.Compressed(RecordType.SOA, soa.Ttl, soa.Data, origin, soaSlot: 2 * index);
+        Soa = SoaForm(origin, soa.Data[0], soa.Ttl, 2 * index);
         NegativeSoa = NegativeForm(origin, soa.Data[0], soa.Ttl, 2 * index + 1);
     }
 
@@ -54,13 +54,17 @@ public sealed class Zone
     /// <summary>The configured serial; <see cref="ZoneSnapshot.Serial"/> is the one served.</summary>
     public uint Serial => RDataCodec.SoaSerial(Soa.Data[0]);
 
-    /// <summary>Negative answers carry the SOA with TTL = min(SOA TTL, SOA MINIMUM) (RFC 2308 §3).</summary>
-    internal static RRset NegativeForm(byte[] origin, byte[] soa, uint ttl, int soaSlot = -1, int signatureSlot = -1)
+    /// <summary>The SOA as served, its names compressed against the apex.</summary>
+    internal static RRset SoaForm(byte[] origin, byte[] soa, uint ttl, int soaSlot = -1, int signatureSlot = -1)
     {
-        var negative = RRset.Compressed(RecordType.SOA, Math.Min(ttl, RDataCodec.SoaMinimum(soa)), [soa], origin, soaSlot);
-        negative.SignatureSlot = signatureSlot;
-        return negative;
+        var served = RRset.Compressed(RecordType.SOA, ttl, [soa], origin, soaSlot);
+        served.SignatureSlot = signatureSlot;
+        return served;
     }
+
+    /// <summary>Negative answers carry the SOA with TTL = min(SOA TTL, SOA MINIMUM) (RFC 2308 §3).</summary>
+    internal static RRset NegativeForm(byte[] origin, byte[] soa, uint ttl, int soaSlot = -1, int signatureSlot = -1) =>
+        SoaForm(origin, soa, Math.Min(ttl, RDataCodec.SoaMinimum(soa)), soaSlot, signatureSlot);
 
     /// <summary>
     /// The place in this zone's NSEC chain of the name at or before <paramref name="lowercaseName"/> in canonical

@@ -21,6 +21,7 @@ public sealed class HiddenPrimaryTests
     private const string Secondary = "NOERROR | www.example.test. 30 IN A 10.0.1.1";
     private static readonly TsigKeySpec Key = new("xfr-key", "hmac-sha256", Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
 
+    /// <summary>A retry of 5 s: a secondary whose transfer failed once (NSD saw a TCP read fail) tries again within a test's wait.</summary>
     private static string Config(int port, int backendPort, int secondaryPort, bool signed) => $$"""
         listen: [127.0.0.1:{{port}}]
         {{(signed ? $"tsigKeys:\n  - {{ name: {Key.Name}, algorithm: {Key.Algorithm}, secret: '{Key.Secret}' }}" : "")}}
@@ -28,7 +29,7 @@ public sealed class HiddenPrimaryTests
           - { name: web, type: http, target: 127.0.0.1, port: {{backendPort}}, interval: 500ms, failureThreshold: 1, recoveryThreshold: 1 }
         zones:
           - name: example.test
-            soa: { email: hostmaster@example.test, refresh: 1h, retry: 10m, expire: 2w }
+            soa: { email: hostmaster@example.test, refresh: 1h, retry: 5s, expire: 2w }
             nameservers: [ns1.example.test.]
             transfer: { allow: [127.0.0.0/8], notify: ['127.0.0.1:{{secondaryPort}}']{{(signed ? $", keys: [{Key.Name}]" : "")}} }
             records:

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using FailoverDns.Server.Tests.Support;
 using FailoverDns.Testing;
@@ -132,9 +133,19 @@ public sealed class ValidatorHarnessTests(SignedZoneFixture zone) : IClassFixtur
         }
         else
         {
-            records.Should().Equal(answer);
+            var (ttl, rest) = SplitTtl(records.Should().ContainSingle().Subject);
+            var (expectedTtl, expectedRest) = SplitTtl(answer);
+            rest.Should().Be(expectedRest);
+            ttl.Should().BeInRange(1, expectedTtl, "the Unbound is shared by the class: an earlier test may have left the answer in its cache, its TTL counting down");
             reply.Answer.Should().Contain(r => r.Contains(" RRSIG ", StringComparison.Ordinal), "+dnssec shows the signature");
         }
+    }
+
+    /// <summary>A record as dig prints it, its TTL taken out: (300, "www.example.test. IN A 192.0.2.80").</summary>
+    private static (int Ttl, string Others) SplitTtl(string record)
+    {
+        var fields = record.Split(' ', 3);
+        return (int.Parse(fields[1], CultureInfo.InvariantCulture), fields[0] + " " + fields[2]);
     }
 
     [Fact]
